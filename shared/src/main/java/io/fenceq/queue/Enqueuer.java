@@ -1,0 +1,472 @@
+package io.fenceq.queue;
+
+import io.fenceq.queue.internal.BatchPlanner;
+import io.fenceq.queue.internal.Json;
+import io.fenceq.queue.internal.SqsErrors;
+import io.fenceq.ring.HashRing;
+import io.fenceq.ring.Lane;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * Enqueues jobs instead of taking a lock: each job goes to the SQS FIFO queue with {@code
+ * MessageGroupId} = the lane the ring assigns to its key and {@code MessageDeduplicationId} = its
+ * job id, so all jobs of one key run one at a time, in order.
+ *
+ * <p>Every job is validated before anything is sent, the batch included: a bad job never leaves a
+ * batch half sent. Request-level throttling and 5xx answers are retried by the SQS client's own
+ * retry strategy; entries of a batch that SQS fails on its side are retried here, except where a
+ * later job of the same key was already accepted, because resending the earlier one would put the
+ * key's jobs out of order (those are reported as {@code OrderHazard}).
+ *
+ * <p>Thread-safe. The SQS client belongs to the caller, who closes it.
+ */
+public final class Enqueuer {
+  /** Message attribute naming the ring that chose the lane; consumers refuse a different ring. */
+  public static final String RING_ATTRIBUTE = "fenceq.ring";
+
+  /** SQS's limit of entries in one {@code SendMessageBatch}. */
+  public static final int MAX_BATCH_ENTRIES = 10;
+
+  private static final Logger log = LoggerFactory.getLogger(Enqueuer.class);
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final HashRing ring;
+  private final Clock clock;
+  private final Supplier<String> jobIds;
+  private final int maxMessageBytes;
+  private final int entryAttempts;
+  private final Duration entryBackoff;
+  private final Sleeper sleeper;
+  private final Map<String, MessageAttributeValue> attributes;
+  private final int attributeBytes;
+
+  private Enqueuer(Builder b, int maxMessageBytes) {
+    this.sqs = b.sqs;
+    this.queueUrl = b.queueUrl;
+    this.ring = b.ring;
+    this.clock = b.clock;
+    this.jobIds = b.jobIds;
+    this.entryAttempts = b.entryAttempts;
+    this.entryBackoff = b.entryBackoff;
+    this.sleeper = b.sleeper;
+    this.maxMessageBytes = maxMessageBytes;
+    String descriptor = ring.descriptor();
+    this.attributes =
+        Map.of(
+            RING_ATTRIBUTE,
+            MessageAttributeValue.builder().dataType("String").stringValue(descriptor).build());
+    // SQS counts an attribute's name, data type and value against the message size limit.
+    this.attributeBytes =
+        utf8Length(RING_ATTRIBUTE) + utf8Length("String") + utf8Length(descriptor);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The queue this enqueuer sends to. */
+  public String queueUrl() {
+    return queueUrl;
+  }
+
+  /** The ring that assigns keys to lanes. */
+  public HashRing ring() {
+    return ring;
+  }
+
+  /**
+   * The largest message the queue accepts, in bytes, as the queue's {@code MaximumMessageSize}
+   * says; a job's envelope plus its message attributes must fit.
+   */
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /**
+   * Enqueues one job.
+   *
+   * @throws InvalidJobException if the job is refused before sending (too large for the queue)
+   * @throws QueueNotFoundException if the queue no longer exists
+   * @throws EnqueueException if SQS did not accept the job after the client's retries
+   */
+  public EnqueueResult enqueue(JobRequest request) {
+    Prepared job = prepare(request);
+    SendMessageResponse response;
+    try {
+      response =
+          sqs.sendMessage(
+              r ->
+                  r.queueUrl(queueUrl)
+                      .messageBody(job.body)
+                      .messageGroupId(job.lane.id())
+                      .messageDeduplicationId(job.jobId)
+                      .messageAttributes(attributes));
+    } catch (SdkException e) {
+      throw SqsErrors.translate(e, queueUrl, "sending " + job.describe());
+    }
+    log.debug(
+        "event=enqueued queue={} lane={} key={} jobId={} seq={}",
+        queueUrl,
+        job.lane,
+        job.request.key(),
+        job.jobId,
+        response.sequenceNumber());
+    return job.accepted(response.sequenceNumber(), response.messageId());
+  }
+
+  /**
+   * Enqueues many jobs with {@code SendMessageBatch}, up to {@value #MAX_BATCH_ENTRIES} a request,
+   * keeping their order. All jobs are validated first; if one is invalid nothing is sent.
+   *
+   * @return the outcome of every job, accepted or failed with its reason
+   * @throws InvalidJobException naming the index of the first invalid job; nothing was sent
+   */
+  public BatchEnqueueResult enqueueAll(List<JobRequest> requests) {
+    List<Prepared> jobs = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        jobs.add(prepare(Objects.requireNonNull(requests.get(i), "job at index " + i)));
+      } catch (InvalidJobException e) {
+        throw e.atIndex(i);
+      }
+      jobs.get(i).index = i;
+    }
+    int[] sizes = jobs.stream().mapToInt(j -> j.bytes).toArray();
+    List<EnqueueResult> accepted = new ArrayList<>();
+    List<EnqueueFailure> failed = new ArrayList<>();
+    String stopReason = null;
+    for (BatchPlanner.Batch batch : BatchPlanner.plan(sizes, MAX_BATCH_ENTRIES, maxMessageBytes)) {
+      List<Prepared> slice = jobs.subList(batch.from(), batch.to());
+      if (stopReason != null) {
+        for (Prepared job : slice) {
+          failed.add(job.failed("NotSent", stopReason));
+        }
+        continue;
+      }
+      stopReason = sendBatch(slice, accepted, failed);
+    }
+    failed.sort((a, b) -> Integer.compare(a.index(), b.index()));
+    return new BatchEnqueueResult(sortAccepted(jobs, accepted), failed);
+  }
+
+  /**
+   * Sends one planned batch, retrying entries SQS failed on its side.
+   *
+   * @return null to go on, or why the remaining batches must not be sent
+   */
+  private String sendBatch(
+      List<Prepared> batch, List<EnqueueResult> accepted, List<EnqueueFailure> failed) {
+    List<Prepared> pending = batch;
+    for (int attempt = 1; ; attempt++) {
+      SendMessageBatchResponse response;
+      try {
+        List<SendMessageBatchRequestEntry> entries = entries(pending);
+        response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+      } catch (SdkException e) {
+        RuntimeException error =
+            SqsErrors.translate(e, queueUrl, "sending a batch of " + pending.size() + " jobs");
+        for (Prepared job : pending) {
+          failed.add(job.failed(SqsErrors.code(e), error.getMessage()));
+        }
+        return "not sent after an earlier batch failed: " + error.getMessage();
+      }
+      Set<String> acceptedKeysAfter = new HashSet<>();
+      boolean[] ok = new boolean[pending.size()];
+      for (SendMessageBatchResultEntry entry : response.successful()) {
+        int i = Integer.parseInt(entry.id());
+        ok[i] = true;
+        accepted.add(pending.get(i).accepted(entry.sequenceNumber(), entry.messageId()));
+      }
+      BatchResultErrorEntry[] errors = new BatchResultErrorEntry[pending.size()];
+      for (BatchResultErrorEntry entry : response.failed()) {
+        errors[Integer.parseInt(entry.id())] = entry;
+      }
+      // Walk backwards so that "a later job of this key was accepted" is known at each entry.
+      List<Prepared> retryReversed = new ArrayList<>();
+      for (int i = pending.size() - 1; i >= 0; i--) {
+        Prepared job = pending.get(i);
+        String key = job.request.key();
+        if (ok[i]) {
+          acceptedKeysAfter.add(key);
+          continue;
+        }
+        BatchResultErrorEntry error = errors[i];
+        if (error == null) {
+          failed.add(job.failed("Unknown", "SQS answered neither success nor failure"));
+        } else if (Boolean.TRUE.equals(error.senderFault())) {
+          failed.add(job.failed(error.code(), "SQS refused the job: " + error.message()));
+        } else if (acceptedKeysAfter.contains(key)) {
+          failed.add(
+              job.failed(
+                  "OrderHazard",
+                  "SQS failed the job ("
+                      + error.code()
+                      + ") but accepted a later job of the same key in the same batch; resending"
+                      + " it would reorder the key, so it is left to the caller"));
+        } else if (attempt >= entryAttempts) {
+          failed.add(
+              job.failed(
+                  error.code(),
+                  "SQS failed the job after " + attempt + " attempts: " + error.message()));
+        } else {
+          retryReversed.add(job);
+        }
+      }
+      if (retryReversed.isEmpty()) {
+        return null;
+      }
+      log.warn(
+          "event=enqueue_entries_retry queue={} jobs={} attempt={}",
+          queueUrl,
+          retryReversed.size(),
+          attempt);
+      sleeper.sleep(backoff(attempt));
+      pending = new ArrayList<>(retryReversed.reversed());
+    }
+  }
+
+  private static List<EnqueueResult> sortAccepted(
+      List<Prepared> jobs, List<EnqueueResult> accepted) {
+    Map<String, EnqueueResult> byJobId = new HashMap<>();
+    for (EnqueueResult r : accepted) {
+      byJobId.put(r.jobId(), r);
+    }
+    List<EnqueueResult> ordered = new ArrayList<>(accepted.size());
+    for (Prepared job : jobs) {
+      EnqueueResult r = byJobId.remove(job.jobId);
+      if (r != null) {
+        ordered.add(r);
+      }
+    }
+    return ordered;
+  }
+
+  private List<SendMessageBatchRequestEntry> entries(List<Prepared> pending) {
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(pending.size());
+    for (int i = 0; i < pending.size(); i++) {
+      Prepared job = pending.get(i);
+      entries.add(
+          SendMessageBatchRequestEntry.builder()
+              .id(Integer.toString(i))
+              .messageBody(job.body)
+              .messageGroupId(job.lane.id())
+              .messageDeduplicationId(job.jobId)
+              .messageAttributes(attributes)
+              .build());
+    }
+    return entries;
+  }
+
+  private Duration backoff(int attempt) {
+    long base = entryBackoff.toMillis() << Math.min(attempt - 1, 10);
+    long capped = Math.min(base, 5_000);
+    // Equal jitter: never less than half the step, so retries still spread out.
+    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+  }
+
+  private Prepared prepare(JobRequest request) {
+    String jobId = request.jobId() != null ? request.jobId() : jobIds.get();
+    if (request.jobId() == null) {
+      JobRequest.validateJobId(jobId);
+    }
+    Lane lane = ring.laneFor(request.key());
+    String body = JobEnvelope.of(request, jobId, clock.instant()).toJson();
+    int bytes = utf8Length(body) + attributeBytes;
+    if (bytes > maxMessageBytes) {
+      throw new InvalidJobException(
+          "payload",
+          "the message for key \""
+              + Json.preview(request.key())
+              + "\" would be "
+              + bytes
+              + " bytes (envelope and attributes included), more than the "
+              + maxMessageBytes
+              + " bytes queue "
+              + queueUrl
+              + " accepts (its MaximumMessageSize)");
+    }
+    return new Prepared(request, jobId, lane, body, bytes);
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** A validated job with everything needed to send it. */
+  private static final class Prepared {
+    final JobRequest request;
+    final String jobId;
+    final Lane lane;
+    final String body;
+    final int bytes;
+    int index;
+
+    Prepared(JobRequest request, String jobId, Lane lane, String body, int bytes) {
+      this.request = request;
+      this.jobId = jobId;
+      this.lane = lane;
+      this.body = body;
+      this.bytes = bytes;
+    }
+
+    EnqueueResult accepted(String sequenceNumber, String messageId) {
+      return new EnqueueResult(jobId, request.key(), lane, sequenceNumber, messageId);
+    }
+
+    EnqueueFailure failed(String code, String reason) {
+      return new EnqueueFailure(index, jobId, request.key(), lane, code, reason);
+    }
+
+    String describe() {
+      return "job " + jobId + " (key=" + request.key() + " lane=" + lane + ")";
+    }
+  }
+
+  /** Waits between entry retries; tests replace it so that they never sleep. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration);
+
+    /** Sleeps on the calling thread, keeping its interrupt status if interrupted. */
+    static void threadSleep(Duration duration) {
+      try {
+        Thread.sleep(duration);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EnqueueException("interrupted while waiting to retry an enqueue", e);
+      }
+    }
+  }
+
+  /**
+   * Configures an {@link Enqueuer}. {@link #build()} checks that the queue exists and is FIFO, and
+   * reads its size limit, so a wrong queue URL fails at start-up, not at the first job.
+   */
+  public static final class Builder {
+    private SqsClient sqs;
+    private String queueUrl;
+    private HashRing ring;
+    private Clock clock = Clock.systemUTC();
+    private Supplier<String> jobIds = () -> UUID.randomUUID().toString();
+    private int entryAttempts = 5;
+    private Duration entryBackoff = Duration.ofMillis(50);
+    private Sleeper sleeper = Sleeper::threadSleep;
+
+    private Builder() {}
+
+    public Builder sqs(SqsClient sqs) {
+      this.sqs = sqs;
+      return this;
+    }
+
+    public Builder queueUrl(String queueUrl) {
+      this.queueUrl = queueUrl;
+      return this;
+    }
+
+    public Builder ring(HashRing ring) {
+      this.ring = ring;
+      return this;
+    }
+
+    /** Wall clock for {@code enqueuedAt}. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Generates job ids for requests without one; random UUIDs by default. */
+    public Builder jobIds(Supplier<String> jobIds) {
+      this.jobIds = jobIds;
+      return this;
+    }
+
+    /** Sends of a batch entry that SQS fails on its side, the first included (default 5). */
+    public Builder entryAttempts(int entryAttempts) {
+      this.entryAttempts = entryAttempts;
+      return this;
+    }
+
+    /** First wait before resending failed batch entries; doubles each time (default 50 ms). */
+    public Builder entryBackoff(Duration entryBackoff) {
+      this.entryBackoff = entryBackoff;
+      return this;
+    }
+
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = sleeper;
+      return this;
+    }
+
+    public Enqueuer build() {
+      require(sqs != null, "sqs", "null");
+      require(queueUrl != null && !queueUrl.isBlank(), "queueUrl", String.valueOf(queueUrl));
+      require(ring != null, "ring", "null");
+      require(clock != null, "clock", "null");
+      require(jobIds != null, "jobIds", "null");
+      require(sleeper != null, "sleeper", "null");
+      require(entryAttempts >= 1 && entryAttempts <= 20, "entryAttempts", entryAttempts + "");
+      require(
+          entryBackoff != null && !entryBackoff.isNegative() && entryBackoff.toMillis() <= 5_000,
+          "entryBackoff",
+          String.valueOf(entryBackoff));
+      return new Enqueuer(this, checkQueue());
+    }
+
+    private int checkQueue() {
+      GetQueueAttributesResponse response;
+      try {
+        response =
+            sqs.getQueueAttributes(
+                r ->
+                    r.queueUrl(queueUrl)
+                        .attributeNames(
+                            QueueAttributeName.FIFO_QUEUE,
+                            QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
+      } catch (SdkException e) {
+        throw SqsErrors.translate(e, queueUrl, "reading its attributes");
+      }
+      Map<QueueAttributeName, String> attrs = response.attributes();
+      if (!"true".equalsIgnoreCase(attrs.get(QueueAttributeName.FIFO_QUEUE))) {
+        throw new QueueNotFoundException(
+            "queue "
+                + queueUrl
+                + " is not a FIFO queue; fenceq needs FifoQueue=true (a name ending in .fifo)",
+            null);
+      }
+      String max = attrs.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
+      return max == null ? 262_144 : Integer.parseInt(max);
+    }
+
+    private static void require(boolean ok, String setting, String value) {
+      if (!ok) {
+        throw new IllegalArgumentException("invalid Enqueuer setting " + setting + ": " + value);
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.fenceq.queue;
+
+import io.fenceq.FenceqException;
+
+/**
+ * A job that fenceq refuses before anything is sent: nothing of it (or of the batch it came in) has
+ * reached the queue, so the caller can fix the input and try again without creating duplicates.
+ */
+public final class InvalidJobException extends FenceqException {
+  private final String field;
+
+  public InvalidJobException(String field, String message) {
+    super("invalid job: " + field + ": " + message);
+    this.field = field;
+  }
+
+  /** The same refusal, naming the job's position in a bulk enqueue. */
+  public InvalidJobException atIndex(int index) {
+    return new InvalidJobException(field, "job at index " + index + ": " + getMessage(), true);
+  }
+
+  private InvalidJobException(String field, String fullMessage, boolean unused) {
+    super(fullMessage);
+    this.field = field;
+  }
+
+  /**
+   * The offending field of the job: {@code key}, {@code type}, {@code payload} or {@code jobId}.
+   */
+  public String field() {
+    return field;
+  }
+}
