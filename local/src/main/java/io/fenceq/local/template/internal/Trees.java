@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Helpers for the plain trees (maps, lists, scalars) a template is made of. */
+/** Operations on the plain trees (maps, lists, scalars) a parsed template is made of. */
 public final class Trees {
   private Trees() {}
 
