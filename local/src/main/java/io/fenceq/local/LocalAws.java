@@ -1,5 +1,6 @@
 package io.fenceq.local;
 
+import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.local.internal.EmbeddedDynamoDb;
 import io.fenceq.local.internal.EmbeddedSqs;
 import io.fenceq.local.internal.EmulatorLogging;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -310,26 +310,12 @@ public final class LocalAws implements AutoCloseable {
     }
   }
 
-  /** The SDK pulls several HTTP clients; fenceq standardises on the Apache one. */
-  @SuppressWarnings("deprecation")
   private static SqsClient sqsClient(URI endpoint, Region region) {
-    return SqsClient.builder()
-        .endpointOverride(endpoint)
-        .region(region)
-        .credentialsProvider(CREDENTIALS)
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return AwsClients.sqs(new AwsClients.Target(endpoint, null, region, CREDENTIALS));
   }
 
-  /** The SDK pulls several HTTP clients; fenceq standardises on the Apache one. */
-  @SuppressWarnings("deprecation")
   private static DynamoDbClient dynamoDbClient(URI endpoint, Region region) {
-    return DynamoDbClient.builder()
-        .endpointOverride(endpoint)
-        .region(region)
-        .credentialsProvider(CREDENTIALS)
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return AwsClients.dynamoDb(new AwsClients.Target(null, endpoint, region, CREDENTIALS));
   }
 
   /**
