@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Starts `fenceq local` on free ports, enqueues through a second process with the environment it
-# prints, and stops it with SIGINT as a user's Ctrl-C would. Bounded: gives up after 120 s.
+# Starts `fenceq local` on free ports; uses it from other processes with the environment it prints
+# (`fenceq enqueue`, then the end-to-end enqueue tests as an external target); stops it with SIGINT
+# as a user's Ctrl-C would. Bounded: it gives up on a start that takes over 120 s.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/find-jdk.sh"
+JAVA_HOME="$(fenceq_find_jdk)" || exit 1
+export JAVA_HOME
 out=$(mktemp -d)
 # Job control keeps SIGINT deliverable to a background job, as it is to a foreground one.
 set -m
@@ -26,6 +30,11 @@ grep -q '^export FENCEQ_LANES=' "$out/local.log" || { cat "$out/local.log"; echo
     echo "smoke: a non-JSON payload was accepted" >&2; exit 1
   fi
   grep -q 'payload: is not valid JSON' "$out/bad.log"
+  # The end-to-end suite against an endpoint it did not start, as it would run against LocalStack.
+  FENCEQ_TEST_TARGET=external "$root/mvnw" -B -q -f "$root/pom.xml" -pl tests -am verify \
+    -Dtest='EnqueueEndToEndTest' -Dsurefire.failIfNoSpecifiedTests=false >"$out/external.log" 2>&1 \
+    || { tail -n 40 "$out/external.log"; echo "smoke: end-to-end tests failed on an external endpoint" >&2; exit 1; }
+  echo "smoke: end-to-end enqueue tests passed against the external endpoint"
 )
 kill -INT "$pid"
 for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
