@@ -7,13 +7,13 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds the SDK clients fenceq uses, the same way everywhere: the Apache HTTP client chosen
+ * Builds the SDK clients fenceq uses, the same way everywhere: the Apache 5 HTTP client chosen
  * explicitly (the SDK would otherwise pick whichever client it finds on the class path), the
  * standard retry mode with backoff and jitter for throttling and 5xx answers, and an optional
  * endpoint.
@@ -53,7 +53,7 @@ public final class AwsClients {
       B builder, URI endpoint, Target target) {
     builder
         .httpClientBuilder(
-            ApacheHttpClient.builder()
+            Apache5HttpClient.builder()
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(30)))

@@ -1,0 +1,141 @@
+package io.fenceq.local.cli;
+
+import io.fenceq.FenceqException;
+import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.queue.BatchEnqueueResult;
+import io.fenceq.queue.EnqueueFailure;
+import io.fenceq.queue.EnqueueResult;
+import io.fenceq.queue.Enqueuer;
+import io.fenceq.queue.JobRequest;
+import io.fenceq.ring.HashRing;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** {@code fenceq enqueue}: sends jobs to the work queue named by the environment or options. */
+@Command(
+    name = "enqueue",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Enqueues jobs for a key on the FIFO work queue.",
+      "Endpoints, region and credentials come from the standard AWS environment variables"
+          + " (AWS_ENDPOINT_URL_SQS, AWS_REGION, ...); `fenceq local` prints them."
+    })
+final class EnqueueCommand implements Callable<Integer> {
+  /** Results are printed one line a job up to this count, then summarized. */
+  private static final int PRINT_EACH_UP_TO = 20;
+
+  private static final int CHUNK = 500;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--key", required = true, description = "The key to serialize on (e.g. sku-42).")
+  String key;
+
+  @Option(names = "--type", required = true, description = "The job type (e.g. reserve).")
+  String type;
+
+  @Option(
+      names = "--payload",
+      defaultValue = "{}",
+      description = "The JSON payload (default: ${DEFAULT-VALUE}).")
+  String payload;
+
+  @Option(
+      names = "--count",
+      defaultValue = "1",
+      description = "How many copies of the job to enqueue, in order (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(
+      names = "--job-id",
+      description = "Deduplication id (only with --count 1; generated when absent).")
+  String jobId;
+
+  @Option(
+      names = "--queue-url",
+      defaultValue = "${env:FENCEQ_QUEUE_URL}",
+      description = "The FIFO work queue (default: $FENCEQ_QUEUE_URL).")
+  String queueUrl;
+
+  @Option(
+      names = "--lanes",
+      defaultValue = "${env:FENCEQ_LANES:-256}",
+      description = "Lanes on the ring; must match the consumers (default: $FENCEQ_LANES or 256).")
+  int lanes;
+
+  @Override
+  public Integer call() {
+    if (queueUrl == null || queueUrl.isBlank()) {
+      throw new IllegalArgumentException(
+          "no queue: pass --queue-url or set FENCEQ_QUEUE_URL (`fenceq local` prints it)");
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException("--count must be at least 1, got " + count);
+    }
+    if (jobId != null && count != 1) {
+      throw new IllegalArgumentException("--job-id goes with --count 1 only, got --count " + count);
+    }
+    JobRequest job = JobRequest.ofJson(key, type, payload);
+    if (jobId != null) {
+      job = job.withJobId(jobId);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment())) {
+      Enqueuer enqueuer =
+          Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(HashRing.of(lanes)).build();
+      if (count == 1) {
+        print(out, enqueuer.enqueue(job));
+        return 0;
+      }
+      return enqueueMany(enqueuer, job, out, err);
+    } catch (SdkClientException e) {
+      // Missing region or credentials, an unreachable endpoint: the SDK's message says which.
+      throw new FenceqException("AWS client error: " + e.getMessage(), e);
+    }
+  }
+
+  private int enqueueMany(Enqueuer enqueuer, JobRequest job, PrintWriter out, PrintWriter err) {
+    int accepted = 0;
+    List<EnqueueFailure> failures = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int done = 0; done < count; done += CHUNK) {
+      int n = Math.min(CHUNK, count - done);
+      BatchEnqueueResult result = enqueuer.enqueueAll(Collections.nCopies(n, job));
+      if (count <= PRINT_EACH_UP_TO) {
+        result.accepted().forEach(r -> print(out, r));
+      }
+      accepted += result.accepted().size();
+      failures.addAll(result.failed());
+      if (count > PRINT_EACH_UP_TO) {
+        err.printf("fenceq enqueue: %d/%d jobs sent%n", done + n, count);
+        err.flush();
+      }
+    }
+    for (EnqueueFailure f : failures) {
+      err.printf(
+          "fenceq enqueue: job %s key=%s lane=%s not enqueued: %s: %s%n",
+          f.jobId(), f.key(), f.lane(), f.code(), f.reason());
+    }
+    double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    out.printf(
+        "enqueued=%d failed=%d key=%s lane=%s jobs_per_s=%.0f%n",
+        accepted, failures.size(), key, enqueuer.ring().laneFor(key), accepted / seconds);
+    return failures.isEmpty() ? 0 : FenceqCli.EXIT_FAILURE;
+  }
+
+  private static void print(PrintWriter out, EnqueueResult r) {
+    out.printf(
+        "enqueued jobId=%s key=%s lane=%s seq=%s%n",
+        r.jobId(), r.key(), r.lane(), r.sequenceNumber());
+  }
+}

@@ -1,0 +1,67 @@
+package io.fenceq.local.cli;
+
+import io.fenceq.FenceqException;
+import io.fenceq.queue.InvalidJobException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fenceq} command line: run fenceq locally, enqueue jobs, inspect the ring. */
+@Command(
+    name = "fenceq",
+    mixinStandardHelpOptions = true,
+    versionProvider = FenceqCli.Version.class,
+    description = "Fenced work queues for AWS: enqueue instead of lock.",
+    subcommands = {LocalCommand.class, EnqueueCommand.class, RingCommand.class})
+public final class FenceqCli {
+  /** Exit code for a failure of the work itself (a job not enqueued, an endpoint down). */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit code for bad input: an unknown option, an invalid key or payload. */
+  public static final int EXIT_USAGE = 2;
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    // Embedded servers leave non-daemon threads behind; the CLI's end is the process's end.
+    System.exit(code);
+  }
+
+  /** The configured command line, also used by tests to run commands in-process. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new FenceqCli());
+    cli.setExecutionExceptionHandler(FenceqCli::report);
+    return cli;
+  }
+
+  /** One clear line instead of a stack trace; {@code FENCEQ_DEBUG=1} adds the trace. */
+  private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    String command = cli.getCommandName();
+    boolean badInput = e instanceof IllegalArgumentException || e instanceof InvalidJobException;
+    boolean known = e instanceof FenceqException || badInput;
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    cli.getErr().println(cli.getColorScheme().errorText(prefix(command) + "error: " + message));
+    if ("1".equals(System.getenv("FENCEQ_DEBUG"))) {
+      e.printStackTrace(cli.getErr());
+    } else if (!known) {
+      cli.getErr()
+          .println(
+              prefix(command)
+                  + "("
+                  + e.getClass().getName()
+                  + "; set FENCEQ_DEBUG=1 for the stack trace)");
+    }
+    return badInput ? EXIT_USAGE : EXIT_FAILURE;
+  }
+
+  private static String prefix(String command) {
+    return "fenceq".equals(command) ? "fenceq: " : "fenceq " + command + ": ";
+  }
+
+  /** Reads the version Maven wrote into the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = FenceqCli.class.getPackage().getImplementationVersion();
+      return new String[] {"fenceq " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts `fenceq local` on free ports, enqueues through a second process with the environment it
+# prints, and stops it with SIGINT as a user's Ctrl-C would. Bounded: gives up after 120 s.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out=$(mktemp -d)
+# Job control keeps SIGINT deliverable to a background job, as it is to a foreground one.
+set -m
+"$root/fenceq" local --sqs-port 0 --dynamodb-port 0 >"$out/local.log" 2>&1 &
+pid=$!
+cleanup() { kill -9 "$pid" 2>/dev/null || true; rm -rf "$out"; }
+trap cleanup EXIT
+for _ in $(seq 1 240); do
+  grep -q '^export FENCEQ_LANES=' "$out/local.log" && break
+  kill -0 "$pid" 2>/dev/null || { cat "$out/local.log"; echo "smoke: fenceq local exited early" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q '^export FENCEQ_LANES=' "$out/local.log" || { cat "$out/local.log"; echo "smoke: fenceq local did not start" >&2; exit 1; }
+(
+  eval "$(grep '^export ' "$out/local.log")"
+  "$root/fenceq" enqueue --key sku-1 --type reserve --payload '{"qty":1}' | tee "$out/enqueue.log"
+  grep -q '^enqueued jobId=.* key=sku-1 lane=lane-[0-9]\{4\} seq=[0-9]' "$out/enqueue.log"
+  "$root/fenceq" enqueue --key sku-2 --type reserve --count 25 | tee "$out/many.log"
+  grep -q '^enqueued=25 failed=0 key=sku-2' "$out/many.log"
+  if "$root/fenceq" enqueue --key sku-3 --type reserve --payload '{not json' 2>"$out/bad.log"; then
+    echo "smoke: a non-JSON payload was accepted" >&2; exit 1
+  fi
+  grep -q 'payload: is not valid JSON' "$out/bad.log"
+)
+kill -INT "$pid"
+for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+if kill -0 "$pid" 2>/dev/null; then echo "smoke: fenceq local ignored Ctrl-C" >&2; exit 1; fi
+wait "$pid" || true
+grep -q 'fenceq local: stopped' "$out/local.log" || { cat "$out/local.log"; echo "smoke: no clean stop" >&2; exit 1; }
+echo "smoke: fenceq local started, accepted jobs from another process, and stopped on Ctrl-C"

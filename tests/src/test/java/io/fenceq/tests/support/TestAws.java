@@ -1,0 +1,140 @@
+package io.fenceq.tests.support;
+
+import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.local.LocalAws;
+import io.fenceq.local.template.CloudFormationTemplate;
+import io.fenceq.local.template.ProvisionedStack;
+import io.fenceq.local.template.TemplateProvisioner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AWS endpoints the end-to-end tests run against, set up once per test JVM.
+ *
+ * <p>By default: the embedded emulators ({@link LocalAws}) on loopback, over real HTTP. With {@code
+ * FENCEQ_TEST_TARGET=external}: whatever the standard AWS environment points at (LocalStack, a real
+ * account), where each test stack gets a unique name and its queues and tables are deleted at the
+ * end of the run.
+ */
+public final class TestAws {
+  /** Environment variable choosing the target: {@code embedded} (default) or {@code external}. */
+  public static final String TARGET_VARIABLE = "FENCEQ_TEST_TARGET";
+
+  private static final Logger log = LoggerFactory.getLogger(TestAws.class);
+  private static TestAws instance;
+
+  private final LocalAws local;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamoDb;
+  private final TemplateProvisioner provisioner;
+  private final CloudFormationTemplate template = CloudFormationTemplate.fromClasspath();
+  private final String runId = UUID.randomUUID().toString().substring(0, 6);
+  private final AtomicInteger stacks = new AtomicInteger();
+  private final List<ProvisionedStack> created = new ArrayList<>();
+
+  private TestAws(LocalAws local, SqsClient sqs, DynamoDbClient dynamoDb, TemplateProvisioner p) {
+    this.local = local;
+    this.sqs = sqs;
+    this.dynamoDb = dynamoDb;
+    this.provisioner = p;
+  }
+
+  /** The target of this run, started on first use and stopped when the JVM exits. */
+  public static synchronized TestAws get() {
+    if (instance == null) {
+      instance = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "fenceq-test-aws-close"));
+    }
+    return instance;
+  }
+
+  public boolean external() {
+    return local == null;
+  }
+
+  public SqsClient sqs() {
+    return sqs;
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb;
+  }
+
+  /** Provisions template.yaml anew under a stack name unique to this run and purpose. */
+  public TestStack newStack(String purpose) {
+    String name =
+        (external() ? "fenceq-e2e-" + runId + "-" : "e2e-")
+            + purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")
+            + "-"
+            + stacks.incrementAndGet();
+    ProvisionedStack stack = provisioner.provision(template, name, Map.of());
+    synchronized (created) {
+      created.add(stack);
+    }
+    return new TestStack(
+        name,
+        stack.queueUrl("WorkQueue"),
+        stack.queueUrl("DeadLetterQueue"),
+        stack.tableName("LeaseTable"),
+        Integer.parseInt(stack.parameters().get("LaneCount")));
+  }
+
+  private static TestAws start() {
+    String target = System.getenv().getOrDefault(TARGET_VARIABLE, "embedded");
+    switch (target) {
+      case "embedded" -> {
+        LocalAws local = LocalAws.builder().start();
+        TemplateProvisioner provisioner =
+            TemplateProvisioner.builder()
+                .sqsClient(local.sqsClient())
+                .dynamoDbClient(local.dynamoDbClient())
+                .build();
+        return new TestAws(local, local.sqsClient(), local.dynamoDbClient(), provisioner);
+      }
+      case "external" -> {
+        SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(AwsClients.Target.fromEnvironment());
+        log.info("event=test_target target=external");
+        TemplateProvisioner provisioner =
+            TemplateProvisioner.builder().sqsClient(sqs).dynamoDbClient(dynamoDb).build();
+        return new TestAws(null, sqs, dynamoDb, provisioner);
+      }
+      default ->
+          throw new IllegalStateException(
+              TARGET_VARIABLE + " must be embedded or external, got " + target);
+    }
+  }
+
+  private void close() {
+    if (local != null) {
+      local.close();
+      return;
+    }
+    synchronized (created) {
+      for (ProvisionedStack stack : created) {
+        for (String queue : List.of("WorkQueue", "DeadLetterQueue")) {
+          quietly(() -> sqs.deleteQueue(r -> r.queueUrl(stack.queueUrl(queue))));
+        }
+        quietly(() -> dynamoDb.deleteTable(r -> r.tableName(stack.tableName("LeaseTable"))));
+      }
+    }
+    sqs.close();
+    dynamoDb.close();
+  }
+
+  private static void quietly(Runnable cleanup) {
+    try {
+      cleanup.run();
+    } catch (RuntimeException e) {
+      log.warn("event=test_cleanup_failed error={}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.fenceq.tests.support;
+
+/**
+ * The resources of one freshly provisioned copy of template.yaml, so that tests never see each
+ * other's messages or leases.
+ *
+ * @param stackName the stack the resource names derive from
+ * @param workQueueUrl the FIFO work queue
+ * @param dlqUrl its FIFO dead-letter queue
+ * @param leaseTable the lease table
+ * @param lanes the template's lane count
+ */
+public record TestStack(
+    String stackName, String workQueueUrl, String dlqUrl, String leaseTable, int lanes) {}
