@@ -7,6 +7,7 @@ import io.fenceq.fence.FenceResult;
 import io.fenceq.fence.FenceToken;
 import io.fenceq.fence.FencedWriteException;
 import io.fenceq.fence.JdbcFencedUpdate;
+import io.fenceq.tests.support.H2Database;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
