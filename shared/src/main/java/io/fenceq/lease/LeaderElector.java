@@ -203,11 +203,16 @@ public final class LeaderElector implements Closeable {
     if (t != null && t != Thread.currentThread()) {
       joinRenewalThread(t);
     }
+    // An interrupted thread would have its release aborted by the SDK: release, then restore.
+    boolean interrupted = Thread.interrupted();
     lock.lock();
     try {
       releaseHeld("leader elector " + leaseId + " was closed");
     } finally {
       lock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     log.info("event=leader_elector_closed lease={} owner={}", leaseId, owner);
   }

@@ -238,7 +238,7 @@ class LeaderElectorTest {
   }
 
   @Test
-  void closeKeepsTheCallersInterruptStatus() throws Exception {
+  void closeReleasesAndKeepsTheCallersInterruptStatus() throws Exception {
     LeaderElector a = elector("a");
     a.start();
     Thread thread = threadNamed("fenceq-leader-nightly");
@@ -249,6 +249,7 @@ class LeaderElectorTest {
     } finally {
       Thread.interrupted();
     }
+    assertThat(item()).as("released all the same").doesNotContainKey("owner");
     thread.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(thread.isAlive()).isFalse();
   }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -69,6 +70,10 @@ public final class FakeDynamoDb implements DynamoDbClient {
 
   @Override
   public synchronized UpdateItemResponse updateItem(UpdateItemRequest request) {
+    if (Thread.currentThread().isInterrupted()) {
+      // As the SDK does: a call on an interrupted thread is aborted before it is sent.
+      throw AbortedException.builder().message("Thread was interrupted").build();
+    }
     updates.add(request);
     if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw software.amazon.awssdk.core.exception.SdkClientException.create(

@@ -34,15 +34,6 @@ public final class ExpiryRules {
   }
 
   /**
-   * The Java twin of the wall-clock acquire condition, {@code attribute_not_exists(owner) OR owner
-   * = :me OR expiresAt < :now}: whether a contender whose clock reads {@code nowMillis} may take
-   * {@code item}.
-   */
-  public static boolean wallClockAllows(LeaseItem item, String me, long nowMillis) {
-    return !item.held() || item.owner().equals(me) || item.expiresAtMillis() < nowMillis;
-  }
-
-  /**
    * How long a refused contender waits before trying again, jitter not included: until the holder's
    * expiry on the contender's clock ({@code WALL_CLOCK_HINT}) or until the end of the observation
    * window on its ticker ({@code OBSERVED}); at least one millisecond, so that a caller that loops
