@@ -1,0 +1,489 @@
+package io.fenceq.lease;
+
+import io.fenceq.lease.internal.Durations;
+import io.fenceq.lease.internal.ExpiryRules;
+import io.fenceq.lease.internal.ExpiryRules.AcquireKind;
+import io.fenceq.lease.internal.LeaseItem;
+import io.fenceq.lease.internal.LeaseTable;
+import io.fenceq.lease.internal.Observation;
+import io.fenceq.ring.Lane;
+import io.fenceq.time.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Leases with fencing tokens on a DynamoDB table: one item per lane ({@code lane#0042}) or leader
+ * name ({@code leader#nightly}). {@link #acquire}, {@link #renew} and {@link #release} are each one
+ * conditional {@code UpdateItem}; the conditions are the constants below, and a refused write
+ * returns the item it was refused on, so every refusal says who holds the lease and until when.
+ *
+ * <p>Each grant adds one to the item's {@code fence} in the same write that grants it, so fences of
+ * one lease are unique and strictly increasing in grant order. Items are never deleted (release
+ * only removes the owner) and the table must not have time to live on their attributes: a deleted
+ * item would restart its fence at 1 and let an old holder's fence pass downstream checks.
+ *
+ * <p>The lease alone buys liveness, not safety: a holder paused past its lease may still act. What
+ * makes it safe is that downstream writes carry the fence and storage refuses a fence lower than
+ * one it has seen (see {@link io.fenceq.fence}).
+ *
+ * <p>Thread-safe. One store is one contender's view: in {@link ExpiryMode#OBSERVED} mode it keeps
+ * what it has observed of each lease it was refused. The DynamoDB client belongs to the caller.
+ */
+public final class LeaseStore {
+  /**
+   * Acquire in {@link ExpiryMode#WALL_CLOCK_HINT} mode: grants when nobody holds the lease (never
+   * acquired, or released), when the caller already holds it (the grant mints a new fence), or when
+   * the holder's expiry hint is before the caller's wall clock. Guarantees that of concurrent
+   * acquires at most one wins each grant, and, with the {@code ADD fence :one} of {@link
+   * #ACQUIRE_UPDATE} in the same write, that every grant's fence is larger than every earlier
+   * grant's. It does not guarantee that the old holder has stopped: a caller whose clock runs fast
+   * takes over early, and the old holder's later writes are rejected by their fence.
+   */
+  public static final String ACQUIRE_CONDITION =
+      "attribute_not_exists(#owner) OR #owner = :me OR #expiresAt < :now";
+
+  /**
+   * First acquire in {@link ExpiryMode#OBSERVED} mode: grants only when nobody holds the lease or
+   * the caller already does. No clock is consulted, so a held lease is never taken on this
+   * condition, whatever the clocks say; it also starts the caller's observation of the holder.
+   */
+  public static final String ACQUIRE_FREE_CONDITION =
+      "attribute_not_exists(#owner) OR #owner = :me";
+
+  /**
+   * Takeover in {@link ExpiryMode#OBSERVED} mode, sent only after the caller has seen the item's
+   * owner, fence and renewals unchanged for the holder's full lease on its own ticker: grants when
+   * the lease is free, already the caller's, or still in exactly that observed state. Because
+   * renewals only grow, a holder that renewed at any moment since the observation began, even
+   * between the caller's decision and this write, fails the condition, so a live holder is never
+   * taken over. Guarantees, with the holder stopping at its local deadline and tickers running at
+   * the same rate, that two holders never overlap.
+   */
+  public static final String ACQUIRE_OBSERVED_CONDITION =
+      "attribute_not_exists(#owner) OR #owner = :me"
+          + " OR (#owner = :seenOwner AND #fence = :seenFence AND #renewals = :seenRenewals)";
+
+  /**
+   * Update of every grant: takes ownership, writes the expiry hint and the lease duration (which
+   * {@link ExpiryMode#OBSERVED} contenders watch for), starts the renewal count if the item has
+   * none and never resets it, and mints the fence with {@code ADD}.
+   */
+  public static final String ACQUIRE_UPDATE =
+      "SET #owner = :me, #expiresAt = :expiresAt, #leaseMillis = :leaseMillis,"
+          + " #renewals = if_not_exists(#renewals, :zero) ADD #fence :one";
+
+  /**
+   * Renew: succeeds only while the caller is the owner at the same fence. Guarantees that a holder
+   * that was taken over, or released, or replaced by a newer grant to the same owner id learns so
+   * at its next renewal, and that a renewal never extends anyone else's lease.
+   */
+  public static final String RENEW_CONDITION = "#owner = :me AND #fence = :fence";
+
+  /** Update of a renewal: moves the expiry hint and counts the renewal. */
+  public static final String RENEW_UPDATE =
+      "SET #expiresAt = :expiresAt, #leaseMillis = :leaseMillis ADD #renewals :one";
+
+  /**
+   * Release: succeeds only while the caller is the owner at the same fence. Guarantees that a
+   * holder can free only its own grant, never the newer grant of whoever took it over.
+   */
+  public static final String RELEASE_CONDITION = "#owner = :me AND #fence = :fence";
+
+  /**
+   * Update of a release: removes the owner so the next acquire is granted at once, and keeps the
+   * item and its fence so the next grant's fence is larger.
+   */
+  public static final String RELEASE_UPDATE = "REMOVE #owner SET #expiresAt = :zero";
+
+  private static final Logger log = LoggerFactory.getLogger(LeaseStore.class);
+  private static final int MAX_ID_LENGTH = 512;
+  private static final AttributeValue ZERO = AttributeValue.fromN("0");
+  private static final AttributeValue ONE = AttributeValue.fromN("1");
+
+  private final LeaseTable table;
+  private final LeaseConfig config;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final Map<String, Observation> observations = new ConcurrentHashMap<>();
+
+  private LeaseStore(Builder b) {
+    this.table = new LeaseTable(b.dynamoDb, b.table);
+    this.config = b.config;
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The lease id of a lane: {@code lane#0042}. */
+  public static String laneLeaseId(Lane lane) {
+    return String.format("lane#%04d", lane.index());
+  }
+
+  /** The lease id of a leader name: {@code leader#nightly}. */
+  public static String leaderLeaseId(String name) {
+    requireId(name, "leader name");
+    return "leader#" + name;
+  }
+
+  public String table() {
+    return table.name();
+  }
+
+  public LeaseConfig config() {
+    return config;
+  }
+
+  /**
+   * Whether {@code lease} is still within its local deadline on this store's ticker. A holder acts
+   * under a lease only while this is true; past it, a contender may already hold the lease.
+   */
+  public boolean isValid(Lease lease) {
+    return ticker.nanos() - lease.localDeadlineNanos() < 0;
+  }
+
+  /** Time left before {@code lease}'s local deadline on this store's ticker; zero once past it. */
+  public Duration remaining(Lease lease) {
+    return Duration.ofNanos(Math.max(0, lease.localDeadlineNanos() - ticker.nanos()));
+  }
+
+  /**
+   * Tries once to acquire {@code leaseId} for {@code owner}, with this store's lease duration.
+   *
+   * @return a {@link Lease} with a fence larger than any earlier grant of this lease, or a {@link
+   *     LeaseRefusal} naming the holder and when to retry
+   * @throws LeaseException if DynamoDB could not be asked
+   */
+  public AcquireResult acquire(String leaseId, String owner) {
+    requireId(leaseId, "lease id");
+    requireId(owner, "owner");
+    ExpiryMode mode = config.expiryMode();
+    long sentNanos = ticker.nanos();
+    long nowMillis = clock.millis();
+    Observation seen = mode == ExpiryMode.OBSERVED ? observations.get(leaseId) : null;
+    AcquireKind kind = ExpiryRules.acquireKind(mode, seen, sentNanos);
+
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":me", AttributeValue.fromS(owner));
+    values.put(":expiresAt", millis(nowMillis + config.leaseDuration().toMillis()));
+    values.put(":leaseMillis", millis(config.leaseDuration().toMillis()));
+    values.put(":zero", ZERO);
+    values.put(":one", ONE);
+    String condition;
+    switch (kind) {
+      case FREE_MINE_OR_EXPIRED -> {
+        condition = ACQUIRE_CONDITION;
+        values.put(":now", millis(nowMillis));
+      }
+      case FREE_OR_MINE -> condition = ACQUIRE_FREE_CONDITION;
+      case FREE_MINE_OR_UNCHANGED -> {
+        condition = ACQUIRE_OBSERVED_CONDITION;
+        values.put(":seenOwner", AttributeValue.fromS(seen.owner()));
+        values.put(":seenFence", millis(seen.fence()));
+        values.put(":seenRenewals", millis(seen.renewals()));
+      }
+      default -> throw new IllegalStateException("unknown acquire kind " + kind);
+    }
+    LeaseTable.Outcome outcome =
+        table.update(
+            leaseId,
+            ACQUIRE_UPDATE,
+            condition,
+            values,
+            "acquire of lease " + leaseId + " by " + owner);
+    if (!outcome.applied()) {
+      return refusal(leaseId, owner, outcome.item(), seen, nowMillis);
+    }
+    observations.remove(leaseId);
+    Lease lease = lease(leaseId, owner, outcome.item(), sentNanos);
+    log.debug(
+        "event=lease_acquired table={} lease={} owner={} fence={} mode={} takeover={}",
+        table.name(),
+        leaseId,
+        owner,
+        lease.fence(),
+        mode,
+        kind == AcquireKind.FREE_MINE_OR_UNCHANGED);
+    return lease;
+  }
+
+  /**
+   * Extends {@code lease} by this store's lease duration, if it is still the caller's at its fence.
+   *
+   * @return the renewed {@link Lease}, or a {@link LeaseLoss} saying to whom and at which fence it
+   *     was lost; a loss is final
+   * @throws LeaseException if DynamoDB could not be asked; the lease may still be the caller's
+   *     until {@link #isValid} turns false
+   */
+  public RenewResult renew(Lease lease) {
+    long sentNanos = ticker.nanos();
+    long nowMillis = clock.millis();
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":me", AttributeValue.fromS(lease.owner()));
+    values.put(":fence", millis(lease.fence()));
+    values.put(":expiresAt", millis(nowMillis + config.leaseDuration().toMillis()));
+    values.put(":leaseMillis", millis(config.leaseDuration().toMillis()));
+    values.put(":one", ONE);
+    LeaseTable.Outcome outcome =
+        table.update(lease.id(), RENEW_UPDATE, RENEW_CONDITION, values, "renew of " + lease);
+    if (!outcome.applied()) {
+      LeaseLoss loss = loss("renew", lease, outcome.item());
+      log.warn(
+          "event=lease_lost table={} lease={} owner={} fence={} heldBy={} currentFence={}",
+          table.name(),
+          lease.id(),
+          lease.owner(),
+          lease.fence(),
+          loss.heldBy(),
+          loss.currentFence());
+      return loss;
+    }
+    return lease(lease.id(), lease.owner(), outcome.item(), sentNanos);
+  }
+
+  /**
+   * Frees {@code lease} if it is still the caller's at its fence; the item and its fence stay.
+   *
+   * @return {@link ReleaseResult.Released}, or a {@link LeaseLoss} if someone else holds it now
+   *     (then nothing was changed)
+   * @throws LeaseException if DynamoDB could not be asked
+   */
+  public ReleaseResult release(Lease lease) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":me", AttributeValue.fromS(lease.owner()));
+    values.put(":fence", millis(lease.fence()));
+    values.put(":zero", ZERO);
+    LeaseTable.Outcome outcome =
+        table.update(lease.id(), RELEASE_UPDATE, RELEASE_CONDITION, values, "release of " + lease);
+    if (!outcome.applied()) {
+      return loss("release", lease, outcome.item());
+    }
+    log.debug(
+        "event=lease_released table={} lease={} owner={} fence={}",
+        table.name(),
+        lease.id(),
+        lease.owner(),
+        lease.fence());
+    return new ReleaseResult.Released(lease.id(), lease.owner(), lease.fence());
+  }
+
+  private Lease lease(String leaseId, String owner, LeaseItem item, long sentNanos) {
+    return new Lease(
+        leaseId,
+        owner,
+        item.fence(),
+        Instant.ofEpochMilli(item.expiresAtMillis()),
+        item.renewals(),
+        config.leaseDuration(),
+        sentNanos + config.leaseDuration().toNanos());
+  }
+
+  private LeaseRefusal refusal(
+      String leaseId, String owner, LeaseItem holder, Observation seen, long nowMillis) {
+    if (!holder.held()) {
+      // Only an item with an owner fails these conditions; anything else is a bug to report.
+      throw new LeaseException(
+          "acquire of lease "
+              + leaseId
+              + " by "
+              + owner
+              + " in table "
+              + table.name()
+              + " was refused, but the item returned has no owner: "
+              + holder);
+    }
+    ExpiryMode mode = config.expiryMode();
+    long nowNanos = ticker.nanos();
+    Observation observed = null;
+    if (mode == ExpiryMode.OBSERVED) {
+      observed = Observation.next(seen, holder, nowNanos, config.leaseDuration().toNanos());
+      observations.put(leaseId, observed);
+    }
+    long base = ExpiryRules.retryAfterNanos(mode, holder, observed, nowMillis, nowNanos);
+    long jitter = config.retryJitter().toNanos();
+    Duration retryAfter =
+        Duration.ofNanos(base + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter)));
+    Instant expiresAt = Instant.ofEpochMilli(holder.expiresAtMillis());
+    StringBuilder reason =
+        new StringBuilder("lease ")
+            .append(leaseId)
+            .append(" in table ")
+            .append(table.name())
+            .append(" is held by ")
+            .append(holder.owner())
+            .append(" at fence ")
+            .append(holder.fence());
+    if (mode == ExpiryMode.WALL_CLOCK_HINT) {
+      reason
+          .append(" until ")
+          .append(expiresAt)
+          .append(" (its clock; ours reads ")
+          .append(Instant.ofEpochMilli(nowMillis))
+          .append(')');
+    } else {
+      reason
+          .append(" with ")
+          .append(holder.renewals())
+          .append(" renewals, observed unchanged for ")
+          .append(Durations.formatNanos(nowNanos - observed.sinceNanos()))
+          .append(" of its ")
+          .append(Durations.formatNanos(observed.windowNanos()))
+          .append(" lease");
+    }
+    reason.append("; retry after ").append(Durations.format(retryAfter));
+    log.debug(
+        "event=lease_refused table={} lease={} owner={} holder={} holderFence={} retryAfterMs={}",
+        table.name(),
+        leaseId,
+        owner,
+        holder.owner(),
+        holder.fence(),
+        retryAfter.toMillis());
+    return new LeaseRefusal(
+        leaseId, holder.owner(), holder.fence(), expiresAt, mode, retryAfter, reason.toString());
+  }
+
+  private LeaseLoss loss(String action, Lease lease, LeaseItem current) {
+    String prefix =
+        action
+            + " of lease "
+            + lease.id()
+            + " in table "
+            + table.name()
+            + " by "
+            + lease.owner()
+            + " at fence "
+            + lease.fence()
+            + " refused: ";
+    String why;
+    if (!current.exists()) {
+      why = "the lease item does not exist";
+    } else if (!current.held()) {
+      why = "the lease was released and is free, now at fence " + current.fence();
+    } else if (current.owner().equals(lease.owner())) {
+      why =
+          "the same owner id acquired it again at fence "
+              + current.fence()
+              + " (two processes share the owner id "
+              + lease.owner()
+              + "?)";
+    } else {
+      why =
+          "it is now held by "
+              + current.owner()
+              + " at fence "
+              + current.fence()
+              + " until "
+              + Instant.ofEpochMilli(current.expiresAtMillis());
+    }
+    return new LeaseLoss(
+        lease.id(),
+        lease.owner(),
+        lease.fence(),
+        current.owner(),
+        current.fence(),
+        current.exists() ? Instant.ofEpochMilli(current.expiresAtMillis()) : null,
+        prefix + why);
+  }
+
+  private static AttributeValue millis(long n) {
+    return AttributeValue.fromN(Long.toString(n));
+  }
+
+  private static void requireId(String id, String what) {
+    if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {
+      throw new IllegalArgumentException(
+          what
+              + " must be 1 to "
+              + MAX_ID_LENGTH
+              + " characters and not blank, got "
+              + (id == null ? "null" : '"' + id + '"'));
+    }
+  }
+
+  /**
+   * Configures a {@link LeaseStore}. {@link #build()} checks the table exists and deletes no lease
+   * items by time to live, so a wrong table name fails at start-up, not at the first acquire.
+   */
+  public static final class Builder {
+    private DynamoDbClient dynamoDb;
+    private String table;
+    private LeaseConfig config = LeaseConfig.defaults();
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private boolean checkTable = true;
+
+    private Builder() {}
+
+    public Builder dynamoDb(DynamoDbClient dynamoDb) {
+      this.dynamoDb = dynamoDb;
+      return this;
+    }
+
+    /** The lease table's name, e.g. the stack's {@code LeaseTableName} output. */
+    public Builder table(String table) {
+      this.table = table;
+      return this;
+    }
+
+    public Builder config(LeaseConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** Monotonic time for lease validity and observation windows. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
+    /** Wall time for the expiry hints written to, and compared with, lease items. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} checks the table (one {@code DescribeTimeToLive} call; default
+     * true). Turn off only where that call is not allowed.
+     */
+    public Builder checkTable(boolean checkTable) {
+      this.checkTable = checkTable;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming a missing setting
+     * @throws LeaseException if the table does not exist or has time to live on a lease attribute
+     */
+    public LeaseStore build() {
+      require(dynamoDb != null, "dynamoDb", "null");
+      require(table != null && !table.isBlank(), "table", String.valueOf(table));
+      require(config != null, "config", "null");
+      require(ticker != null, "ticker", "null");
+      require(clock != null, "clock", "null");
+      LeaseStore store = new LeaseStore(this);
+      if (checkTable) {
+        store.table.checkNoTimeToLive();
+      }
+      return store;
+    }
+
+    private static void require(boolean ok, String setting, String value) {
+      if (!ok) {
+        throw new IllegalArgumentException("invalid LeaseStore setting " + setting + ": " + value);
+      }
+    }
+  }
+}
