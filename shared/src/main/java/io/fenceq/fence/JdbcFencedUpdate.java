@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The table needs two columns, {@code fence BIGINT NOT NULL DEFAULT 0} and {@code seq
- * NUMERIC(38,0) NOT NULL DEFAULT 0}: 0 means "never written by a fenced job" (fences and SQS
- * sequence numbers start above 0), so existing rows pass the first fenced update. {@code seq} holds
- * SQS sequence numbers exactly, which do not fit a {@code BIGINT}.
+ * NUMERIC(38,0) NOT NULL DEFAULT -1}: those defaults mean "never written by a fenced job" (fences
+ * start at 1, and sequence numbers at 0 on some SQS-compatible endpoints), so existing rows pass
+ * the first fenced update. {@code seq} holds SQS sequence numbers exactly, which do not fit a
+ * {@code BIGINT}.
  *
  * <p>When no row changed, the row's fence and seq are read back to tell {@link FenceResult#FENCED}
  * (a newer fence: never a success) from {@link FenceResult#DUPLICATE}. A first write of a row that
@@ -44,7 +45,7 @@ public final class JdbcFencedUpdate {
    */
   public static final String FENCE_COLUMN = "fence";
 
-  /** The row's column with the last applied seq: {@code NUMERIC(38,0) NOT NULL DEFAULT 0}. */
+  /** The row's column with the last applied seq: {@code NUMERIC(38,0) NOT NULL DEFAULT -1}. */
   public static final String SEQ_COLUMN = "seq";
 
   /**
@@ -257,7 +258,8 @@ public final class JdbcFencedUpdate {
               describe(token)
                   + " found a row with a NULL "
                   + (fence == null ? FENCE_COLUMN : SEQ_COLUMN)
-                  + "; declare the columns NOT NULL DEFAULT 0 so that 0 means never written");
+                  + "; declare fence NOT NULL DEFAULT 0 and seq NOT NULL DEFAULT -1 so that the defaults"
+                  + " mean never written");
         }
         return new Row(fence, seq);
       }

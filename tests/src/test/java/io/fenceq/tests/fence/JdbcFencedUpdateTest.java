@@ -67,6 +67,14 @@ class JdbcFencedUpdateTest {
   }
 
   @Test
+  void theFirstJobOfAQueueWhoseSequenceStartsAtZeroIsApplied() throws SQLException {
+    // ElasticMQ numbers a queue's first message 0; a default of 0 would call it a duplicate.
+    assertThat(deposit(10, 1, "0")).isEqualTo(FenceResult.APPLIED);
+    assertThat(row("acct-1")).containsExactly(10L, 1L, "0");
+    assertThat(deposit(10, 1, "0")).isEqualTo(FenceResult.DUPLICATE);
+  }
+
+  @Test
   void aRedeliveredJobIsADuplicateAndAnOlderFenceIsFenced() throws SQLException {
     deposit(10, 3, "100");
     assertThat(deposit(10, 3, "100")).isEqualTo(FenceResult.DUPLICATE);
@@ -154,7 +162,7 @@ class JdbcFencedUpdateTest {
     connection.setAutoCommit(false);
     assertThat(deposit(10, 3, "100")).isEqualTo(FenceResult.APPLIED);
     connection.rollback();
-    assertThat(row("acct-1")).containsExactly(0L, 0L, "0");
+    assertThat(row("acct-1")).containsExactly(0L, 0L, "-1");
   }
 
   @Test

@@ -21,11 +21,11 @@ public final class H2Database {
     return DriverManager.getConnection(url, "sa", "");
   }
 
-  /** An accounts table set up for fencing: fence and seq NOT NULL DEFAULT 0. */
+  /** An accounts table set up for fencing: fence NOT NULL DEFAULT 0, seq NOT NULL DEFAULT -1. */
   public H2Database withAccounts() throws SQLException {
     return execute(
         "CREATE TABLE accounts (id VARCHAR(64) PRIMARY KEY, balance BIGINT NOT NULL,"
-            + " fence BIGINT NOT NULL DEFAULT 0, seq NUMERIC(38,0) NOT NULL DEFAULT 0)");
+            + " fence BIGINT NOT NULL DEFAULT 0, seq NUMERIC(38,0) NOT NULL DEFAULT -1)");
   }
 
   public H2Database execute(String sql) throws SQLException {
