@@ -1,0 +1,46 @@
+package io.fenceq.engine;
+
+import io.fenceq.fence.FenceToken;
+import io.fenceq.ring.Lane;
+import java.time.Instant;
+
+/**
+ * What a handler needs to act safely on its job: the lane's fence, the job's sequence number, and
+ * whether the lane's lease is still this consumer's.
+ */
+public interface JobContext {
+  /** The job's key. */
+  String key();
+
+  /** The lane the ring assigned the key to. */
+  Lane lane();
+
+  /** The fence of the lane's lease this job runs under. */
+  long fence();
+
+  /** The job's SQS FIFO sequence number. */
+  String seq();
+
+  /** Which delivery of the job this is (1 = first). */
+  int attempt();
+
+  /**
+   * When the consumer stops waiting for this job: the lease's local deadline or the host's own
+   * limit (a Lambda invocation's remaining time), whichever is sooner.
+   */
+  Instant deadline();
+
+  /**
+   * The token every downstream write carries.
+   *
+   * @throws LaneLostException if the lane's lease or its messages' visibility was lost
+   */
+  FenceToken fenceToken();
+
+  /**
+   * Throws if this consumer no longer holds the lane; long handlers call it between steps.
+   *
+   * @throws LaneLostException naming the lane, the fence and why it was lost
+   */
+  void checkFence();
+}
