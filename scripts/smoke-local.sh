@@ -30,6 +30,8 @@ grep -q '^export FENCEQ_LANES=' "$out/local.log" || { cat "$out/local.log"; echo
     echo "smoke: a non-JSON payload was accepted" >&2; exit 1
   fi
   grep -q 'payload: is not valid JSON' "$out/bad.log"
+  "$root/fenceq" leases | tee "$out/leases.log"
+  grep -q '^LEASE ' "$out/leases.log" && grep -q 'leases, 0 held (table ' "$out/leases.log"
   # The end-to-end suite against an endpoint it did not start, as it would run against LocalStack.
   FENCEQ_TEST_TARGET=external "$root/mvnw" -B -q -f "$root/pom.xml" -pl tests -am verify \
     -Dtest='EnqueueEndToEndTest' -Dsurefire.failIfNoSpecifiedTests=false >"$out/external.log" 2>&1 \
