@@ -327,6 +327,39 @@ class LaneProcessorTest {
   }
 
   @Test
+  void anInterruptedLaneThreadStillReleasesItsLeaseAndReturnsItsMessagesAndStaysInterrupted() {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m1 = world.job(key, "interrupted");
+    Message m2 = world.job(key, "reserve");
+    JobHandlers handlers =
+        JobHandlers.builder()
+            .on("reserve", recording)
+            .on(
+                "interrupted",
+                (job, context) -> {
+                  Thread.currentThread().interrupt();
+                  throw new InterruptedException("scripted");
+                })
+            .build();
+
+    BatchOutcome batch;
+    boolean stillInterrupted;
+    try {
+      batch = world.processor(handlers).submit(List.of(m1, m2)).join();
+    } finally {
+      stillInterrupted = Thread.interrupted();
+    }
+
+    assertThat(stillInterrupted).isTrue();
+    assertThat(batch.redeliveredMessageIds()).containsExactlyElementsOf(ids(m1, m2));
+    // The in-memory table, like the SDK, aborts calls made on an interrupted thread.
+    assertThat(world.held(world.laneOf(key))).isFalse();
+    assertThat(world.actions.calls("visibility"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.messageIds()).containsExactlyElementsOf(ids(m1, m2)));
+  }
+
+  @Test
   void noJobStartsAfterTheHostsDeadline() throws Exception {
     String key = world.keysInDistinctLanes(1).get(0);
     Message m = world.job(key, "reserve");

@@ -674,8 +674,14 @@ public final class LaneRun {
     return plan;
   }
 
-  /** Makes the planned queue and lease calls, then completes {@link #result()}. */
+  /**
+   * Makes the planned queue and lease calls, then completes {@link #result()}. The SDK aborts calls
+   * made on an interrupted thread, so an interrupt (a handler's, or the host's) is held back while
+   * settling and restored after: otherwise the lease would lapse instead of being released and the
+   * messages would wait out their visibility.
+   */
   private void execute(Plan plan) {
+    boolean interrupted = Thread.interrupted();
     Map<String, String> deleteFailures = Map.of();
     Map<String, String> returnFailures = new LinkedHashMap<>();
     try {
@@ -699,6 +705,9 @@ public final class LaneRun {
           groupId(),
           plan.lease == null ? "-" : plan.lease.fence(),
           new BatchOutcome(outcomes).counts());
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
