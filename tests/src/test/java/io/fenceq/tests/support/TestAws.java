@@ -70,12 +70,20 @@ public final class TestAws {
 
   /** Provisions template.yaml anew under a stack name unique to this run and purpose. */
   public TestStack newStack(String purpose) {
+    return newStack(purpose, Map.of());
+  }
+
+  /**
+   * Provisions template.yaml anew with these parameter values (e.g. {@code
+   * VisibilityTimeoutSeconds}); parameters not given take their defaults.
+   */
+  public TestStack newStack(String purpose, Map<String, String> parameters) {
     String name =
         (external() ? "fenceq-e2e-" + runId + "-" : "e2e-")
             + purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")
             + "-"
             + stacks.incrementAndGet();
-    ProvisionedStack stack = provisioner.provision(template, name, Map.of());
+    ProvisionedStack stack = provisioner.provision(template, name, parameters);
     synchronized (created) {
       created.add(stack);
     }
@@ -84,7 +92,8 @@ public final class TestAws {
         stack.queueUrl("WorkQueue"),
         stack.queueUrl("DeadLetterQueue"),
         stack.tableName("LeaseTable"),
-        Integer.parseInt(stack.parameters().get("LaneCount")));
+        Integer.parseInt(stack.parameters().get("LaneCount")),
+        stack.tableName("InventoryTable"));
   }
 
   private static TestAws start() {
@@ -123,7 +132,9 @@ public final class TestAws {
         for (String queue : List.of("WorkQueue", "DeadLetterQueue")) {
           quietly(() -> sqs.deleteQueue(r -> r.queueUrl(stack.queueUrl(queue))));
         }
-        quietly(() -> dynamoDb.deleteTable(r -> r.tableName(stack.tableName("LeaseTable"))));
+        for (String table : List.of("LeaseTable", "InventoryTable")) {
+          quietly(() -> dynamoDb.deleteTable(r -> r.tableName(stack.tableName(table))));
+        }
       }
     }
     sqs.close();
