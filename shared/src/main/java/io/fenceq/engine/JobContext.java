@@ -43,4 +43,28 @@ public interface JobContext {
    * @throws LaneLostException naming the lane, the fence and why it was lost
    */
   void checkFence();
+
+  /**
+   * The exception to throw when a fenced write answered {@code FENCED}: a newer holder of the lane
+   * has written to the entity, so this consumer must stop and delete nothing more. The engine
+   * counts the job as fenced and leaves the lane's messages to the new holder.
+   *
+   * <pre>{@code
+   * if (fence.update(request, context.fenceToken()) == FenceResult.FENCED) {
+   *   throw context.fenced("inventory item " + sku);
+   * }
+   * }</pre>
+   *
+   * @param what the entity whose write was refused, for the message
+   */
+  default LaneLostException fenced(String what) {
+    return new LaneLostException(
+        "lane "
+            + lane()
+            + " at fence "
+            + fence()
+            + " was fenced: "
+            + what
+            + " already carries a newer fence, so another consumer holds the lane now");
+  }
 }

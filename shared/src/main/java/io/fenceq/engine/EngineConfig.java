@@ -1,0 +1,266 @@
+package io.fenceq.engine;
+
+import io.fenceq.lease.internal.Durations;
+import io.fenceq.ring.HashRing;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What a {@link LaneProcessor} needs to know about its queue and how it treats failures. Immutable;
+ * {@link Builder#build()} refuses a bad setting, naming it and its value. Lease timing (duration,
+ * renew interval, expiry mode) is not here: it is the {@link io.fenceq.lease.LeaseStore}'s
+ * configuration, since every user of the lease table must agree on it.
+ */
+public final class EngineConfig {
+  /** Longest visibility SQS accepts, so the longest backoff that can be expressed. */
+  public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+
+  /** Default {@link #backoffBase()}: the first retry of a failed job waits about this long. */
+  public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofSeconds(2);
+
+  /**
+   * Default {@link #backoffCap()}: long enough to ride out a downstream outage, short enough that a
+   * fixed handler gets its lane moving again soon.
+   */
+  public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofMinutes(15);
+
+  /** Default {@link #maxLanesInFlight()}. */
+  public static final int DEFAULT_MAX_LANES_IN_FLIGHT = 16;
+
+  /** Most lanes one processor runs at once; each is a thread. */
+  public static final int MAX_LANES_IN_FLIGHT = 1024;
+
+  private static final int MAX_OWNER_LENGTH = 512;
+
+  private final String queueUrl;
+  private final String deadLetterQueueUrl;
+  private final String owner;
+  private final HashRing ring;
+  private final int maxLanesInFlight;
+  private final Duration backoffBase;
+  private final Duration backoffCap;
+  private final boolean heartbeat;
+
+  private EngineConfig(Builder b) {
+    this.queueUrl = b.queueUrl;
+    this.deadLetterQueueUrl = b.deadLetterQueueUrl;
+    this.owner = b.owner != null ? b.owner : "engine-" + UUID.randomUUID();
+    this.ring = b.ring;
+    this.maxLanesInFlight = b.maxLanesInFlight;
+    this.backoffBase = b.backoffBase;
+    this.backoffCap = b.backoffCap;
+    this.heartbeat = b.heartbeat;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The FIFO work queue the messages come from. */
+  public String queueUrl() {
+    return queueUrl;
+  }
+
+  /**
+   * The FIFO dead-letter queue that permanent errors (a malformed envelope, an unknown job type, a
+   * message placed by another ring) are sent to at once; empty to let them fail until the queue's
+   * redrive policy moves them.
+   */
+  public Optional<String> deadLetterQueueUrl() {
+    return Optional.ofNullable(deadLetterQueueUrl);
+  }
+
+  /**
+   * This consumer's identity in lane leases. Names one process incarnation: a restarted process
+   * must use a new one, or it could take its own old grants for current ones.
+   */
+  public String owner() {
+    return owner;
+  }
+
+  /** The ring producers place jobs with; a job placed by another ring is refused. */
+  public HashRing ring() {
+    return ring;
+  }
+
+  /** Lanes run at once by one processor; more wait for a free slot. */
+  public int maxLanesInFlight() {
+    return maxLanesInFlight;
+  }
+
+  /** Backoff of a failed job on its first delivery; it doubles with each further delivery. */
+  public Duration backoffBase() {
+    return backoffBase;
+  }
+
+  /** Longest backoff of a failed job, however often it was delivered. */
+  public Duration backoffCap() {
+    return backoffCap;
+  }
+
+  /**
+   * Whether running lanes renew their lease and extend their messages' visibility every renew
+   * interval. On for long-running hosts; off where the host bounds a batch's time itself (Lambda).
+   */
+  public boolean heartbeat() {
+    return heartbeat;
+  }
+
+  /** The same configuration with other settings changed. */
+  public Builder toBuilder() {
+    return new Builder()
+        .queueUrl(queueUrl)
+        .deadLetterQueueUrl(deadLetterQueueUrl)
+        .owner(owner)
+        .ring(ring)
+        .maxLanesInFlight(maxLanesInFlight)
+        .backoffBase(backoffBase)
+        .backoffCap(backoffCap)
+        .heartbeat(heartbeat);
+  }
+
+  @Override
+  public String toString() {
+    return "EngineConfig[queueUrl="
+        + queueUrl
+        + ", deadLetterQueueUrl="
+        + deadLetterQueueUrl
+        + ", owner="
+        + owner
+        + ", ring="
+        + ring.descriptor()
+        + ", maxLanesInFlight="
+        + maxLanesInFlight
+        + ", backoffBase="
+        + Durations.format(backoffBase)
+        + ", backoffCap="
+        + Durations.format(backoffCap)
+        + ", heartbeat="
+        + heartbeat
+        + "]";
+  }
+
+  /** Builds an {@link EngineConfig}; {@code queueUrl} and {@code ring} are required. */
+  public static final class Builder {
+    private String queueUrl;
+    private String deadLetterQueueUrl;
+    private String owner;
+    private HashRing ring;
+    private int maxLanesInFlight = DEFAULT_MAX_LANES_IN_FLIGHT;
+    private Duration backoffBase = DEFAULT_BACKOFF_BASE;
+    private Duration backoffCap = DEFAULT_BACKOFF_CAP;
+    private boolean heartbeat = true;
+
+    private Builder() {}
+
+    /** The FIFO work queue's URL (ends in {@code .fifo}). */
+    public Builder queueUrl(String queueUrl) {
+      this.queueUrl = queueUrl;
+      return this;
+    }
+
+    /** The FIFO dead-letter queue's URL, or null for none (the default). */
+    public Builder deadLetterQueueUrl(String deadLetterQueueUrl) {
+      this.deadLetterQueueUrl = deadLetterQueueUrl;
+      return this;
+    }
+
+    /** Default {@code engine-<random UUID>}, new for every configuration built. */
+    public Builder owner(String owner) {
+      this.owner = owner;
+      return this;
+    }
+
+    public Builder ring(HashRing ring) {
+      this.ring = ring;
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_LANES_IN_FLIGHT}; 1 to {@value #MAX_LANES_IN_FLIGHT}. */
+    public Builder maxLanesInFlight(int maxLanesInFlight) {
+      this.maxLanesInFlight = maxLanesInFlight;
+      return this;
+    }
+
+    /** Default 2 s; positive and at most {@link #backoffCap}. */
+    public Builder backoffBase(Duration backoffBase) {
+      this.backoffBase = backoffBase;
+      return this;
+    }
+
+    /** Default 15 min; at most 12 h, the longest visibility SQS accepts. */
+    public Builder backoffCap(Duration backoffCap) {
+      this.backoffCap = backoffCap;
+      return this;
+    }
+
+    /** Default true. */
+    public Builder heartbeat(boolean heartbeat) {
+      this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting and its value
+     */
+    public EngineConfig build() {
+      requireFifoUrl("queueUrl", queueUrl, false);
+      requireFifoUrl("deadLetterQueueUrl", deadLetterQueueUrl, true);
+      if (deadLetterQueueUrl != null && deadLetterQueueUrl.equals(queueUrl)) {
+        throw invalid(
+            "deadLetterQueueUrl", deadLetterQueueUrl, "must not be the work queue itself");
+      }
+      if (owner != null && (owner.isBlank() || owner.length() > MAX_OWNER_LENGTH)) {
+        throw invalid(
+            "owner", '"' + owner + '"', "must be 1 to " + MAX_OWNER_LENGTH + " characters");
+      }
+      if (ring == null) {
+        throw invalid("ring", "null", "is required: the ring producers place jobs with");
+      }
+      if (maxLanesInFlight < 1 || maxLanesInFlight > MAX_LANES_IN_FLIGHT) {
+        throw invalid(
+            "maxLanesInFlight",
+            Integer.toString(maxLanesInFlight),
+            "must be between 1 and " + MAX_LANES_IN_FLIGHT);
+      }
+      if (backoffCap == null || backoffCap.isNegative() || backoffCap.isZero()) {
+        throw invalid("backoffCap", Durations.format(backoffCap), "must be positive");
+      }
+      if (backoffCap.compareTo(MAX_VISIBILITY) > 0) {
+        throw invalid(
+            "backoffCap",
+            Durations.format(backoffCap),
+            "must be at most 12h, the longest visibility timeout SQS accepts");
+      }
+      if (backoffBase == null || backoffBase.isNegative() || backoffBase.isZero()) {
+        throw invalid("backoffBase", Durations.format(backoffBase), "must be positive");
+      }
+      if (backoffBase.compareTo(backoffCap) > 0) {
+        throw invalid(
+            "backoffBase",
+            Durations.format(backoffBase),
+            "must be at most backoffCap (" + Durations.format(backoffCap) + ")");
+      }
+      return new EngineConfig(this);
+    }
+
+    private static void requireFifoUrl(String setting, String url, boolean optional) {
+      if (url == null && optional) {
+        return;
+      }
+      if (url == null || url.isBlank()) {
+        throw invalid(setting, String.valueOf(url), "is required");
+      }
+      if (!url.endsWith(".fifo")) {
+        throw invalid(
+            setting, url, "must be a FIFO queue's URL (ending in .fifo): lanes are message groups");
+      }
+    }
+
+    private static IllegalArgumentException invalid(String setting, String value, String rule) {
+      return new IllegalArgumentException(
+          "invalid EngineConfig setting " + setting + ": " + rule + ", got " + value);
+    }
+  }
+}

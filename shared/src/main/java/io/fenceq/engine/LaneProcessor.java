@@ -1,0 +1,444 @@
+package io.fenceq.engine;
+
+import io.fenceq.engine.internal.Backoff;
+import io.fenceq.engine.internal.EngineParts;
+import io.fenceq.engine.internal.Heartbeat;
+import io.fenceq.engine.internal.LaneBatch;
+import io.fenceq.engine.internal.LaneRun;
+import io.fenceq.engine.internal.LaneSplitter;
+import io.fenceq.engine.internal.NamedThreads;
+import io.fenceq.engine.internal.ShutdownGate;
+import io.fenceq.lease.LeaseStore;
+import io.fenceq.lease.internal.Durations;
+import io.fenceq.metrics.Metrics;
+import io.fenceq.time.Ticker;
+import java.io.Closeable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Processes received batches of the work queue (architecture §4), for every host: the ECS worker
+ * hands it each {@code ReceiveMessage} answer, the Lambda consumer each {@code SQSEvent}.
+ *
+ * <p>A batch is split by lane, keeping SQS's order. Lanes run concurrently, at most {@link
+ * EngineConfig#maxLanesInFlight()} at once; the jobs of a lane run one after another. Each lane:
+ *
+ * <ol>
+ *   <li>acquires its lease, which mints the fence its handlers write with. If another live consumer
+ *       holds it, the lane's messages go back with the holder's remaining lease as their
+ *       visibility, so nobody spins on it;
+ *   <li>runs its jobs in order. A message that can never succeed (malformed envelope, no handler
+ *       for its type, placed by another ring) goes to the dead-letter queue at once with its
+ *       reason, and the lane goes on. At the first job that fails, the lane stops: that job and the
+ *       rest go back with a backoff that doubles with the failed job's receive count;
+ *   <li>while a job runs, a heartbeat every renew interval renews the lease and extends the lane's
+ *       visibility to a full lease; if either fails the lane is lost: {@link
+ *       JobContext#checkFence()} throws, no further job starts and nothing more is deleted;
+ *   <li>at its end releases the lease, deletes its successes in one batch, and gives the rest back.
+ * </ol>
+ *
+ * <p>The lease is released at the end of every batch rather than kept for the lane's next messages:
+ * SQS, not this consumer, decides who receives them, and a lease kept here would make whoever does
+ * wait out the lease.
+ *
+ * <p>Receive with {@link #RECEIVE_SYSTEM_ATTRIBUTES} and {@link #RECEIVE_MESSAGE_ATTRIBUTES}, and
+ * with a visibility timeout of at least the lease duration: the first heartbeat comes only one
+ * renew interval after the lease is granted.
+ *
+ * <p>Thread-safe: several receive loops may submit at once. {@link #shutdown(Duration)} stops it
+ * gracefully; {@link #close()} shuts down and waits for its threads.
+ */
+public final class LaneProcessor implements Closeable {
+  /** The system attributes the engine reads; ask {@code ReceiveMessage} for them. */
+  public static final List<MessageSystemAttributeName> RECEIVE_SYSTEM_ATTRIBUTES =
+      List.of(
+          MessageSystemAttributeName.MESSAGE_GROUP_ID,
+          MessageSystemAttributeName.SEQUENCE_NUMBER,
+          MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+
+  /** The message attributes to ask {@code ReceiveMessage} for: all, which includes the ring. */
+  public static final List<String> RECEIVE_MESSAGE_ATTRIBUTES = List.of("All");
+
+  private static final Logger log = LoggerFactory.getLogger(LaneProcessor.class);
+
+  private final EngineParts parts;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final Object shutdownLock = new Object();
+  private CompletableFuture<ShutdownReport> shutdown;
+  private ScheduledFuture<?> deadline;
+
+  private LaneProcessor(Builder b) {
+    EngineConfig config = b.config;
+    QueueActions actions = b.actions != null ? b.actions : new SqsQueueActions(b.sqs, config);
+    int lanes = config.maxLanesInFlight();
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              lanes,
+              lanes,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              new NamedThreads("fenceq-lane-"));
+      pool.allowCoreThreadTimeOut(true);
+      this.executor = pool;
+      this.ownedExecutor = pool;
+    }
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownsScheduler = false;
+    } else {
+      // A few threads, so that one slow DynamoDB or SQS call does not delay every lane's beat.
+      ScheduledThreadPoolExecutor pool =
+          new ScheduledThreadPoolExecutor(
+              Math.min(4, lanes), new NamedThreads("fenceq-heartbeat-"));
+      pool.setRemoveOnCancelPolicy(true);
+      this.scheduler = pool;
+      this.ownsScheduler = true;
+    }
+    Heartbeat heartbeat =
+        config.heartbeat() ? new Heartbeat(scheduler, b.leases.config().renewInterval()) : null;
+    this.parts =
+        new EngineParts(
+            config,
+            b.leases,
+            b.handlers,
+            actions,
+            b.metrics,
+            b.ticker,
+            b.clock,
+            new Backoff(config.backoffBase(), config.backoffCap()),
+            heartbeat,
+            new ShutdownGate<>(),
+            new Semaphore(lanes),
+            new AtomicInteger());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public EngineConfig config() {
+    return parts.config();
+  }
+
+  /**
+   * Starts processing {@code messages}, one received batch; returns at once.
+   *
+   * @return completes when every message of the batch is settled, with their outcomes in received
+   *     order; never completes exceptionally for a job's failure
+   * @throws IllegalArgumentException if a message lacks a system attribute the engine reads (see
+   *     {@link #RECEIVE_SYSTEM_ATTRIBUTES}); nothing of the batch was acted on
+   */
+  public CompletableFuture<BatchOutcome> submit(List<Message> messages) {
+    return submit(messages, null);
+  }
+
+  /**
+   * The same, for a host with its own deadline (a Lambda invocation): no job starts at or after
+   * {@code notAfter}; the jobs not started go back with visibility 0, and {@link
+   * JobContext#deadline()} is at most {@code notAfter}.
+   *
+   * @param notAfter the host's deadline by {@link Builder#clock}, or null for none
+   */
+  public CompletableFuture<BatchOutcome> submit(List<Message> messages, Instant notAfter) {
+    List<LaneBatch> lanes = LaneSplitter.split(messages);
+    List<LaneRun> runs = new ArrayList<>(lanes.size());
+    for (LaneBatch lane : lanes) {
+      LaneRun run = new LaneRun(parts, lane, notAfter);
+      runs.add(run);
+      if (!parts.gate().enter(run)) {
+        parts.shutdownReturns().addAndGet(lane.messages().size());
+        run.finishUnstarted("the consumer is shutting down; the lane was not started");
+        continue;
+      }
+      try {
+        executor.execute(run::run);
+      } catch (RejectedExecutionException e) {
+        run.finishUnstarted("the lane could not be started: its executor refused it (" + e + ")");
+      }
+    }
+    CompletableFuture<?>[] results =
+        runs.stream().map(LaneRun::result).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(results).thenApply(v -> inReceivedOrder(messages, runs));
+  }
+
+  /**
+   * Processes {@code messages} and waits for the outcome.
+   *
+   * @throws InterruptedException if interrupted while waiting; the batch goes on and settles itself
+   * @throws IllegalArgumentException as {@link #submit(List)}
+   */
+  public BatchOutcome process(List<Message> messages) throws InterruptedException {
+    try {
+      return submit(messages).get();
+    } catch (ExecutionException e) {
+      // Lane runs complete their results in finally blocks, never exceptionally.
+      throw new IllegalStateException("a batch ended without an outcome", e.getCause());
+    }
+  }
+
+  /** Whether new batches are run; false once {@link #shutdown} has begun. */
+  public boolean accepting() {
+    return !parts.gate().draining();
+  }
+
+  /** Lanes submitted and not yet finished, those waiting for a slot included. */
+  public int lanesInFlight() {
+    return parts.gate().active();
+  }
+
+  /**
+   * Shuts down gracefully: from now on no lane and no job starts (batches submitted later, and the
+   * not yet started jobs of running lanes, go back with visibility 0); running jobs may finish
+   * until {@code grace} has passed. Then the lanes still running are abandoned: their unfinished
+   * messages go back with visibility 0, their leases are released, their handlers see {@link
+   * JobContext#checkFence()} throw and their threads are interrupted. Threads this processor owns
+   * stop once it has stopped.
+   *
+   * <p>Idempotent: every call returns the same future, and only the first call's grace counts.
+   *
+   * @return completes when every lane is settled and its lease released
+   */
+  public CompletableFuture<ShutdownReport> shutdown(Duration grace) {
+    synchronized (shutdownLock) {
+      if (shutdown != null) {
+        return shutdown;
+      }
+      if (grace == null || grace.isNegative()) {
+        throw new IllegalArgumentException(
+            "shutdown grace must be zero or positive, got " + Durations.format(grace));
+      }
+      parts.gate().begin();
+      log.info(
+          "event=engine_shutdown_started queue={} owner={} lanesInFlight={} grace={}",
+          parts.queueName(),
+          parts.config().owner(),
+          parts.gate().active(),
+          Durations.format(grace));
+      String why = "the shutdown grace period of " + Durations.format(grace) + " ran out";
+      shutdown =
+          parts
+              .gate()
+              .stopped()
+              .thenApply(
+                  forced ->
+                      new ShutdownReport(
+                          !forced.isEmpty(), forced.size(), parts.shutdownReturns().get()));
+      if (!shutdown.isDone()) {
+        try {
+          deadline =
+              scheduler.schedule(
+                  () -> parts.gate().forceStop(run -> run.abandon(why)),
+                  grace.toNanos(),
+                  TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          parts.gate().forceStop(run -> run.abandon(why));
+        }
+      }
+      shutdown.whenComplete((report, error) -> stopped(report));
+      return shutdown;
+    }
+  }
+
+  /**
+   * Shuts down with a grace period of one lease duration, waits for it, and waits for the threads
+   * this processor owns to end. An interrupt while waiting ends the wait early and stays set.
+   */
+  @Override
+  public void close() {
+    CompletableFuture<ShutdownReport> done = shutdown(parts.leases().config().leaseDuration());
+    try {
+      done.get();
+      if (ownedExecutor != null) {
+        ownedExecutor.awaitTermination(
+            parts.leases().config().leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (ownsScheduler) {
+        scheduler.awaitTermination(
+            parts.leases().config().leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.error("event=engine_shutdown_failed queue={}", parts.queueName(), e.getCause());
+    }
+  }
+
+  private void stopped(ShutdownReport report) {
+    synchronized (shutdownLock) {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+    log.info(
+        "event=engine_stopped queue={} owner={} forced={} lanesAbandoned={} messagesReturned={}",
+        parts.queueName(),
+        parts.config().owner(),
+        report == null ? "-" : report.forced(),
+        report == null ? "-" : report.lanesAbandoned(),
+        report == null ? "-" : report.messagesReturned());
+  }
+
+  private static BatchOutcome inReceivedOrder(List<Message> messages, List<LaneRun> runs) {
+    Map<String, MessageOutcome> byId = new HashMap<>();
+    for (LaneRun run : runs) {
+      for (MessageOutcome o : run.result().join()) {
+        byId.put(o.messageId(), o);
+      }
+    }
+    List<MessageOutcome> ordered = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      ordered.add(byId.get(m.messageId()));
+    }
+    return new BatchOutcome(ordered);
+  }
+
+  @Override
+  public String toString() {
+    return "LaneProcessor[" + parts.config() + "]";
+  }
+
+  /**
+   * Configures a {@link LaneProcessor}. Required: {@link #config}, {@link #leases}, {@link
+   * #handlers}, and either {@link #sqs} or {@link #queueActions}.
+   */
+  public static final class Builder {
+    private EngineConfig config;
+    private LeaseStore leases;
+    private JobHandlers handlers;
+    private SqsClient sqs;
+    private QueueActions actions;
+    private Metrics metrics = Metrics.none();
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private Executor executor;
+    private ScheduledExecutorService scheduler;
+
+    private Builder() {}
+
+    public Builder config(EngineConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** The lane leases; its configuration sets the lease duration and the heartbeat interval. */
+    public Builder leases(LeaseStore leases) {
+      this.leases = leases;
+      return this;
+    }
+
+    public Builder handlers(JobHandlers handlers) {
+      this.handlers = handlers;
+      return this;
+    }
+
+    /** Makes the queue calls with {@link SqsQueueActions} on this client; the caller closes it. */
+    public Builder sqs(SqsClient sqs) {
+      this.sqs = sqs;
+      return this;
+    }
+
+    /** Makes the queue calls through these actions instead of {@link #sqs}. */
+    public Builder queueActions(QueueActions actions) {
+      this.actions = actions;
+      return this;
+    }
+
+    /** Default {@link Metrics#none()}. */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** Monotonic time for handler timings; default {@link Ticker#system()}. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
+    /** Wall time for enqueue-to-apply latency and job deadlines; default UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Runs lanes on the caller's executor (which the caller shuts down) instead of a pool of {@code
+     * maxLanesInFlight} daemon threads named {@code fenceq-lane-N} that the processor owns. Lanes
+     * beyond {@code maxLanesInFlight} wait on the executor's thread for a slot.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Runs heartbeats and the shutdown deadline on the caller's scheduler (which the caller shuts
+     * down) instead of daemon threads named {@code fenceq-heartbeat-N} that the processor owns.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming a missing setting
+     */
+    public LaneProcessor build() {
+      require(config != null, "config", "null");
+      require(leases != null, "leases", "null");
+      require(handlers != null, "handlers", "null");
+      require(
+          (sqs == null) != (actions == null),
+          "sqs/queueActions",
+          "exactly one must be set, got " + (sqs == null ? "neither" : "both"));
+      require(metrics != null, "metrics", "null");
+      require(ticker != null, "ticker", "null");
+      require(clock != null, "clock", "null");
+      return new LaneProcessor(this);
+    }
+
+    private static void require(boolean ok, String setting, String value) {
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "invalid LaneProcessor setting " + setting + ": " + value);
+      }
+    }
+  }
+}

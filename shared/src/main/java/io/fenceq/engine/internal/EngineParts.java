@@ -1,0 +1,51 @@
+package io.fenceq.engine.internal;
+
+import io.fenceq.engine.EngineConfig;
+import io.fenceq.engine.EngineMetrics;
+import io.fenceq.engine.JobHandlers;
+import io.fenceq.engine.QueueActions;
+import io.fenceq.lease.LeaseStore;
+import io.fenceq.metrics.Metrics;
+import io.fenceq.time.Ticker;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every lane run of one processor shares.
+ *
+ * @param heartbeat null when the configuration turns heartbeats off
+ * @param lanePermits one per lane allowed to run at once
+ * @param shutdownReturns messages given back because of the shutdown, for its report
+ */
+public record EngineParts(
+    EngineConfig config,
+    LeaseStore leases,
+    JobHandlers handlers,
+    QueueActions actions,
+    Metrics metrics,
+    Ticker ticker,
+    Clock clock,
+    Backoff backoff,
+    Heartbeat heartbeat,
+    ShutdownGate<LaneRun> gate,
+    Semaphore lanePermits,
+    AtomicInteger shutdownReturns) {
+
+  /** The work queue's name, the last part of its URL: the metrics' queue dimension. */
+  public String queueName() {
+    String url = config.queueUrl();
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
+
+  /** Dimensions of a lane-level metric. */
+  public Map<String, String> queueDimensions() {
+    return Map.of(EngineMetrics.QUEUE, queueName());
+  }
+
+  /** Dimensions of a job-level metric. */
+  public Map<String, String> jobDimensions(String type) {
+    return Map.of(EngineMetrics.QUEUE, queueName(), EngineMetrics.TYPE, type);
+  }
+}
