@@ -6,6 +6,7 @@ import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.ProvisionedStack;
 import io.fenceq.local.template.TemplateProvisioner;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,6 +67,35 @@ public final class TestAws {
 
   public DynamoDbClient dynamoDb() {
     return dynamoDb;
+  }
+
+  /**
+   * A new SQS client for this target, which the caller closes: for a consumer that needs its own
+   * connections (a worker's long polls).
+   */
+  public SqsClient newSqsClient() {
+    if (local == null) {
+      return AwsClients.sqs(AwsClients.Target.fromEnvironment());
+    }
+    return AwsClients.sqs(
+        new AwsClients.Target(
+            local.sqsEndpoint(), null, local.region(), local.credentialsProvider()));
+  }
+
+  /**
+   * The AWS variables another process needs to reach this target ({@code AWS_ENDPOINT_URL_SQS},
+   * {@code AWS_REGION}, credentials, ...), without any stack's {@code FENCEQ_*} variables.
+   */
+  public Map<String, String> awsEnvironment() {
+    Map<String, String> environment = new LinkedHashMap<>();
+    Map<String, String> source = local != null ? local.environment() : System.getenv();
+    source.forEach(
+        (name, value) -> {
+          if (name.startsWith("AWS_")) {
+            environment.put(name, value);
+          }
+        });
+    return environment;
   }
 
   /** Provisions template.yaml anew under a stack name unique to this run and purpose. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.JobHandler;
-import io.fenceq.engine.LaneLostException;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.fence.FenceToken;
@@ -41,8 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * sequence number, so a redelivery answers {@code DUPLICATE}) and the job succeeds. {@code qty}
  * defaults to 1. A job for an SKU that was never stocked, or with a bad {@code qty}, fails with a
  * message naming the SKU and job; retrying cannot help, so it reaches the dead-letter queue after
- * the queue's {@code maxReceiveCount} deliveries. A fenced write throws {@link LaneLostException}:
- * the job is not done, and the lane's new holder runs it.
+ * the queue's {@code maxReceiveCount} deliveries. A fenced write throws {@link
+ * io.fenceq.engine.LaneLostException} ({@link JobContext#fenced}): the job is not done, and the
+ * lane's new holder runs it.
  *
  * <p>Thread-safe; the client belongs to the caller.
  */
@@ -230,20 +230,18 @@ public final class Inventory {
       result = recordRejection(job, qty, token);
     }
     if (result == FenceResult.FENCED) {
-      throw new LaneLostException(
-          "job "
+      throw context.fenced(
+          "sku "
+              + sku
+              + " in table "
+              + table
+              + " (job "
               + job.jobId()
               + " "
               + job.type()
-              + " of sku "
-              + sku
-              + " on lane "
-              + context.lane()
-              + " was fenced at "
+              + " at "
               + token
-              + ": table "
-              + table
-              + " has a newer fence, another consumer holds the lane");
+              + ")");
     }
     Result outcome =
         result == FenceResult.DUPLICATE
