@@ -102,6 +102,9 @@ public final class EngineConfig {
   /**
    * Whether running lanes renew their lease and extend their messages' visibility every renew
    * interval. On for long-running hosts; off where the host bounds a batch's time itself (Lambda).
+   * Without it a lane's lease must outlast the host's batch (for Lambda: a lease at least the
+   * function's timeout), or the lane is lost when its lease runs out and its remaining jobs wait
+   * for their visibility to run out.
    */
   public boolean heartbeat() {
     return heartbeat;

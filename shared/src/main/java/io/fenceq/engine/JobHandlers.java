@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which {@link JobHandler} runs which job type. Immutable. A job whose type has no handler is a
@@ -44,7 +45,7 @@ public final class JobHandlers {
 
   @Override
   public String toString() {
-    return "JobHandlers" + new java.util.TreeSet<>(byType.keySet());
+    return "JobHandlers" + new TreeSet<>(byType.keySet());
   }
 
   /** Collects handlers by job type. */

@@ -277,15 +277,16 @@ public final class LaneProcessor implements Closeable {
   @Override
   public void close() {
     CompletableFuture<ShutdownReport> done = shutdown(parts.leases().config().leaseDuration());
+    long waitMillis = parts.leases().config().leaseDuration().toMillis();
     try {
       done.get();
-      if (ownedExecutor != null) {
-        ownedExecutor.awaitTermination(
-            parts.leases().config().leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
-      }
-      if (ownsScheduler) {
-        scheduler.awaitTermination(
-            parts.leases().config().leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+      boolean ended =
+          (ownedExecutor == null
+                  || ownedExecutor.awaitTermination(waitMillis, TimeUnit.MILLISECONDS))
+              && (!ownsScheduler || scheduler.awaitTermination(waitMillis, TimeUnit.MILLISECONDS));
+      if (!ended) {
+        // A handler that ignores interrupts; its lane is settled, and its threads are daemons.
+        log.warn("event=engine_threads_still_running queue={}", parts.queueName());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.fenceq.engine.internal;
 
+import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.DeadLetterException;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -286,7 +288,7 @@ public final class LaneRun {
               + "\" is not a lane id (lane-NNNN): the message was not enqueued through a fenceq"
               + " ring";
       for (int i = 0; i < messages.size(); i++) {
-        deadLetterOrFail(i, UNKNOWN_TYPE, reason);
+        deadLetterOrFail(i, null, UNKNOWN_TYPE, reason);
       }
       return;
     }
@@ -385,7 +387,7 @@ public final class LaneRun {
     } catch (MalformedJobException e) {
       envelope = null;
       String ringProblem = ringProblem(m, null);
-      deadLetterOrFail(i, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
+      deadLetterOrFail(i, null, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
       return true;
     }
     String problem = ringProblem(m, envelope.key());
@@ -395,10 +397,10 @@ public final class LaneRun {
           "no handler for job type \""
               + envelope.type()
               + "\"; this consumer handles "
-              + new java.util.TreeSet<>(parts.handlers().types());
+              + new TreeSet<>(parts.handlers().types());
     }
     if (problem != null) {
-      deadLetterOrFail(i, envelope.type(), problem);
+      deadLetterOrFail(i, envelope.key(), envelope.type(), problem);
       return true;
     }
     Job job =
@@ -529,8 +531,10 @@ public final class LaneRun {
   /**
    * Sends message {@code i} to the dead-letter queue with {@code reason}; without one, or if the
    * send fails, fails it normally so that the redrive policy takes it there.
+   *
+   * @param key the job's key for the logs, or null if its envelope could not be read
    */
-  private void deadLetterOrFail(int i, String type, String reason) {
+  private void deadLetterOrFail(int i, String key, String type, String reason) {
     Message m = messages.get(i);
     String failure;
     if (parts.config().deadLetterQueueUrl().isEmpty()) {
@@ -541,9 +545,10 @@ public final class LaneRun {
         settle(i, Kind.DEAD_LETTERED, Duration.ZERO, reason);
         parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(type));
         log.warn(
-            "event=job_dead_lettered queue={} lane={} messageId={} reason=\"{}\"",
+            "event=job_dead_lettered queue={} lane={} key={} messageId={} reason=\"{}\"",
             parts.queueName(),
             groupId(),
+            key,
             m.messageId(),
             reason);
         return;
@@ -554,10 +559,11 @@ public final class LaneRun {
     Duration visibility = backoff(i);
     parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, parts.jobDimensions(type));
     log.warn(
-        "event=job_permanent_error queue={} lane={} messageId={} retryIn={} reason=\"{}\""
-            + " deadLetter=\"{}\"",
+        "event=job_permanent_error queue={} lane={} key={} messageId={} retryIn={}"
+            + " reason=\"{}\" deadLetter=\"{}\"",
         parts.queueName(),
         groupId(),
+        key,
         m.messageId(),
         Durations.format(visibility),
         reason,
@@ -668,8 +674,14 @@ public final class LaneRun {
     return plan;
   }
 
-  /** Makes the planned queue and lease calls, then completes {@link #result()}. */
+  /**
+   * Makes the planned queue and lease calls, then completes {@link #result()}. The SDK aborts calls
+   * made on an interrupted thread, so an interrupt (a handler's, or the host's) is held back while
+   * settling and restored after: otherwise the lease would lapse instead of being released and the
+   * messages would wait out their visibility.
+   */
   private void execute(Plan plan) {
+    boolean interrupted = Thread.interrupted();
     Map<String, String> deleteFailures = Map.of();
     Map<String, String> returnFailures = new LinkedHashMap<>();
     try {
@@ -685,7 +697,17 @@ public final class LaneRun {
     } catch (RuntimeException e) {
       log.error("event=lane_settle_failed queue={} lane={}", parts.queueName(), groupId(), e);
     } finally {
-      result.complete(outcomes(deleteFailures, returnFailures));
+      List<MessageOutcome> outcomes = outcomes(deleteFailures, returnFailures);
+      result.complete(outcomes);
+      log.debug(
+          "event=lane_settled queue={} lane={} fence={} outcomes={}",
+          parts.queueName(),
+          groupId(),
+          plan.lease == null ? "-" : plan.lease.fence(),
+          new BatchOutcome(outcomes).counts());
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

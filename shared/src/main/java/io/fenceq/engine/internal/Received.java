@@ -1,5 +1,6 @@
 package io.fenceq.engine.internal;
 
+import io.fenceq.engine.EngineConfig;
 import io.fenceq.queue.Enqueuer;
 import java.time.Duration;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -13,9 +14,6 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * attribute is a host bug, so it is refused loudly rather than guessed.
  */
 public final class Received {
-  /** The longest visibility timeout SQS accepts, in seconds. */
-  public static final long MAX_VISIBILITY_SECONDS = 43_200;
-
   private Received() {}
 
   /** The message group id: the lane. */
@@ -62,7 +60,7 @@ public final class Received {
       return 0;
     }
     long seconds = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
-    return (int) Math.min(seconds, MAX_VISIBILITY_SECONDS);
+    return (int) Math.min(seconds, EngineConfig.MAX_VISIBILITY.toSeconds());
   }
 
   private static String required(Message m, MessageSystemAttributeName name) {

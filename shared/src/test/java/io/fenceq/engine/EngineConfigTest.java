@@ -1,0 +1,60 @@
+package io.fenceq.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fenceq.ring.HashRing;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class EngineConfigTest {
+  private static EngineConfig.Builder valid() {
+    return EngineConfig.builder()
+        .queueUrl("https://sqs.eu-west-1.amazonaws.com/1/work.fifo")
+        .ring(HashRing.of(256));
+  }
+
+  private static void refused(UnaryOperator<EngineConfig.Builder> change, String... parts) {
+    assertThatThrownBy(() -> change.apply(valid()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContainingAll(parts);
+  }
+
+  @Test
+  void hasDefaultsForEverythingButTheQueueAndTheRing() {
+    EngineConfig config = valid().build();
+
+    assertThat(config.deadLetterQueueUrl()).isEmpty();
+    assertThat(config.owner()).startsWith("engine-");
+    assertThat(valid().build().owner()).isNotEqualTo(config.owner());
+    assertThat(config.maxLanesInFlight()).isEqualTo(16);
+    assertThat(config.backoffBase()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.backoffCap()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.heartbeat()).isTrue();
+    assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
+  }
+
+  @Test
+  void refusesBadSettingsNamingTheSettingAndTheValue() {
+    refused(b -> b.queueUrl(null), "queueUrl", "required", "null");
+    refused(b -> b.queueUrl("https://sqs/1/work"), "queueUrl", ".fifo", "https://sqs/1/work");
+    refused(b -> b.deadLetterQueueUrl("https://sqs/1/dlq"), "deadLetterQueueUrl", ".fifo");
+    refused(
+        b -> b.deadLetterQueueUrl("https://sqs.eu-west-1.amazonaws.com/1/work.fifo"),
+        "deadLetterQueueUrl",
+        "work queue itself");
+    refused(b -> b.owner(" "), "owner", "\" \"");
+    refused(b -> b.ring(null), "ring", "null");
+    refused(b -> b.maxLanesInFlight(0), "maxLanesInFlight", "between 1 and 1024", "got 0");
+    refused(b -> b.maxLanesInFlight(5000), "maxLanesInFlight", "got 5000");
+    refused(b -> b.backoffBase(Duration.ZERO), "backoffBase", "positive", "got 0ms");
+    refused(
+        b -> b.backoffBase(Duration.ofHours(1)),
+        "backoffBase",
+        "at most backoffCap (900s)",
+        "got 3600s");
+    refused(b -> b.backoffCap(Duration.ofHours(13)), "backoffCap", "12h", "got 46800s");
+    refused(b -> b.backoffCap(null), "backoffCap", "positive", "got null");
+  }
+}

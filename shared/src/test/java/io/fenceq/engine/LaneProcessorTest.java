@@ -1,0 +1,425 @@
+package io.fenceq.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fenceq.engine.MessageOutcome.Status;
+import io.fenceq.engine.RecordingQueueActions.Call;
+import io.fenceq.fence.FenceToken;
+import io.fenceq.lease.Lease;
+import io.fenceq.lease.LeaseStore;
+import io.fenceq.ring.Lane;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/** One batch through the engine: lanes, order, failures, leases, permanent errors. */
+class LaneProcessorTest {
+  private final EngineFixture world = new EngineFixture();
+  private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+
+  /** A handler that records the message id it ran, and fails the jobs whose key says so. */
+  private final JobHandler recording =
+      (job, context) -> {
+        ran.add(job.messageId());
+        if (job.payload().has("fail")) {
+          throw new IllegalStateException("scripted failure of " + job.messageId());
+        }
+      };
+
+  private JobHandlers handlers() {
+    return JobHandlers.builder().on("reserve", recording).build();
+  }
+
+  private static MessageOutcome outcome(BatchOutcome batch, Message m) {
+    return batch.outcome(m.messageId()).orElseThrow();
+  }
+
+  private static List<String> ids(Message... messages) {
+    return List.of(messages).stream().map(Message::messageId).toList();
+  }
+
+  @Test
+  void runsEachLanesJobsInOrderAndDeletesItsSuccessesInOneCall() throws Exception {
+    List<String> keys = world.keysInDistinctLanes(2);
+    Message a1 = world.job(keys.get(0), "reserve");
+    Message b1 = world.job(keys.get(1), "reserve");
+    Message a2 = world.job(keys.get(0), "reserve");
+    Message b2 = world.job(keys.get(1), "reserve");
+    Message a3 = world.job(keys.get(0), "reserve");
+
+    BatchOutcome batch = world.processor(handlers()).process(List.of(a1, b1, a2, b2, a3));
+
+    assertThat(batch.messages()).extracting(MessageOutcome::status).containsOnly(Status.DONE);
+    assertThat(batch.messages())
+        .extracting(MessageOutcome::messageId)
+        .containsExactlyElementsOf(ids(a1, b1, a2, b2, a3));
+    // Lane by lane (one thread here), each lane in received order.
+    assertThat(ran).containsExactlyElementsOf(ids(a1, a2, a3, b1, b2));
+    assertThat(world.actions.calls("delete"))
+        .extracting(Call::messageIds)
+        .containsExactly(ids(a1, a2, a3), ids(b1, b2));
+    assertThat(world.actions.calls("visibility")).isEmpty();
+    assertThat(world.leaseWrites("acquire")).isEqualTo(2);
+    assertThat(world.leaseWrites("release")).isEqualTo(2);
+    assertThat(world.held(world.laneOf(keys.get(0)))).isFalse();
+    assertThat(world.metrics.total(EngineMetrics.JOBS_OK)).isEqualTo(5);
+    assertThat(world.metrics.points(EngineMetrics.JOBS_OK).get(0).dimensions())
+        .containsEntry(EngineMetrics.QUEUE, "work.fifo")
+        .containsEntry(EngineMetrics.TYPE, "reserve");
+    assertThat(world.metrics.points(EngineMetrics.ENQUEUE_TO_APPLY))
+        .extracting(RecordingMetrics.Point::duration)
+        .containsOnly(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void aFailingJobStopsOnlyItsLaneAndGoesBackWithTheRestOfItsLaneWithBackoff() throws Exception {
+    List<String> keys = world.keysInDistinctLanes(2);
+    Message a1 = world.job(keys.get(0), "reserve");
+    Message a2 = failing(keys.get(0), 3);
+    Message a3 = world.job(keys.get(0), "reserve");
+    Message b1 = world.job(keys.get(1), "reserve");
+    Message b2 = world.job(keys.get(1), "reserve");
+
+    BatchOutcome batch = world.processor(handlers()).process(List.of(a1, a2, a3, b1, b2));
+
+    assertThat(ran).containsExactlyElementsOf(ids(a1, a2, b1, b2));
+    assertThat(outcome(batch, a1).status()).isEqualTo(Status.DONE);
+    assertThat(outcome(batch, b1).status()).isEqualTo(Status.DONE);
+    assertThat(outcome(batch, b2).status()).isEqualTo(Status.DONE);
+    MessageOutcome failed = outcome(batch, a2);
+    assertThat(failed.status()).isEqualTo(Status.RETURNED);
+    assertThat(failed.reason()).contains("scripted failure of " + a2.messageId());
+    // Third delivery: 2 s doubled twice, with equal jitter.
+    assertThat(failed.visibility()).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+    MessageOutcome behind = outcome(batch, a3);
+    assertThat(behind.status()).isEqualTo(Status.RETURNED);
+    assertThat(behind.visibility()).isEqualTo(failed.visibility());
+    assertThat(behind.reason()).contains("behind job " + a2.messageId());
+    assertThat(world.actions.calls("delete"))
+        .extracting(Call::messageIds)
+        .containsExactly(ids(a1), ids(b1, b2));
+    assertThat(world.actions.calls("visibility"))
+        .containsExactly(new Call("visibility", ids(a2, a3), failed.visibility(), ""));
+    assertThat(batch.redeliveredMessageIds()).containsExactlyElementsOf(ids(a2, a3));
+    assertThat(world.metrics.total(EngineMetrics.JOBS_FAILED)).isEqualTo(1);
+  }
+
+  private Message failing(String key, int receiveCount) {
+    Message m = world.job(key, "reserve", receiveCount);
+    return m.toBuilder()
+        .body(m.body().replace("\"payload\":{}", "\"payload\":{\"fail\":1}"))
+        .build();
+  }
+
+  @Test
+  void aLaneHeldByAnotherLiveConsumerGoesBackForTheRestOfItsLeaseAndIsNotRun() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Lane lane = world.laneOf(key);
+    LeaseStore other = world.store(world.ticker, world.clock);
+    assertThat(other.acquire(LeaseStore.laneLeaseId(lane), "consumer-b")).isInstanceOf(Lease.class);
+    world.ticker.advance(Duration.ofSeconds(12));
+    world.clock.advance(Duration.ofSeconds(12));
+    Message m1 = world.job(key, "reserve");
+    Message m2 = world.job(key, "reserve");
+    // The holder's lease ends in 18 s; a lease is taken only once its expiry is past, 1 ms later.
+    Duration rest = Duration.ofMillis(18_001);
+
+    BatchOutcome batch = world.processor(handlers()).process(List.of(m1, m2));
+
+    assertThat(ran).isEmpty();
+    assertThat(batch.messages())
+        .allSatisfy(
+            o -> {
+              assertThat(o.status()).isEqualTo(Status.RETURNED);
+              assertThat(o.visibility()).isEqualTo(rest);
+              assertThat(o.reason()).contains("held by another consumer").contains("consumer-b");
+            });
+    assertThat(world.actions.calls())
+        .containsExactly(new Call("visibility", ids(m1, m2), rest, ""));
+    assertThat(world.leaseItem(lane).get("owner").s()).isEqualTo("consumer-b");
+    assertThat(world.metrics.total(EngineMetrics.LEASE_REFUSALS)).isEqualTo(1);
+  }
+
+  @Test
+  void permanentErrorsGoToTheDeadLetterQueueBeforeTheirDeleteAndTheLaneGoesOn() throws Exception {
+    List<String> keys = world.keysInDistinctLanes(2);
+    String key = keys.get(0);
+    String laneId = world.laneOf(key).id();
+    Message malformed = world.message("{\"v\":1,\"key\":", laneId, world.ring.descriptor(), 1);
+    Message unknownType = world.job(key, "nope");
+    Message otherRing = world.job(key, "reserve");
+    otherRing = world.message(otherRing.body(), laneId, world.ring.withLanes(8).descriptor(), 1);
+    Message wrongLane = world.job(keys.get(1), "reserve");
+    wrongLane = world.message(wrongLane.body(), laneId, world.ring.descriptor(), 1);
+    Message good = world.job(key, "reserve");
+    Message foreign = world.message("{}", "orders", null, 1);
+
+    BatchOutcome batch =
+        world
+            .processor(handlers())
+            .process(List.of(malformed, unknownType, otherRing, wrongLane, good, foreign));
+
+    assertThat(ran).containsExactly(good.messageId());
+    assertThat(outcome(batch, good).status()).isEqualTo(Status.DONE);
+    for (Message m : List.of(malformed, unknownType, otherRing, wrongLane, foreign)) {
+      assertThat(outcome(batch, m).status()).isEqualTo(Status.DEAD_LETTERED);
+    }
+    List<Call> calls = world.actions.calls();
+    assertThat(calls)
+        .extracting(Call::action)
+        .containsExactly(
+            "deadLetter",
+            "deadLetter",
+            "deadLetter",
+            "deadLetter",
+            "delete",
+            "deadLetter",
+            "delete");
+    assertThat(calls.get(0).reason()).startsWith("malformed job: body is not JSON");
+    assertThat(calls.get(1).reason()).contains("no handler for job type \"nope\"");
+    assertThat(calls.get(2).reason())
+        .contains("placed by ring m3-8x2048")
+        .contains("runs ring m3-16x2048");
+    assertThat(calls.get(3).reason())
+        .contains("belongs to " + world.laneOf(keys.get(1)))
+        .contains("arrived in " + laneId);
+    assertThat(calls.get(4).messageIds())
+        .containsExactlyElementsOf(ids(malformed, unknownType, otherRing, wrongLane, good));
+    assertThat(calls.get(5).reason()).contains("\"orders\" is not a lane id");
+    assertThat(calls.get(6).messageIds()).containsExactly(foreign.messageId());
+    assertThat(outcome(batch, unknownType).reason()).isEqualTo(calls.get(1).reason());
+    // The foreign group names no lane, so no lease was asked for it.
+    assertThat(world.leaseWrites("acquire")).isEqualTo(1);
+    assertThat(world.metrics.total(EngineMetrics.JOBS_DEAD_LETTERED)).isEqualTo(5);
+  }
+
+  @Test
+  void withoutADeadLetterQueueAPermanentErrorFailsNormallyAndTheLaneGoesOn() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message unknownType = world.job(key, "nope", 2);
+    Message good = world.job(key, "reserve");
+    LaneProcessor processor =
+        world.processor(
+            handlers(), world.config().deadLetterQueueUrl(null).build(), EngineFixture.SAME_THREAD);
+
+    BatchOutcome batch = processor.process(List.of(unknownType, good));
+
+    MessageOutcome failed = outcome(batch, unknownType);
+    assertThat(failed.status()).isEqualTo(Status.RETURNED);
+    assertThat(failed.reason())
+        .contains("no handler for job type \"nope\"")
+        .contains("no dead-letter queue is configured");
+    assertThat(failed.visibility()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
+    assertThat(outcome(batch, good).status()).isEqualTo(Status.DONE);
+    assertThat(world.actions.calls("deadLetter")).isEmpty();
+    assertThat(world.actions.deleted()).containsExactly(good.messageId());
+  }
+
+  @Test
+  void aDeadLetterSendThatFailsLeavesTheMessageOnTheWorkQueue() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message unknownType = world.job(key, "nope");
+    world.actions.failDeadLetters();
+
+    BatchOutcome batch = world.processor(handlers()).process(List.of(unknownType));
+
+    assertThat(outcome(batch, unknownType).status()).isEqualTo(Status.RETURNED);
+    assertThat(outcome(batch, unknownType).reason()).contains("dead-letter queue unavailable");
+    assertThat(world.actions.deleted()).isEmpty();
+  }
+
+  @Test
+  void theContextCarriesKeyLaneFenceSeqAndAttemptAndEveryBatchGetsANewFence() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    List<JobContext> seen = new ArrayList<>();
+    List<FenceToken> tokens = new ArrayList<>();
+    JobHandlers handlers =
+        JobHandlers.builder()
+            .on(
+                "reserve",
+                (job, context) -> {
+                  seen.add(context);
+                  tokens.add(context.fenceToken());
+                  assertThat(context.deadline()).isEqualTo(EngineFixture.T0.plusSeconds(30));
+                })
+            .build();
+    LaneProcessor processor = world.processor(handlers);
+    Message first = world.job(key, "reserve", 4);
+    Message second = world.job(key, "reserve");
+
+    processor.process(List.of(first));
+    processor.process(List.of(second));
+
+    JobContext c = seen.get(0);
+    assertThat(c.key()).isEqualTo(key);
+    assertThat(c.lane()).isEqualTo(world.laneOf(key));
+    assertThat(c.attempt()).isEqualTo(4);
+    assertThat(c.seq())
+        .isEqualTo(first.attributes().get(MessageSystemAttributeName.SEQUENCE_NUMBER));
+    assertThat(tokens.get(0)).isEqualTo(new FenceToken(1, c.seq()));
+    // The lease was released after the first batch and granted again, with a larger fence.
+    assertThat(seen.get(1).fence()).isEqualTo(2);
+    assertThat(tokens.get(1).seqNumber()).isGreaterThan(tokens.get(0).seqNumber());
+  }
+
+  @Test
+  void aHandlerThatIsFencedLosesTheLaneAndNothingMoreOfItIsDeletedOrRun() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message a1 = world.job(key, "reserve");
+    Message a2 = world.job(key, "fenced");
+    Message a3 = world.job(key, "reserve");
+    JobHandlers handlers =
+        JobHandlers.builder()
+            .on("reserve", recording)
+            .on(
+                "fenced",
+                (job, context) -> {
+                  throw context.fenced("inventory item " + job.key());
+                })
+            .build();
+
+    BatchOutcome batch = world.processor(handlers).process(List.of(a1, a2, a3));
+
+    assertThat(ran).containsExactly(a1.messageId());
+    assertThat(batch.messages()).extracting(MessageOutcome::status).containsOnly(Status.LOST);
+    assertThat(outcome(batch, a1).reason()).contains("not deleted because the lane was lost");
+    assertThat(outcome(batch, a2).reason()).contains("was fenced: inventory item " + key);
+    assertThat(world.actions.calls("delete")).isEmpty();
+    assertThat(world.actions.calls("visibility")).isEmpty();
+    assertThat(world.metrics.total(EngineMetrics.JOBS_FENCED)).isEqualTo(1);
+    assertThat(batch.redeliveredMessageIds()).containsExactlyElementsOf(ids(a1, a2, a3));
+  }
+
+  @Test
+  void theLeaseIsReleasedBeforeTheSuccessesAreDeleted() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Lane lane = world.laneOf(key);
+    AtomicReference<Boolean> heldAtDelete = new AtomicReference<>();
+    world.actions.beforeDelete(() -> heldAtDelete.set(world.held(lane)));
+
+    world.processor(handlers()).process(List.of(world.job(key, "reserve")));
+
+    // Else the lane's next messages, deliverable once these are deleted, could find it held.
+    assertThat(heldAtDelete.get()).isFalse();
+  }
+
+  @Test
+  void aFailedDeleteIsReportedOnTheDoneJob() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m = world.job(key, "reserve");
+    world.actions.failDeleteOf(m.messageId());
+
+    BatchOutcome batch = world.processor(handlers()).process(List.of(m));
+
+    assertThat(outcome(batch, m).status()).isEqualTo(Status.DONE);
+    assertThat(outcome(batch, m).reason())
+        .contains("its delete failed (ReceiptHandleIsInvalid")
+        .contains("delivered again");
+  }
+
+  @Test
+  void anInterruptedLaneThreadStillReleasesItsLeaseAndReturnsItsMessagesAndStaysInterrupted() {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m1 = world.job(key, "interrupted");
+    Message m2 = world.job(key, "reserve");
+    JobHandlers handlers =
+        JobHandlers.builder()
+            .on("reserve", recording)
+            .on(
+                "interrupted",
+                (job, context) -> {
+                  Thread.currentThread().interrupt();
+                  throw new InterruptedException("scripted");
+                })
+            .build();
+
+    BatchOutcome batch;
+    boolean stillInterrupted;
+    try {
+      batch = world.processor(handlers).submit(List.of(m1, m2)).join();
+    } finally {
+      stillInterrupted = Thread.interrupted();
+    }
+
+    assertThat(stillInterrupted).isTrue();
+    assertThat(batch.redeliveredMessageIds()).containsExactlyElementsOf(ids(m1, m2));
+    // The in-memory table, like the SDK, aborts calls made on an interrupted thread.
+    assertThat(world.held(world.laneOf(key))).isFalse();
+    assertThat(world.actions.calls("visibility"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.messageIds()).containsExactlyElementsOf(ids(m1, m2)));
+  }
+
+  @Test
+  void noJobStartsAfterTheHostsDeadline() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m = world.job(key, "reserve");
+
+    BatchOutcome batch =
+        world.processor(handlers()).submit(List.of(m), world.clock.instant()).get();
+
+    assertThat(ran).isEmpty();
+    assertThat(outcome(batch, m).status()).isEqualTo(Status.RETURNED);
+    assertThat(outcome(batch, m).visibility()).isEqualTo(Duration.ZERO);
+    assertThat(outcome(batch, m).reason()).contains("host's deadline");
+    assertThat(world.held(world.laneOf(key))).isFalse();
+  }
+
+  @Test
+  void aMessageWithoutTheSystemAttributesIsRefusedBeforeAnythingIsDone() {
+    Message m = world.job("sku-1", "reserve");
+    Message bare =
+        m.toBuilder()
+            .attributes(
+                java.util.Map.of(
+                    MessageSystemAttributeName.MESSAGE_GROUP_ID, world.laneOf("sku-1").id()))
+            .build();
+    LaneProcessor processor = world.processor(handlers());
+
+    assertThatThrownBy(() -> processor.submit(List.of(m, bare)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(bare.messageId())
+        .hasMessageContaining("SequenceNumber");
+    assertThat(world.actions.calls()).isEmpty();
+    assertThat(world.dynamoDb.updates()).isEmpty();
+  }
+
+  @Test
+  void lanesOfABatchRunConcurrently() throws Exception {
+    List<String> keys = world.keysInDistinctLanes(2);
+    // Each lane's handler waits for the other's: only lanes running at once get past it.
+    CyclicBarrier both = new CyclicBarrier(2);
+    AtomicBoolean met = new AtomicBoolean(true);
+    JobHandlers handlers =
+        JobHandlers.builder()
+            .on(
+                "reserve",
+                (job, context) -> {
+                  try {
+                    both.await(10, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    met.set(false);
+                    throw e;
+                  }
+                })
+            .build();
+    try (LaneProcessor processor =
+        world.processor(handlers, world.config().maxLanesInFlight(2).build(), null)) {
+      BatchOutcome batch =
+          processor.process(
+              List.of(world.job(keys.get(0), "reserve"), world.job(keys.get(1), "reserve")));
+
+      assertThat(met).isTrue();
+      assertThat(batch.count(Status.DONE)).isEqualTo(2);
+    }
+  }
+}
