@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,8 +53,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * worker.shutdown().join();
  * }</pre>
  *
- * <p>Thread-safe. The clients belong to the caller, except a {@link Builder#pollingSqs polling
- * client}, which the worker closes.
+ * <p>Thread-safe. The clients belong to the caller.
  */
 public final class Worker implements Closeable {
   /**
@@ -71,7 +69,6 @@ public final class Worker implements Closeable {
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
   private final JobHandlers handlers;
-  private final Supplier<SqsClient> pollingSqs;
   private final Metrics metrics;
   private final Ticker ticker;
   private final Clock clock;
@@ -84,7 +81,6 @@ public final class Worker implements Closeable {
   private final Object lifecycle = new Object();
   private final List<Thread> loops = new ArrayList<>();
   private LaneProcessor processor;
-  private SqsClient ownedPollingClient;
   private boolean started;
   private boolean shutdownBegun;
 
@@ -93,7 +89,6 @@ public final class Worker implements Closeable {
     this.sqs = b.sqs;
     this.dynamoDb = b.dynamoDb;
     this.handlers = b.handlers;
-    this.pollingSqs = b.pollingSqs;
     this.metrics = b.metrics;
     this.ticker = b.ticker;
     this.clock = b.clock;
@@ -152,15 +147,10 @@ public final class Worker implements Closeable {
           queue.visibilityTimeout().compareTo(config.leaseDuration()) < 0
               ? config.leaseDuration()
               : null;
-      SqsClient polling = sqs;
-      if (pollingSqs != null) {
-        ownedPollingClient = pollingSqs.get();
-        polling = ownedPollingClient;
-      }
       for (int i = 1; i <= config.concurrency(); i++) {
         ReceiveLoop loop =
             new ReceiveLoop(
-                polling,
+                sqs,
                 config.queueUrl(),
                 config.receiveWait(),
                 visibility,
@@ -193,10 +183,14 @@ public final class Worker implements Closeable {
   }
 
   /**
-   * Stops gracefully, at most once: stops receiving (a waiting poll on a {@link Builder#pollingSqs
-   * polling client} is cut short), lets running jobs finish until the shutdown timeout less a
-   * settling reserve, gives the rest back with visibility 0, releases the leases and ends the
-   * worker's threads. Idempotent: every call returns the same future. Returns at once.
+   * Stops gracefully, at most once: stops receiving, lets running jobs finish until the shutdown
+   * timeout less a settling reserve, gives the rest back with visibility 0, releases the leases and
+   * ends the worker's threads. Idempotent: every call returns the same future. Returns at once.
+   *
+   * <p>A long poll already waiting is not cut short: SQS may have handed it messages that a cut
+   * connection would leave invisible for their whole visibility timeout. It ends within the receive
+   * wait, and the draining processor gives back whatever it brought, with visibility 0. So an idle
+   * worker takes up to {@link WorkerConfig#receiveWait()} to stop.
    *
    * @return completes when the worker has stopped
    */
@@ -213,7 +207,6 @@ public final class Worker implements Closeable {
         stopped.complete(new ShutdownReport(false, 0, 0));
         return stopped.copy();
       }
-      closeQuietly(ownedPollingClient);
       Duration grace = config.shutdownTimeout().minus(settleReserve(config.shutdownTimeout()));
       log.info(
           "event=worker_stopping worker={} queue={} lanesInFlight={} graceMs={}",
@@ -329,24 +322,12 @@ public final class Worker implements Closeable {
         .build();
   }
 
-  private static void closeQuietly(SqsClient client) {
-    if (client == null) {
-      return;
-    }
-    try {
-      client.close();
-    } catch (RuntimeException e) {
-      log.debug("event=polling_client_close_failed error={}", e.toString());
-    }
-  }
-
   /** Configures a {@link Worker}. Required: config, sqs, dynamoDb and handlers. */
   public static final class Builder {
     private WorkerConfig config;
     private SqsClient sqs;
     private DynamoDbClient dynamoDb;
     private JobHandlers handlers;
-    private Supplier<SqsClient> pollingSqs;
     private Metrics metrics = Metrics.none();
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
@@ -360,7 +341,7 @@ public final class Worker implements Closeable {
       return this;
     }
 
-    /** For deletes, visibility changes and dead letters, and polling unless {@link #pollingSqs}. */
+    /** For receiving, deleting, changing visibility and dead-lettering. */
     public Builder sqs(SqsClient sqs) {
       this.sqs = sqs;
       return this;
@@ -380,16 +361,6 @@ public final class Worker implements Closeable {
     /** Handlers by job type. */
     public Builder handlers(Map<String, ? extends JobHandler> handlers) {
       this.handlers = JobHandlers.of(handlers);
-      return this;
-    }
-
-    /**
-     * Makes a client of the worker's own for the long polls, which the worker closes when it stops,
-     * so that a waiting poll ends at once instead of after up to the receive wait. Default: poll
-     * with {@link #sqs}, and a shutdown waits for the poll.
-     */
-    public Builder pollingSqs(Supplier<SqsClient> pollingSqs) {
-      this.pollingSqs = pollingSqs;
       return this;
     }
 

@@ -63,7 +63,6 @@ public final class WorkerMain {
               .config(config)
               .sqs(sqs)
               .dynamoDb(dynamoDb)
-              .pollingSqs(() -> AwsClients.sqs(AwsClients.Target.fromEnvironment()))
               .handlers(HandlerLoader.load(new WorkerResources(config, environment, dynamoDb, sqs)))
               .build();
       return runUntilStopped(worker, err);

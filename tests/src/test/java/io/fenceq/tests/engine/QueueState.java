@@ -21,4 +21,16 @@ final class QueueState {
             .attributes();
     return a.values().stream().mapToLong(Long::parseLong).sum();
   }
+
+  /** Messages received by some consumer and neither deleted nor visible again. */
+  static long inFlight(SqsClient sqs, String queueUrl) {
+    return Long.parseLong(
+        sqs.getQueueAttributes(
+                r ->
+                    r.queueUrl(queueUrl)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
 }

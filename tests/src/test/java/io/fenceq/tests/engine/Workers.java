@@ -37,17 +37,18 @@ final class Workers implements AutoCloseable {
         .concurrency(2)
         .maxLanesInFlight(16)
         .leaseDuration(Duration.ofSeconds(10))
-        .shutdownTimeout(Duration.ofSeconds(10));
+        .shutdownTimeout(Duration.ofSeconds(10))
+        // A stop waits for the polls in progress: short polls keep the tests' stops short.
+        .receiveWait(Duration.ofSeconds(2));
   }
 
-  /** Starts a worker with its own polling client, so that stopping it cuts its polls short. */
+  /** Starts a worker. */
   Worker start(WorkerConfig config, Map<String, ? extends JobHandler> handlers) {
     Worker worker =
         Worker.builder()
             .config(config)
             .sqs(aws.sqs())
             .dynamoDb(aws.dynamoDb())
-            .pollingSqs(aws::newSqsClient)
             .handlers(handlers)
             .backoffBase(TEST_BACKOFF)
             .backoffCap(TEST_BACKOFF.multipliedBy(4))

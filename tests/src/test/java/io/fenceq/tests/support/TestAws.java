@@ -70,19 +70,6 @@ public final class TestAws {
   }
 
   /**
-   * A new SQS client for this target, which the caller closes: for a consumer that needs its own
-   * connections (a worker's long polls).
-   */
-  public SqsClient newSqsClient() {
-    if (local == null) {
-      return AwsClients.sqs(AwsClients.Target.fromEnvironment());
-    }
-    return AwsClients.sqs(
-        new AwsClients.Target(
-            local.sqsEndpoint(), null, local.region(), local.credentialsProvider()));
-  }
-
-  /**
    * The AWS variables another process needs to reach this target ({@code AWS_ENDPOINT_URL_SQS},
    * {@code AWS_REGION}, credentials, ...), without any stack's {@code FENCEQ_*} variables.
    */
