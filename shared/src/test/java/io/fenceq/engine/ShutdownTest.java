@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.engine.MessageOutcome.Status;
 import io.fenceq.engine.RecordingQueueActions.Call;
+import io.fenceq.lease.LeaseStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -157,6 +161,73 @@ class ShutdownTest {
     assertThat(interrupted).isTrue();
     assertThat(fenceCheck.get()).hasMessageContaining("grace period of 5s ran out");
     assertThat(world.actions.calls()).hasSize(1);
+  }
+
+  @Test
+  void aLaneAbandonedWhileItsLeaseIsBeingGrantedReleasesTheGrantAndStartsNoHeartbeat() {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m1 = world.job(key, "reserve");
+    AtomicReference<LaneProcessor> racing = new AtomicReference<>();
+    // The grant is written, then the deadline fires before the lane has taken the lease in.
+    DynamoDbClient deadlineDuringAcquire =
+        new DynamoDbClient() {
+          @Override
+          public UpdateItemResponse updateItem(UpdateItemRequest request) {
+            UpdateItemResponse response = world.dynamoDb.updateItem(request);
+            if (request.updateExpression().equals(LeaseStore.ACQUIRE_UPDATE)) {
+              racing.get().shutdown(Duration.ZERO);
+              world.scheduler.runDue();
+            }
+            return response;
+          }
+
+          @Override
+          public String serviceName() {
+            return "dynamodb";
+          }
+
+          @Override
+          public void close() {}
+        };
+    LaneProcessor processor =
+        LaneProcessor.builder()
+            .config(world.config().build())
+            .leases(
+                LeaseStore.builder()
+                    .dynamoDb(deadlineDuringAcquire)
+                    .table(EngineFixture.TABLE)
+                    .config(world.leaseConfig)
+                    .ticker(world.ticker)
+                    .clock(world.clock)
+                    .checkTable(false)
+                    .build())
+            .handlers(JobHandlers.builder().on("reserve", firstJobWaits).build())
+            .queueActions(world.actions)
+            .ticker(world.ticker)
+            .clock(world.clock)
+            .executor(EngineFixture.SAME_THREAD)
+            .scheduler(world.scheduler)
+            .build();
+    racing.set(processor);
+
+    BatchOutcome batch;
+    boolean laneThreadInterrupted;
+    try {
+      batch = processor.submit(List.of(m1)).join();
+    } finally {
+      // The lane ran on this thread, which the abandonment interrupted.
+      laneThreadInterrupted = Thread.interrupted();
+    }
+
+    assertThat(laneThreadInterrupted).isTrue();
+    assertThat(runs).hasValue(0);
+    assertThat(batch.messages())
+        .singleElement()
+        .satisfies(o -> assertThat(o.status()).isEqualTo(Status.RETURNED));
+    assertThat(world.leaseWrites("acquire")).isEqualTo(1);
+    assertThat(world.held(world.laneOf(key))).isFalse();
+    assertThat(world.scheduler.scheduled()).isZero();
+    assertThat(processor.shutdown(Duration.ZERO).join()).isEqualTo(new ShutdownReport(true, 1, 1));
   }
 
   @Test

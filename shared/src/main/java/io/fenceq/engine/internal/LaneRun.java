@@ -336,20 +336,37 @@ public final class LaneRun {
         return false;
       }
       case Lease granted -> {
+        return hold(granted);
+      }
+    }
+  }
+
+  /**
+   * Takes the granted lease into the lane and starts its heartbeat, under the monitor: the shutdown
+   * deadline may have abandoned the lane while the grant was on its way, and then nobody else would
+   * release this grant or stop its heartbeat.
+   *
+   * @return whether the lane goes on
+   */
+  private boolean hold(Lease granted) {
+    synchronized (this) {
+      if (!finished) {
         lease = granted;
         log.debug(
             "event=lane_acquired queue={} lane={} fence={} messages={}",
             parts.queueName(),
-            lane,
+            groupId(),
             granted.fence(),
             messages.size());
-        if (parts.heartbeat() != null && !parts.heartbeat().start(this)) {
-          returnForShutdown(0, "the consumer is shutting down; the lane was not started");
-          return false;
+        if (parts.heartbeat() == null || parts.heartbeat().start(this)) {
+          return true;
         }
-        return true;
+        returnForShutdown(0, "the consumer is shutting down; the lane was not started");
+        return false;
       }
     }
+    release(granted);
+    return false;
   }
 
   /** Whether job {@code i} may start; if not, settles it and the rest of the lane. */
@@ -712,6 +729,8 @@ public final class LaneRun {
   }
 
   private void release(Lease held) {
+    // The SDK aborts calls on an interrupted thread; an abandoned lane's thread is one.
+    boolean interrupted = Thread.interrupted();
     try {
       ReleaseResult released = parts.leases().release(held);
       if (released instanceof LeaseLoss loss) {
@@ -730,6 +749,10 @@ public final class LaneRun {
           groupId(),
           held.fence(),
           e.getMessage());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
