@@ -5,11 +5,12 @@ import io.fenceq.engine.ShutdownReport;
 import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.worker.internal.HandlerLoader;
 import io.fenceq.worker.internal.StopSignals;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -41,19 +42,21 @@ public final class WorkerMain {
 
   public static void main(String[] args) {
     // The SDK's HTTP client and DynamoDB Local (in local runs) leave non-daemon threads behind.
-    System.exit(run(System.getenv(), System.err));
+    System.exit(run(System.getenv(), new PrintWriter(System.err, true)));
   }
 
   /**
    * Runs a worker configured by {@code environment} until a stop signal, and returns the exit
    * status. Errors are one line on {@code err}, prefixed {@code fenceq worker: error:}.
    */
-  public static int run(Map<String, String> environment, PrintStream err) {
+  public static int run(Map<String, String> environment, PrintWriter err) {
     WorkerConfig config;
+    HandlerFactory factory;
     try {
       config = WorkerConfig.fromEnvironment(environment);
+      factory = HandlerLoader.factory(config);
     } catch (WorkerConfigException e) {
-      err.println("fenceq worker: error: " + e.getMessage());
+      say(err, "error: " + e.getMessage());
       return EXIT_USAGE;
     }
     try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
@@ -63,14 +66,21 @@ public final class WorkerMain {
               .config(config)
               .sqs(sqs)
               .dynamoDb(dynamoDb)
-              .handlers(HandlerLoader.load(new WorkerResources(config, environment, dynamoDb, sqs)))
+              .handlers(
+                  HandlerLoader.handlers(
+                      factory, new WorkerResources(config, environment, dynamoDb, sqs)))
               .build();
       return runUntilStopped(worker, err);
     } catch (WorkerConfigException e) {
-      err.println("fenceq worker: error: " + e.getMessage());
+      say(err, "error: " + e.getMessage());
       return EXIT_USAGE;
+    } catch (SdkClientException e) {
+      // Missing region or credentials, an unreachable endpoint.
+      say(err, "error: AWS client error: " + clientError(e));
+      log.debug("event=worker_start_failed", e);
+      return EXIT_FAILURE;
     } catch (FenceqException | SdkException | IllegalArgumentException e) {
-      err.println("fenceq worker: error: " + e.getMessage());
+      say(err, "error: " + e.getMessage());
       log.debug("event=worker_start_failed", e);
       return EXIT_FAILURE;
     }
@@ -80,21 +90,23 @@ public final class WorkerMain {
    * Starts {@code worker}, stops it on the first SIGTERM or SIGINT (or when the JVM shuts down for
    * another reason), and waits until it has stopped.
    */
-  static int runUntilStopped(Worker worker, PrintStream err) {
+  static int runUntilStopped(Worker worker, PrintWriter err) {
     StopSignals.install(
         worker::shutdown,
         () ->
-            err.println(
-                "fenceq worker: second signal, exiting now; messages of running lanes come back"
-                    + " after their visibility timeout"));
+            say(
+                err,
+                "second signal, exiting now; messages of running lanes come back after their"
+                    + " visibility timeout"));
     // Also stop on any other JVM shutdown (System.exit elsewhere, or signals not installable).
     Thread hook = Thread.ofPlatform().name("fenceq-worker-shutdown-hook").unstarted(worker::close);
     Runtime.getRuntime().addShutdownHook(hook);
     worker.start();
     try {
       ShutdownReport report = worker.stopped().get();
-      err.println(
-          "fenceq worker: stopped"
+      say(
+          err,
+          "stopped"
               + (report.forced()
                   ? " (the grace period ran out: "
                       + report.lanesAbandoned()
@@ -107,11 +119,26 @@ public final class WorkerMain {
       Thread.currentThread().interrupt();
       return EXIT_FAILURE;
     } catch (ExecutionException e) {
-      err.println("fenceq worker: error: the worker did not stop cleanly: " + e.getCause());
+      say(err, "error: the worker did not stop cleanly: " + e.getCause());
       return EXIT_FAILURE;
     } finally {
       removeHook(hook);
     }
+  }
+
+  /** The SDK's message, without the provider chain it lists when no region is found. */
+  static String clientError(SdkClientException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.startsWith("Unable to load region")) {
+      return "no AWS region: set AWS_REGION (or a profile's region)";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static void say(PrintWriter err, String line) {
+    err.println("fenceq worker: " + line);
+    err.flush();
   }
 
   private static void removeHook(Thread hook) {

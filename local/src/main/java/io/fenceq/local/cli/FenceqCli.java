@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FenceqCli.Version.class,
     description = "Fenced work queues for AWS: enqueue instead of lock.",
-    subcommands = {LocalCommand.class, EnqueueCommand.class, RingCommand.class})
+    subcommands = {
+      LocalCommand.class,
+      WorkerCommand.class,
+      EnqueueCommand.class,
+      RingCommand.class
+    })
 public final class FenceqCli {
   /** Exit code for a failure of the work itself (a job not enqueued, an endpoint down). */
   public static final int EXIT_FAILURE = 1;

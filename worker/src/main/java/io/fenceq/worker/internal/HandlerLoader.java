@@ -14,11 +14,23 @@ public final class HandlerLoader {
   private HandlerLoader() {}
 
   /**
+   * Instantiates the factory {@code config} names; done before anything else is set up, so that a
+   * misspelt class name is the error reported.
+   *
    * @throws WorkerConfigException naming the class and what is wrong with it, in one line
    */
-  public static Map<String, JobHandler> load(WorkerResources resources) {
-    String name = resources.config().handler();
-    HandlerFactory factory = instantiate(name);
+  public static HandlerFactory factory(WorkerConfig config) {
+    return instantiate(config.handler());
+  }
+
+  /**
+   * Asks {@code factory} for its handlers.
+   *
+   * @throws WorkerConfigException if it returns none, or a setting it needs is missing
+   */
+  public static Map<String, JobHandler> handlers(
+      HandlerFactory factory, WorkerResources resources) {
+    String name = factory.getClass().getName();
     Map<String, JobHandler> handlers = factory.handlers(resources);
     if (handlers == null || handlers.isEmpty()) {
       throw new WorkerConfigException(
