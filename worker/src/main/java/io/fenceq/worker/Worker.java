@@ -159,7 +159,10 @@ public final class Worker implements Closeable {
                 progress,
                 stopping);
         Thread thread =
-            Thread.ofPlatform().name("fenceq-receive-" + number + "-" + i).unstarted(loop);
+            Thread.ofPlatform()
+                .name("fenceq-receive-" + number + "-" + i)
+                .daemon(true)
+                .unstarted(loop);
         loops.add(thread);
       }
       loops.forEach(Thread::start);
