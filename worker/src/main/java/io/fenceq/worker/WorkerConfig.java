@@ -50,6 +50,17 @@ public final class WorkerConfig {
   /** The example handlers' inventory table; needed only by them. */
   public static final String INVENTORY_TABLE = "FENCEQ_INVENTORY_TABLE";
 
+  /** Where the engine's metrics go: {@code none} (default) or {@code emf}. */
+  public static final String METRICS = "FENCEQ_METRICS";
+
+  /** Where a worker's metrics go. */
+  public enum MetricsOutput {
+    /** Nowhere. */
+    NONE,
+    /** CloudWatch Embedded Metric Format lines on standard output. */
+    EMF
+  }
+
   public static final int DEFAULT_LANES = 256;
   public static final int MAX_LANES = 10_000;
   public static final int DEFAULT_CONCURRENCY = 2;
@@ -79,6 +90,7 @@ public final class WorkerConfig {
   private final Duration receiveWait;
   private final String handler;
   private final String inventoryTable;
+  private final MetricsOutput metrics;
   private final String workerId;
 
   private WorkerConfig(Builder b) {
@@ -93,6 +105,7 @@ public final class WorkerConfig {
     this.receiveWait = b.receiveWait;
     this.handler = b.handler;
     this.inventoryTable = b.inventoryTable;
+    this.metrics = b.metrics;
     this.workerId = b.workerId != null ? b.workerId : newWorkerId();
   }
 
@@ -137,6 +150,7 @@ public final class WorkerConfig {
       b.handler(get.apply(HANDLER));
     }
     b.inventoryTable(get.apply(INVENTORY_TABLE));
+    b.metrics(metricsOutput(get.apply(METRICS)));
     return b.build();
   }
 
@@ -198,6 +212,11 @@ public final class WorkerConfig {
     return Optional.ofNullable(inventoryTable);
   }
 
+  /** Where the engine's metrics go ({@value #METRICS}). */
+  public MetricsOutput metrics() {
+    return metrics;
+  }
+
   /**
    * This worker's owner id in lane leases: host name and a random suffix, new for every
    * configuration built, so a restarted worker never takes its previous incarnation's grants for
@@ -220,7 +239,8 @@ public final class WorkerConfig {
         .shutdownTimeout(shutdownTimeout)
         .receiveWait(receiveWait)
         .handler(handler)
-        .inventoryTable(inventoryTable);
+        .inventoryTable(inventoryTable)
+        .metrics(metrics);
   }
 
   @Override
@@ -249,6 +269,8 @@ public final class WorkerConfig {
         + handler
         + ", inventoryTable="
         + inventoryTable
+        + ", metrics="
+        + metrics
         + "]";
   }
 
@@ -261,6 +283,18 @@ public final class WorkerConfig {
     } catch (NumberFormatException e) {
       throw new WorkerConfigException(variable + " must be a whole number, got " + quote(value));
     }
+  }
+
+  private static MetricsOutput metricsOutput(String value) {
+    if (value == null) {
+      return MetricsOutput.NONE;
+    }
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "none" -> MetricsOutput.NONE;
+      case "emf" -> MetricsOutput.EMF;
+      default ->
+          throw new WorkerConfigException(METRICS + " must be none or emf, got " + quote(value));
+    };
   }
 
   private static String quote(String value) {
@@ -297,6 +331,7 @@ public final class WorkerConfig {
     private Duration receiveWait = Duration.ofSeconds(DEFAULT_RECEIVE_WAIT_SECONDS);
     private String handler = DEFAULT_HANDLER;
     private String inventoryTable;
+    private MetricsOutput metrics = MetricsOutput.NONE;
     private String workerId;
 
     private Builder() {}
@@ -365,6 +400,12 @@ public final class WorkerConfig {
       return this;
     }
 
+    /** Default {@link MetricsOutput#NONE}. */
+    public Builder metrics(MetricsOutput metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
     /**
      * The owner id in lane leases; default host name and a random suffix. Must be unique per
      * process incarnation.
@@ -407,6 +448,9 @@ public final class WorkerConfig {
       seconds("receiveWait", RECEIVE_WAIT_SECONDS, receiveWait, 0, MAX_RECEIVE_WAIT_SECONDS);
       if (handler == null || handler.isBlank()) {
         throw invalid("handler", HANDLER, handler, "must name a HandlerFactory class");
+      }
+      if (metrics == null) {
+        throw invalid("metrics", METRICS, null, "must be none or emf");
       }
       if (inventoryTable != null && inventoryTable.isBlank()) {
         throw invalid("inventoryTable", INVENTORY_TABLE, inventoryTable, "must not be blank");

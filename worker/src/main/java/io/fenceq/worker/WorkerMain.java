@@ -3,6 +3,8 @@ package io.fenceq.worker;
 import io.fenceq.FenceqException;
 import io.fenceq.engine.ShutdownReport;
 import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.metrics.EmbeddedMetricFormat;
+import io.fenceq.metrics.Metrics;
 import io.fenceq.worker.internal.HandlerLoader;
 import io.fenceq.worker.internal.StopSignals;
 import java.io.PrintWriter;
@@ -66,6 +68,10 @@ public final class WorkerMain {
               .config(config)
               .sqs(sqs)
               .dynamoDb(dynamoDb)
+              .metrics(
+                  config.metrics() == WorkerConfig.MetricsOutput.EMF
+                      ? EmbeddedMetricFormat.toStdout()
+                      : Metrics.none())
               .handlers(
                   HandlerLoader.handlers(
                       factory, new WorkerResources(config, environment, dynamoDb, sqs)))

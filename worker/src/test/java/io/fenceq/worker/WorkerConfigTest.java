@@ -34,6 +34,7 @@ class WorkerConfigTest {
     assertThat(config.receiveWait()).isEqualTo(Duration.ofSeconds(20));
     assertThat(config.handler()).isEqualTo("io.fenceq.worker.example.InventoryHandlers");
     assertThat(config.inventoryTable()).isEmpty();
+    assertThat(config.metrics()).isEqualTo(WorkerConfig.MetricsOutput.NONE);
   }
 
   @Test
@@ -48,6 +49,7 @@ class WorkerConfigTest {
     env.put("FENCEQ_RECEIVE_WAIT_SECONDS", "5");
     env.put("FENCEQ_HANDLER", "com.example.MyHandlers");
     env.put("FENCEQ_INVENTORY_TABLE", "fenceq-local-inventory");
+    env.put("FENCEQ_METRICS", "EMF");
 
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
 
@@ -60,6 +62,7 @@ class WorkerConfigTest {
     assertThat(config.receiveWait()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.handler()).isEqualTo("com.example.MyHandlers");
     assertThat(config.inventoryTable()).contains("fenceq-local-inventory");
+    assertThat(config.metrics()).isEqualTo(WorkerConfig.MetricsOutput.EMF);
   }
 
   @Test
@@ -119,6 +122,7 @@ class WorkerConfigTest {
         "http://127.0.0.1:9324/000000000000/work",
         "FENCEQ_QUEUE_URL (queueUrl) must be a FIFO queue's URL (ending in .fifo): lanes are"
             + " message groups, got \"http://127.0.0.1:9324/000000000000/work\"");
+    assertRefused("FENCEQ_METRICS", "statsd", "FENCEQ_METRICS must be none or emf, got \"statsd\"");
     assertRefused(
         "FENCEQ_DLQ_URL",
         QUEUE,

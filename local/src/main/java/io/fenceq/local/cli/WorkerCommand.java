@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       "  FENCEQ_RECEIVE_WAIT_SECONDS  long-poll wait (20)",
       "  FENCEQ_HANDLER               HandlerFactory class (the example inventory handlers)",
       "  FENCEQ_INVENTORY_TABLE       the example handlers' table",
+      "  FENCEQ_METRICS               none, or emf for CloudWatch metric lines on stdout (none)",
       "Endpoints, region and credentials: the standard AWS variables (AWS_ENDPOINT_URL_SQS, ...)."
     })
 final class WorkerCommand implements Callable<Integer> {
