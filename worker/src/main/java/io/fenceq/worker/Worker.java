@@ -167,6 +167,15 @@ public final class Worker implements Closeable {
       }
       loops.forEach(Thread::start);
       started = true;
+      if (config.receiveWait().compareTo(config.shutdownTimeout()) >= 0) {
+        log.warn(
+            "event=receive_wait_not_below_shutdown worker={} receiveWaitSeconds={}"
+                + " shutdownSeconds={} effect=\"a stop may end while a poll still waits; messages"
+                + " it then receives stay invisible for their visibility timeout\"",
+            config.workerId(),
+            config.receiveWait().toSeconds(),
+            config.shutdownTimeout().toSeconds());
+      }
       log.info(
           "event=worker_started worker={} queue={} leaseTable={} lanes={} receiveLoops={}"
               + " maxLanesInFlight={} leaseSeconds={} shutdownSeconds={} queueVisibilitySeconds={}"
