@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts `fenceq local` on free ports; uses it from other processes with the environment it prints
-# (`fenceq enqueue`, then the end-to-end enqueue tests as an external target); stops it with SIGINT
-# as a user's Ctrl-C would. Bounded: it gives up on a start that takes over 120 s.
+# Starts `fenceq local --workers 2` on free ports; uses it from other processes with the environment
+# it prints (`fenceq enqueue`, whose jobs its workers drain, `fenceq worker`, then the end-to-end
+# enqueue tests as an external target); stops it with SIGINT as a user's Ctrl-C would. Bounded: it
+# gives up on a start that takes over 120 s and on a drain that takes over 60 s.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/find-jdk.sh"
@@ -10,16 +11,25 @@ export JAVA_HOME
 out=$(mktemp -d)
 # Job control keeps SIGINT deliverable to a background job, as it is to a foreground one.
 set -m
-"$root/fenceq" local --sqs-port 0 --dynamodb-port 0 >"$out/local.log" 2>&1 &
+"$root/fenceq" local --sqs-port 0 --dynamodb-port 0 --workers 2 >"$out/local.log" 2>&1 &
 pid=$!
-cleanup() { kill -9 "$pid" 2>/dev/null || true; rm -rf "$out"; }
+cleanup() {
+  [ -f "$out/worker.pid" ] && kill -9 "$(cat "$out/worker.pid")" 2>/dev/null
+  kill -9 "$pid" 2>/dev/null || true
+  rm -rf "$out"
+}
 trap cleanup EXIT
 for _ in $(seq 1 240); do
-  grep -q '^export FENCEQ_LANES=' "$out/local.log" && break
+  grep -q '^export FENCEQ_INVENTORY_TABLE=' "$out/local.log" && break
   kill -0 "$pid" 2>/dev/null || { cat "$out/local.log"; echo "smoke: fenceq local exited early" >&2; exit 1; }
   sleep 0.5
 done
-grep -q '^export FENCEQ_LANES=' "$out/local.log" || { cat "$out/local.log"; echo "smoke: fenceq local did not start" >&2; exit 1; }
+grep -q '^export FENCEQ_INVENTORY_TABLE=' "$out/local.log" || { cat "$out/local.log"; echo "smoke: fenceq local did not start" >&2; exit 1; }
+# Waits up to 60 s for a line matching $2 in file $1.
+await_line() {
+  for _ in $(seq 1 120); do grep -q "$2" "$1" && return 0; sleep 0.5; done
+  tail -n 20 "$1"; echo "smoke: gave up waiting for '$2' in $1" >&2; return 1
+}
 (
   eval "$(grep '^export ' "$out/local.log")"
   "$root/fenceq" enqueue --key sku-1 --type reserve --payload '{"qty":1}' | tee "$out/enqueue.log"
@@ -30,8 +40,27 @@ grep -q '^export FENCEQ_LANES=' "$out/local.log" || { cat "$out/local.log"; echo
     echo "smoke: a non-JSON payload was accepted" >&2; exit 1
   fi
   grep -q 'payload: is not valid JSON' "$out/bad.log"
+  # The in-process workers drain the 26 jobs (sku-1 once, sku-2 25 times) and say so.
+  await_line "$out/local.log" '^fenceq local: workers=2 done=26 '
+  echo "smoke: fenceq local --workers 2 drained the enqueued jobs"
+  # Their lanes' leases were granted and released: listed, none held.
   "$root/fenceq" leases | tee "$out/leases.log"
-  grep -q '^LEASE ' "$out/leases.log" && grep -q 'leases, 0 held (table ' "$out/leases.log"
+  grep -q '^lane#[0-9]\{4\} ' "$out/leases.log" && grep -q 'leases, 0 held (table ' "$out/leases.log"
+  # A worker in another process joins them, then stops on SIGTERM as ECS stops a task.
+  FENCEQ_RECEIVE_WAIT_SECONDS=1 "$root/fenceq" worker >"$out/worker.log" 2>&1 &
+  worker=$!
+  echo "$worker" >"$out/worker.pid"
+  await_line "$out/worker.log" 'event=worker_started'
+  "$root/fenceq" enqueue --key sku-7 --type reserve --count 10 >/dev/null
+  kill -TERM "$worker"
+  status=0; wait "$worker" || status=$?
+  rm -f "$out/worker.pid"
+  [ "$status" -eq 0 ] || { cat "$out/worker.log"; echo "smoke: fenceq worker exited $status on SIGTERM" >&2; exit 1; }
+  grep -q '^fenceq worker: stopped' "$out/worker.log" || { cat "$out/worker.log"; echo "smoke: fenceq worker did not stop cleanly" >&2; exit 1; }
+  # Every one of the 36 jobs is done exactly once, by the in-process workers or by this one.
+  by_worker=$(sed -n 's/^fenceq worker: stopped.* done=\([0-9]*\) .*/\1/p' "$out/worker.log")
+  await_line "$out/local.log" "^fenceq local: workers=2 done=$((36 - by_worker)) "
+  echo "smoke: fenceq worker did $by_worker of the jobs next to fenceq local's and stopped cleanly on SIGTERM"
   # The end-to-end suite against an endpoint it did not start, as it would run against LocalStack.
   FENCEQ_TEST_TARGET=external "$root/mvnw" -B -q -f "$root/pom.xml" -pl tests -am verify \
     -Dtest='EnqueueEndToEndTest' -Dsurefire.failIfNoSpecifiedTests=false >"$out/external.log" 2>&1 \

@@ -104,6 +104,7 @@ public final class LocalAws implements AutoCloseable {
     variables.put("FENCEQ_DLQ_URL", "DeadLetterQueueUrl");
     variables.put("FENCEQ_LEASE_TABLE", "LeaseTableName");
     variables.put("FENCEQ_LANES", "LaneCount");
+    variables.put("FENCEQ_INVENTORY_TABLE", "InventoryTableName");
     return Collections.unmodifiableMap(variables);
   }
 
@@ -161,8 +162,9 @@ public final class LocalAws implements AutoCloseable {
    * What another process needs to use these services, in a stable order: the SDK's {@code
    * AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_REGION}, {@code
    * AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}, then fenceq's {@code FENCEQ_QUEUE_URL},
-   * {@code FENCEQ_DLQ_URL}, {@code FENCEQ_LEASE_TABLE} and {@code FENCEQ_LANES} taken from the
-   * template's outputs, so they follow the template.
+   * {@code FENCEQ_DLQ_URL}, {@code FENCEQ_LEASE_TABLE}, {@code FENCEQ_LANES} and the example
+   * handler's {@code FENCEQ_INVENTORY_TABLE} taken from the template's outputs, so they follow the
+   * template.
    *
    * @throws IllegalStateException naming the variable and the output if the template lacks it
    */

@@ -144,6 +144,18 @@ class LocalAwsTest {
   }
 
   @Test
+  void theExampleInventoryTableIsKeyedBySku() {
+    String tableName = aws.stack().tableName("InventoryTable");
+    TableDescription table =
+        aws.dynamoDbClient().describeTable(r -> r.tableName(tableName)).table();
+
+    assertThat(tableName).isEqualTo("fenceq-local-inventory");
+    assertThat(table.keySchema())
+        .containsExactly(
+            KeySchemaElement.builder().attributeName("sku").keyType(KeyType.HASH).build());
+  }
+
+  @Test
   void provisioningTheSameStackAgainChangesNothing() {
     List<String> queuesBefore = aws.sqsClient().listQueues().queueUrls();
     List<String> tablesBefore = aws.dynamoDbClient().listTables().tableNames();
@@ -192,7 +204,8 @@ class LocalAwsTest {
             "FENCEQ_QUEUE_URL",
             "FENCEQ_DLQ_URL",
             "FENCEQ_LEASE_TABLE",
-            "FENCEQ_LANES");
+            "FENCEQ_LANES",
+            "FENCEQ_INVENTORY_TABLE");
     assertThat(environment.get("AWS_ENDPOINT_URL_SQS"))
         .isEqualTo(aws.sqsEndpoint().toString())
         .matches("http://127\\.0\\.0\\.1:\\d+");
@@ -204,7 +217,8 @@ class LocalAwsTest {
         .containsEntry("FENCEQ_QUEUE_URL", aws.stack().queueUrl("WorkQueue"))
         .containsEntry("FENCEQ_DLQ_URL", aws.stack().queueUrl("DeadLetterQueue"))
         .containsEntry("FENCEQ_LEASE_TABLE", aws.stack().tableName("LeaseTable"))
-        .containsEntry("FENCEQ_LANES", defaultOf("LaneCount"));
+        .containsEntry("FENCEQ_LANES", defaultOf("LaneCount"))
+        .containsEntry("FENCEQ_INVENTORY_TABLE", aws.stack().tableName("InventoryTable"));
     assertThat(environment.get("AWS_ACCESS_KEY_ID")).isNotBlank();
     assertThat(environment.get("AWS_SECRET_ACCESS_KEY")).isNotBlank();
   }
@@ -266,7 +280,7 @@ class LocalAwsTest {
             .isEqualTo(aws.stack().outputs().get(output.name()));
       }
     }
-    assertThat(named).isEqualTo(4);
+    assertThat(named).isEqualTo(5);
   }
 
   @Test
@@ -278,7 +292,7 @@ class LocalAwsTest {
                 + " [DeadLetterQueue, WorkQueue]");
     assertThatThrownBy(() -> aws.stack().tableName("WorkQueue"))
         .hasMessageContaining("'WorkQueue' (WorkQueue is a AWS::SQS::Queue)")
-        .hasMessageContaining("its tables: [LeaseTable]");
+        .hasMessageContaining("its tables: [LeaseTable, InventoryTable]");
     assertThatThrownBy(() -> aws.stack().output("Nope"))
         .hasMessageContaining("no output 'Nope'")
         .hasMessageContaining("WorkQueueUrl");

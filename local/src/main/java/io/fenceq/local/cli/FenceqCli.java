@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Fenced work queues for AWS: enqueue instead of lock.",
     subcommands = {
       LocalCommand.class,
+      WorkerCommand.class,
       EnqueueCommand.class,
       LeasesCommand.class,
       RingCommand.class

@@ -1,10 +1,12 @@
 package io.fenceq.local.cli;
 
 import io.fenceq.local.LocalAws;
+import io.fenceq.worker.internal.StopSignals;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,9 +20,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Starts ElasticMQ (SQS) and DynamoDB Local in this process, creates the queues and tables"
-          + " template.yaml declares, prints the environment to use them, and runs until Ctrl-C."
+          + " template.yaml declares, prints the environment to use them, and runs until Ctrl-C.",
+      "With --workers N, also runs N workers with the example inventory handlers (reserve and"
+          + " release on SKUs sku-0, sku-1, ...) and prints their progress."
     })
 final class LocalCommand implements Callable<Integer> {
+  private static final int MAX_WORKERS = 64;
+  private static final int MAX_SKUS = 100_000;
+  private static final long MAX_STOCK = 1_000_000_000L;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -41,22 +49,78 @@ final class LocalCommand implements Callable<Integer> {
       description = "Stack name that resource names derive from (default: ${DEFAULT-VALUE}).")
   String stackName;
 
+  @Option(
+      names = "--workers",
+      defaultValue = "0",
+      description =
+          "In-process workers running the example inventory handlers (default: ${DEFAULT-VALUE},"
+              + " none).")
+  int workers;
+
+  @Option(
+      names = "--skus",
+      defaultValue = "1000",
+      description =
+          "With --workers: SKUs sku-0 to sku-<n-1> to stock in the inventory table (default:"
+              + " ${DEFAULT-VALUE}).")
+  int skus;
+
+  @Option(
+      names = "--stock",
+      defaultValue = "10000",
+      description = "With --workers: the stock of each SKU (default: ${DEFAULT-VALUE}).")
+  long stock;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (workers < 0 || workers > MAX_WORKERS) {
+      throw new IllegalArgumentException(
+          "--workers must be between 0 and " + MAX_WORKERS + ", got " + workers);
+    }
+    if (skus < 1 || skus > MAX_SKUS) {
+      throw new IllegalArgumentException(
+          "--skus must be between 1 and " + MAX_SKUS + ", got " + skus);
+    }
+    if (stock < 0 || stock > MAX_STOCK) {
+      throw new IllegalArgumentException(
+          "--stock must be between 0 and " + MAX_STOCK + ", got " + stock);
+    }
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     CountDownLatch stopped = new CountDownLatch(1);
     LocalAws aws =
         LocalAws.builder().sqsPort(sqsPort).dynamoDbPort(dynamoDbPort).stackName(stackName).start();
-    Thread hook =
-        new Thread(
-            () -> {
-              aws.close();
-              out.println("fenceq local: stopped");
-              out.flush();
-              stopped.countDown();
-            },
-            "fenceq-local-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    LocalWorkers running;
+    try {
+      running = workers > 0 ? LocalWorkers.start(aws, workers, skus, stock, out) : null;
+    } catch (RuntimeException e) {
+      aws.close();
+      throw e;
+    }
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (!stopping.compareAndSet(false, true)) {
+            return;
+          }
+          if (running != null) {
+            out.println("fenceq local: stopping the workers (running jobs may finish)");
+            out.flush();
+            running.close();
+          }
+          aws.close();
+          out.println("fenceq local: stopped");
+          out.flush();
+          stopped.countDown();
+        };
+    // The first Ctrl-C stops the workers gracefully, a second one exits at once.
+    StopSignals.install(
+        () -> Thread.ofPlatform().name("fenceq-local-stop").start(stop),
+        () -> {
+          err.println("fenceq local: second signal, exiting now");
+          err.flush();
+        });
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "fenceq-local-shutdown"));
     out.println("fenceq local: running");
     out.println("  SQS       " + aws.sqsEndpoint());
     out.println(
@@ -64,6 +128,12 @@ final class LocalCommand implements Callable<Integer> {
     out.println();
     out.println("In another terminal, run these, then e.g.");
     out.println("  ./fenceq enqueue --key sku-1 --type reserve --payload '{\"qty\":1}'");
+    if (running != null) {
+      out.println(
+          "  ./fenceq enqueue --key sku-42 --type reserve --count 1000   # "
+              + workers
+              + " workers here drain it");
+    }
     out.println();
     for (Map.Entry<String, String> e : aws.environment().entrySet()) {
       out.println("export " + e.getKey() + "=" + e.getValue());

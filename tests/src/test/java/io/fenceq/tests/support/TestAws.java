@@ -6,6 +6,7 @@ import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.ProvisionedStack;
 import io.fenceq.local.template.TemplateProvisioner;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,14 +69,38 @@ public final class TestAws {
     return dynamoDb;
   }
 
+  /**
+   * The AWS variables another process needs to reach this target ({@code AWS_ENDPOINT_URL_SQS},
+   * {@code AWS_REGION}, credentials, ...), without any stack's {@code FENCEQ_*} variables.
+   */
+  public Map<String, String> awsEnvironment() {
+    Map<String, String> environment = new LinkedHashMap<>();
+    Map<String, String> source = local != null ? local.environment() : System.getenv();
+    source.forEach(
+        (name, value) -> {
+          if (name.startsWith("AWS_")) {
+            environment.put(name, value);
+          }
+        });
+    return environment;
+  }
+
   /** Provisions template.yaml anew under a stack name unique to this run and purpose. */
   public TestStack newStack(String purpose) {
+    return newStack(purpose, Map.of());
+  }
+
+  /**
+   * Provisions template.yaml anew with these parameter values (e.g. {@code
+   * VisibilityTimeoutSeconds}); parameters not given take their defaults.
+   */
+  public TestStack newStack(String purpose, Map<String, String> parameters) {
     String name =
         (external() ? "fenceq-e2e-" + runId + "-" : "e2e-")
             + purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")
             + "-"
             + stacks.incrementAndGet();
-    ProvisionedStack stack = provisioner.provision(template, name, Map.of());
+    ProvisionedStack stack = provisioner.provision(template, name, parameters);
     synchronized (created) {
       created.add(stack);
     }
@@ -84,7 +109,8 @@ public final class TestAws {
         stack.queueUrl("WorkQueue"),
         stack.queueUrl("DeadLetterQueue"),
         stack.tableName("LeaseTable"),
-        Integer.parseInt(stack.parameters().get("LaneCount")));
+        Integer.parseInt(stack.parameters().get("LaneCount")),
+        stack.tableName("InventoryTable"));
   }
 
   private static TestAws start() {
@@ -123,7 +149,9 @@ public final class TestAws {
         for (String queue : List.of("WorkQueue", "DeadLetterQueue")) {
           quietly(() -> sqs.deleteQueue(r -> r.queueUrl(stack.queueUrl(queue))));
         }
-        quietly(() -> dynamoDb.deleteTable(r -> r.tableName(stack.tableName("LeaseTable"))));
+        for (String table : List.of("LeaseTable", "InventoryTable")) {
+          quietly(() -> dynamoDb.deleteTable(r -> r.tableName(stack.tableName(table))));
+        }
       }
     }
     sqs.close();

@@ -9,6 +9,12 @@ package io.fenceq.tests.support;
  * @param dlqUrl its FIFO dead-letter queue
  * @param leaseTable the lease table
  * @param lanes the template's lane count
+ * @param inventoryTable the example handler's inventory table
  */
 public record TestStack(
-    String stackName, String workQueueUrl, String dlqUrl, String leaseTable, int lanes) {}
+    String stackName,
+    String workQueueUrl,
+    String dlqUrl,
+    String leaseTable,
+    int lanes,
+    String inventoryTable) {}

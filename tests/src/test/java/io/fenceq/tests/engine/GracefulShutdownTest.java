@@ -1,0 +1,95 @@
+package io.fenceq.tests.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fenceq.engine.ShutdownReport;
+import io.fenceq.queue.Enqueuer;
+import io.fenceq.queue.JobRequest;
+import io.fenceq.ring.HashRing;
+import io.fenceq.tests.support.TestAws;
+import io.fenceq.tests.support.TestStack;
+import io.fenceq.worker.Worker;
+import io.fenceq.worker.WorkerProgress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A graceful stop in the middle of a run (what SIGTERM does): the stopped workers finish or give
+ * back everything they held, release their leases, and lose nothing; workers started afterwards
+ * apply every remaining job once and in order.
+ */
+class GracefulShutdownTest {
+  private static final int KEYS = 100;
+  private static final int STEPS = 10;
+
+  private final TestAws aws = TestAws.get();
+
+  @Test
+  void stoppingMidRunLosesNothingAndReleasesEverything() throws Exception {
+    TestStack stack = aws.newStack("shutdown");
+    List<String> keys = IntStream.range(0, KEYS).mapToObj(i -> "key-" + i).toList();
+    StepJournal journal = new StepJournal(aws.dynamoDb(), stack.inventoryTable());
+    List<JobRequest> jobs = new ArrayList<>();
+    for (int n = 0; n < STEPS; n++) {
+      for (String key : keys) {
+        jobs.add(StepJournal.jobs(key, STEPS, 20).get(n));
+      }
+    }
+    Enqueuer.builder()
+        .sqs(aws.sqs())
+        .queueUrl(stack.workQueueUrl())
+        .ring(HashRing.of(stack.lanes()))
+        .build()
+        .enqueueAll(jobs)
+        .requireAllAccepted();
+
+    try (Workers first = new Workers(aws, stack)) {
+      List<Worker> running = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        running.add(first.start(first.config().build(), journal.handlers()));
+      }
+      Eventually.await(
+          "a third of the jobs to be done",
+          Duration.ofMinutes(2),
+          () -> first.progress().done() >= jobs.size() / 3,
+          first::progress);
+
+      List<CompletableFuture<ShutdownReport>> stops =
+          running.stream().map(Worker::shutdown).toList();
+      List<ShutdownReport> reports = stops.stream().map(CompletableFuture::join).toList();
+      WorkerProgress stopped = first.progress();
+
+      assertThat(reports).noneMatch(ShutdownReport::forced);
+      assertThat(stopped.done()).isLessThan(jobs.size());
+      assertThat(stopped.lost()).isZero();
+      assertThat(stopped.lanesInFlight()).isZero();
+      // Everything not done is back on the queue at once, and no lane is held.
+      assertThat(QueueState.inFlight(aws.sqs(), stack.workQueueUrl())).isZero();
+      assertThat(QueueState.messages(aws.sqs(), stack.workQueueUrl()))
+          .isEqualTo(jobs.size() - stopped.done());
+      assertThat(LeaseTable.held(aws.dynamoDb(), stack.leaseTable())).isEmpty();
+      // A second stop is the same stop.
+      assertThat(running.get(0).shutdown().join()).isEqualTo(reports.get(0));
+    }
+
+    try (Workers second = new Workers(aws, stack)) {
+      for (int i = 0; i < 3; i++) {
+        second.start(second.config().build(), journal.handlers());
+      }
+      Eventually.await(
+          "every job to be done",
+          Duration.ofMinutes(2),
+          () -> QueueState.messages(aws.sqs(), stack.workQueueUrl()) == 0,
+          second::progress);
+    }
+    for (String key : keys) {
+      assertThat(journal.journal(key))
+          .as("journal of %s", key)
+          .containsExactlyElementsOf(IntStream.range(0, STEPS).boxed().toList());
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.fenceq.tests.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fenceq.engine.Job;
+import io.fenceq.engine.JobContext;
+import io.fenceq.engine.LaneLostException;
+import io.fenceq.fence.FenceToken;
+import io.fenceq.ring.Lane;
+import io.fenceq.tests.support.TestAws;
+import io.fenceq.tests.support.TestStack;
+import io.fenceq.worker.example.Inventory;
+import io.fenceq.worker.example.InventoryException;
+import io.fenceq.worker.example.InventoryOutcome;
+import io.fenceq.worker.example.InventoryOutcome.Result;
+import io.fenceq.worker.example.StockLevel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The example handlers against the template's inventory table on DynamoDB Local. */
+class InventoryTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TestAws aws = TestAws.get();
+  private final List<InventoryOutcome> outcomes = new ArrayList<>();
+  private Inventory inventory;
+  private long seq = 100;
+
+  @BeforeEach
+  void stock() {
+    TestStack stack = aws.newStack("inventory");
+    inventory = new Inventory(aws.dynamoDb(), stack.inventoryTable(), outcomes::add);
+    assertThat(inventory.seed(3, 10)).isEqualTo(3);
+  }
+
+  @Test
+  void seedingCreatesTheSkusOnceAndNeverResetsThem() {
+    reserve(job("sku-1", "reserve", 4), 1);
+
+    assertThat(inventory.seed(5, 10)).isEqualTo(2);
+
+    assertThat(level("sku-1").stock()).isEqualTo(6);
+    assertThat(level("sku-4")).isEqualTo(new StockLevel("sku-4", 10, 0, 0, 0, null));
+  }
+
+  @Test
+  void reserveMovesStockToReservedAndRecordsFenceAndSeq() {
+    Job job = job("sku-0", "reserve", 3);
+
+    InventoryOutcome outcome = reserve(job, 7);
+
+    assertThat(outcome.result()).isEqualTo(Result.APPLIED);
+    assertThat(level("sku-0")).isEqualTo(new StockLevel("sku-0", 7, 3, 0, 7, job.seq()));
+    assertThat(outcomes).containsExactly(outcome);
+  }
+
+  @Test
+  void releaseGivesReservedStockBack() {
+    reserve(job("sku-0", "reserve", 5), 1);
+
+    InventoryOutcome outcome = release(job("sku-0", "release", 2), 1);
+
+    assertThat(outcome.result()).isEqualTo(Result.APPLIED);
+    assertThat(level("sku-0").stock()).isEqualTo(7);
+    assertThat(level("sku-0").reserved()).isEqualTo(3);
+  }
+
+  @Test
+  void itNeverOversellsARefusalIsRecordedAndFinal() {
+    for (int i = 0; i < 10; i++) {
+      assertThat(reserve(job("sku-2", "reserve", 1), 1).result()).isEqualTo(Result.APPLIED);
+    }
+    Job oneTooMany = job("sku-2", "reserve", 1);
+
+    assertThat(reserve(oneTooMany, 1).result()).isEqualTo(Result.REJECTED);
+    assertThat(level("sku-2"))
+        .extracting(StockLevel::stock, StockLevel::reserved, StockLevel::rejected)
+        .containsExactly(0L, 10L, 1L);
+
+    // Stock comes back, then the refused job is delivered again: it stays refused.
+    release(job("sku-2", "release", 5), 1);
+    assertThat(reserve(oneTooMany, 1).result()).isEqualTo(Result.DUPLICATE);
+    assertThat(level("sku-2").stock()).isEqualTo(5);
+  }
+
+  @Test
+  void releasingMoreThanIsReservedIsRefused() {
+    reserve(job("sku-0", "reserve", 2), 1);
+
+    assertThat(release(job("sku-0", "release", 3), 1).result()).isEqualTo(Result.REJECTED);
+    assertThat(level("sku-0"))
+        .extracting(StockLevel::stock, StockLevel::reserved, StockLevel::rejected)
+        .containsExactly(8L, 2L, 1L);
+  }
+
+  @Test
+  void aRedeliveredJobIsADuplicateAndChangesNothing() {
+    Job job = job("sku-0", "reserve", 3);
+    reserve(job, 1);
+
+    assertThat(reserve(job, 1).result()).isEqualTo(Result.DUPLICATE);
+    // The lane's next holder runs it again under a newer fence: still applied once.
+    assertThat(reserve(job, 2).result()).isEqualTo(Result.DUPLICATE);
+
+    assertThat(level("sku-0").stock()).isEqualTo(7);
+  }
+
+  @Test
+  void aFencedWriteStopsTheJobAndChangesNothing() {
+    reserve(job("sku-0", "reserve", 1), 5);
+    Job late = job("sku-0", "reserve", 4);
+
+    assertThatThrownBy(() -> reserve(late, 4))
+        .isInstanceOf(LaneLostException.class)
+        .hasMessageContaining("job " + late.jobId())
+        .hasMessageContaining("sku sku-0")
+        .hasMessageContaining("fence=4 seq=" + late.seq());
+
+    assertThat(level("sku-0").stock()).isEqualTo(9);
+    assertThat(outcomes).hasSize(1);
+  }
+
+  @Test
+  void anUnknownSkuOrABadQuantityFailsNamingTheSkuAndJob() {
+    Job unknown = job("sku-99", "reserve", 1);
+    assertThatThrownBy(() -> reserve(unknown, 1))
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining("sku sku-99 is not in table " + inventory.table())
+        .hasMessageContaining("job " + unknown.jobId());
+    assertThat(inventory.read("sku-99")).isEmpty();
+
+    Job negative = job("sku-0", "reserve", payload("{\"qty\":-2}"));
+    assertThatThrownBy(() -> reserve(negative, 1))
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining("sku-0")
+        .hasMessageContaining("qty");
+    Job text = job("sku-0", "reserve", payload("{\"qty\":\"two\"}"));
+    assertThatThrownBy(() -> reserve(text, 1)).isInstanceOf(InventoryException.class);
+    assertThat(level("sku-0").stock()).isEqualTo(10);
+  }
+
+  @Test
+  void qtyDefaultsToOne() {
+    reserve(job("sku-0", "reserve", payload("{}")), 1);
+
+    assertThat(level("sku-0").stock()).isEqualTo(9);
+  }
+
+  private StockLevel level(String sku) {
+    return inventory.read(sku).orElseThrow();
+  }
+
+  private Job job(String sku, String type, long qty) {
+    return job(sku, type, payload("{\"qty\":" + qty + "}"));
+  }
+
+  private Job job(String sku, String type, JsonNode payload) {
+    seq++;
+    return new Job(
+        sku,
+        type,
+        payload,
+        "job-" + seq,
+        Instant.parse("2026-11-26T12:00:00Z"),
+        "m-" + seq,
+        "1834567890123456" + seq,
+        1);
+  }
+
+  private static JsonNode payload(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(json, e);
+    }
+  }
+
+  private InventoryOutcome reserve(Job job, long fence) {
+    return inventory.reserve(job, context(job, fence));
+  }
+
+  private InventoryOutcome release(Job job, long fence) {
+    return inventory.release(job, context(job, fence));
+  }
+
+  /** A lane context for {@code job} under {@code fence}. */
+  private static JobContext context(Job job, long fence) {
+    String jobSeq = job.seq();
+    return new JobContext() {
+      @Override
+      public String key() {
+        return job.key();
+      }
+
+      @Override
+      public Lane lane() {
+        return new Lane(7);
+      }
+
+      @Override
+      public long fence() {
+        return fence;
+      }
+
+      @Override
+      public String seq() {
+        return jobSeq;
+      }
+
+      @Override
+      public int attempt() {
+        return 1;
+      }
+
+      @Override
+      public Instant deadline() {
+        return Instant.MAX;
+      }
+
+      @Override
+      public FenceToken fenceToken() {
+        return new FenceToken(fence, jobSeq);
+      }
+
+      @Override
+      public void checkFence() {}
+    };
+  }
+}

@@ -1,0 +1,175 @@
+package io.fenceq.worker.internal;
+
+import io.fenceq.engine.BatchOutcome;
+import io.fenceq.engine.LaneProcessor;
+import io.fenceq.queue.internal.SqsErrors;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+
+/**
+ * One receive loop: takes room for a batch, long-polls the work queue, hands what arrives to the
+ * processor, and polls again, until the worker stops. A batch received while stopping is still
+ * handed over: the processor gives it back with visibility 0.
+ */
+public final class ReceiveLoop implements Runnable {
+  /** SQS's most messages per receive. */
+  public static final int MAX_BATCH = 10;
+
+  private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
+  private static final Duration FIRST_ERROR_PAUSE = Duration.ofMillis(500);
+  private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(20);
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final Duration wait;
+  private final Duration visibility;
+  private final LaneSlots slots;
+  private final Function<List<Message>, CompletableFuture<BatchOutcome>> processor;
+  private final Progress progress;
+  private final CountDownLatch stopping;
+
+  /**
+   * @param sqs the client to poll with
+   * @param wait the long-poll wait
+   * @param visibility the visibility timeout to ask on receive, or null for the queue's own; at
+   *     least the lease duration, since the first heartbeat extends it only one renew interval
+   *     after the lease is granted
+   * @param processor runs a batch; its future completes when the batch is settled
+   * @param stopping counted down when the worker stops
+   */
+  public ReceiveLoop(
+      SqsClient sqs,
+      String queueUrl,
+      Duration wait,
+      Duration visibility,
+      LaneSlots slots,
+      Function<List<Message>, CompletableFuture<BatchOutcome>> processor,
+      Progress progress,
+      CountDownLatch stopping) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.wait = wait;
+    this.visibility = visibility;
+    this.slots = slots;
+    this.processor = processor;
+    this.progress = progress;
+    this.stopping = stopping;
+  }
+
+  @Override
+  public void run() {
+    Duration pause = FIRST_ERROR_PAUSE;
+    while (!stopped()) {
+      int room;
+      try {
+        room = slots.acquireUpTo(MAX_BATCH);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (room == 0) {
+        return; // the slots were closed: stopping
+      }
+      List<Message> batch;
+      try {
+        batch = sqs.receiveMessage(request(room)).messages();
+        pause = FIRST_ERROR_PAUSE;
+      } catch (SdkException | IllegalStateException e) {
+        // IllegalStateException: the polling client was closed under a waiting poll to stop.
+        slots.release(room);
+        if (stopped()) {
+          return;
+        }
+        log.warn(
+            "event=receive_failed queue={} error={} message=\"{}\" retryInMs={}",
+            queueUrl,
+            e instanceof SdkException sdk ? SqsErrors.code(sdk) : e.getClass().getSimpleName(),
+            e.getMessage(),
+            pause.toMillis());
+        if (pauseUnlessStopped(pause)) {
+          return;
+        }
+        Duration doubled = pause.multipliedBy(2);
+        pause = doubled.compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : doubled;
+        continue;
+      }
+      int lanes = (int) batch.stream().map(ReceiveLoop::lane).distinct().count();
+      slots.release(room - lanes);
+      if (batch.isEmpty()) {
+        continue;
+      }
+      progress.received(batch.size());
+      hand(batch, lanes);
+    }
+  }
+
+  private void hand(List<Message> batch, int lanes) {
+    CompletableFuture<BatchOutcome> settled;
+    try {
+      settled = processor.apply(batch);
+    } catch (RuntimeException e) {
+      // Nothing of the batch was acted on: its messages come back after their visibility.
+      slots.release(lanes);
+      log.error(
+          "event=batch_refused queue={} messages={} firstMessageId={} error=\"{}\"",
+          queueUrl,
+          batch.size(),
+          batch.get(0).messageId(),
+          e.toString());
+      return;
+    }
+    settled.whenComplete(
+        (outcome, error) -> {
+          slots.release(lanes);
+          if (outcome != null) {
+            progress.settled(outcome);
+          } else {
+            log.error("event=batch_failed queue={} messages={}", queueUrl, batch.size(), error);
+          }
+        });
+  }
+
+  private ReceiveMessageRequest request(int room) {
+    ReceiveMessageRequest.Builder request =
+        ReceiveMessageRequest.builder()
+            .queueUrl(queueUrl)
+            .maxNumberOfMessages(room)
+            .waitTimeSeconds((int) wait.toSeconds())
+            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+            .messageAttributeNames(LaneProcessor.RECEIVE_MESSAGE_ATTRIBUTES);
+    if (visibility != null) {
+      request.visibilityTimeout((int) visibility.toSeconds());
+    }
+    return request.build();
+  }
+
+  private static String lane(Message m) {
+    String group = m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+    return group == null ? "" : group;
+  }
+
+  private boolean stopped() {
+    return stopping.getCount() == 0;
+  }
+
+  /** Waits {@code pause} or until the worker stops; true if it stopped. */
+  private boolean pauseUnlessStopped(Duration pause) {
+    try {
+      return stopping.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The worker's plumbing: receive loops, lane slots, signal handling, loading the handlers. */
+package io.fenceq.worker.internal;

@@ -1,0 +1,163 @@
+package io.fenceq.worker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fenceq.engine.BatchOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+class ReceiveLoopTest {
+  private static final String QUEUE = "http://127.0.0.1:9324/000000000000/q.fifo";
+  private static final long WAIT_SECONDS = 10;
+
+  private final BlockingQueue<ReceiveMessageRequest> requests = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Supplier<List<Message>>> answers = new LinkedBlockingQueue<>();
+  private final BlockingQueue<CompletableFuture<BatchOutcome>> batches =
+      new LinkedBlockingQueue<>();
+  private final List<List<Message>> handed = new ArrayList<>();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final LaneSlots slots = new LaneSlots(4);
+  private Thread thread;
+
+  /** An SQS that answers each receive with the next scripted answer, waiting for one if none. */
+  private final SqsClient sqs =
+      new SqsClient() {
+        @Override
+        public ReceiveMessageResponse receiveMessage(ReceiveMessageRequest request) {
+          requests.add(request);
+          try {
+            Supplier<List<Message>> answer = answers.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            return ReceiveMessageResponse.builder()
+                .messages(answer == null ? List.of() : answer.get())
+                .build();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ReceiveMessageResponse.builder().build();
+          }
+        }
+
+        @Override
+        public String serviceName() {
+          return "sqs";
+        }
+
+        @Override
+        public void close() {}
+      };
+
+  private void start(Duration visibility) {
+    ReceiveLoop loop =
+        new ReceiveLoop(
+            sqs,
+            QUEUE,
+            Duration.ofSeconds(20),
+            visibility,
+            slots,
+            batch -> {
+              CompletableFuture<BatchOutcome> settled = new CompletableFuture<>();
+              synchronized (handed) {
+                handed.add(batch);
+              }
+              batches.add(settled);
+              return settled;
+            },
+            new Progress(),
+            stopping);
+    thread = Thread.ofPlatform().name("receive-loop-under-test").start(loop);
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    stopping.countDown();
+    slots.close();
+    answers.add(List::of);
+    thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    assertThat(thread.isAlive()).as("the loop ended when stopped").isFalse();
+  }
+
+  @Test
+  void asksForAllAttributesAndNoMoreMessagesThanItHasRoomFor() throws Exception {
+    start(null);
+
+    ReceiveMessageRequest first = requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(first.queueUrl()).isEqualTo(QUEUE);
+    assertThat(first.maxNumberOfMessages()).isEqualTo(4);
+    assertThat(first.waitTimeSeconds()).isEqualTo(20);
+    assertThat(first.messageSystemAttributeNames()).contains(MessageSystemAttributeName.ALL);
+    assertThat(first.messageAttributeNames()).containsExactly("All");
+    assertThat(first.visibilityTimeout()).as("the queue's own visibility").isNull();
+  }
+
+  @Test
+  void asksForTheLeaseAsVisibilityWhenTold() throws Exception {
+    start(Duration.ofSeconds(30));
+
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).visibilityTimeout()).isEqualTo(30);
+  }
+
+  @Test
+  void aBatchHoldsOneSlotPerLaneUntilItIsSettled() throws Exception {
+    start(null);
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    // Three messages on two lanes: two slots stay taken, so the next poll asks for two.
+    answers.add(
+        () ->
+            List.of(
+                message("a", "lane-0001"), message("b", "lane-0001"), message("c", "lane-0002")));
+    CompletableFuture<BatchOutcome> settled = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).maxNumberOfMessages()).isEqualTo(2);
+
+    answers.add(() -> List.of(message("d", "lane-0003"), message("e", "lane-0004")));
+    CompletableFuture<BatchOutcome> second = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    // Every slot is taken: no poll until a batch is settled.
+    assertThat(requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
+
+    settled.complete(new BatchOutcome(List.of()));
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).maxNumberOfMessages()).isEqualTo(2);
+    second.complete(new BatchOutcome(List.of()));
+    synchronized (handed) {
+      assertThat(handed).hasSize(2);
+      assertThat(handed.get(0)).extracting(Message::messageId).containsExactly("a", "b", "c");
+    }
+  }
+
+  @Test
+  void aFailedReceiveGivesItsRoomBackAndIsRetried() throws Exception {
+    start(null);
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    answers.add(
+        () -> {
+          throw SdkClientException.create("connection refused");
+        });
+
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).maxNumberOfMessages()).isEqualTo(4);
+    assertThat(slots.free()).isZero(); // all four taken again by the retry
+  }
+
+  private static Message message(String id, String lane) {
+    return Message.builder()
+        .messageId(id)
+        .body("{}")
+        .attributes(Map.of(MessageSystemAttributeName.MESSAGE_GROUP_ID, lane))
+        .build();
+  }
+}
