@@ -105,8 +105,8 @@ public final class Worker implements Closeable {
   }
 
   /**
-   * Checks the queue and the lease table, then starts the receive loops (threads named {@code
-   * fenceq-receive-<worker>-<n>}).
+   * Checks the queue and the lease table, then starts the receive loops (daemon threads named
+   * {@code fenceq-receive-<w>-<n>}, {@code w} numbering the workers of this JVM).
    *
    * @return this worker
    * @throws IllegalStateException if started before, or shut down
