@@ -8,6 +8,7 @@ import io.fenceq.local.internal.HealthChecks;
 import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.ProvisionedStack;
 import io.fenceq.local.template.TemplateProvisioner;
+import io.fenceq.local.template.internal.AccountIds;
 import io.fenceq.local.template.internal.StackNames;
 import java.net.URI;
 import java.nio.file.Path;
@@ -326,7 +327,6 @@ public final class LocalAws implements AutoCloseable {
    */
   public static final class Builder {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
     private int sqsPort;
     private int dynamoDbPort;
@@ -405,10 +405,7 @@ public final class LocalAws implements AutoCloseable {
 
     /** {@code AWS::AccountId}, which appears in queue URLs and ARNs; default 000000000000. */
     public Builder accountId(String accountId) {
-      if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
-        throw new IllegalArgumentException("accountId must be 12 digits, was '" + accountId + "'");
-      }
-      this.accountId = accountId;
+      this.accountId = AccountIds.check(accountId);
       return this;
     }
 

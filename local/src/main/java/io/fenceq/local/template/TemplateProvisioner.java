@@ -1,12 +1,12 @@
 package io.fenceq.local.template;
 
+import io.fenceq.local.template.internal.AccountIds;
 import io.fenceq.local.template.internal.PseudoParameters;
 import io.fenceq.local.template.internal.QueueProvisioner;
 import io.fenceq.local.template.internal.StackNames;
 import io.fenceq.local.template.internal.TableProvisioner;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * enforces TTL like AWS. Other resource types are ignored. Nothing is ever deleted.
  */
 public final class TemplateProvisioner {
-  private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
   private final QueueProvisioner queues;
   private final TableProvisioner tables;
@@ -90,10 +89,7 @@ public final class TemplateProvisioner {
 
     /** {@code AWS::AccountId}; defaults to {@code 000000000000}, the emulators' account. */
     public Builder accountId(String accountId) {
-      if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
-        throw new IllegalArgumentException("accountId must be 12 digits, was '" + accountId + "'");
-      }
-      this.accountId = accountId;
+      this.accountId = AccountIds.check(accountId);
       return this;
     }
 

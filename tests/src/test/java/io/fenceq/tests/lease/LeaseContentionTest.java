@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -39,9 +38,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -84,14 +80,7 @@ class LeaseContentionTest {
   static void provision() {
     stack = TestAws.get().newStack("contention");
     dynamoDb = TestAws.get().dynamoDb();
-    entities = "contention-entities-" + UUID.randomUUID();
-    dynamoDb.createTable(
-        r ->
-            r.tableName(entities)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(
-                    a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+    entities = TestAws.get().newEntityTable("contention");
     // Thousands of expected losses and fenced writes would each log a warning.
     Logger fenceq = (Logger) LoggerFactory.getLogger("io.fenceq");
     savedLevel = fenceq.getLevel();

@@ -21,15 +21,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -46,14 +42,7 @@ class ZombieWriteTest {
   static void provision() {
     stack = TestAws.get().newStack("zombie");
     dynamoDb = TestAws.get().dynamoDb();
-    entities = "entities-" + UUID.randomUUID();
-    dynamoDb.createTable(
-        r ->
-            r.tableName(entities)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(
-                    a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+    entities = TestAws.get().newEntityTable("zombie");
   }
 
   /** A holds the lease, pauses past it, and B holds it now; returns {a, b}. */

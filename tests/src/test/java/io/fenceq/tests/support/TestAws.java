@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -111,6 +114,24 @@ public final class TestAws {
         stack.tableName("LeaseTable"),
         Integer.parseInt(stack.parameters().get("LaneCount")),
         stack.tableName("InventoryTable"));
+  }
+
+  /**
+   * Creates a fresh table of downstream entities keyed by {@code id} (S), as a user's service would
+   * own, for tests of fenced writes.
+   *
+   * @return its name
+   */
+  public String newEntityTable(String purpose) {
+    String name = purpose + "-entities-" + UUID.randomUUID();
+    dynamoDb.createTable(
+        r ->
+            r.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(
+                    a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+    return name;
   }
 
   private static TestAws start() {
