@@ -17,6 +17,8 @@ import java.util.Map;
  * @param duplicatesAnswered runs that found their job already applied (a redelivery, no effect)
  * @param faults injected faults by kind
  * @param drainedAfterFaults from the end of the last fault to the drained queue
+ * @param liveBound how long draining may take after the last fault: lease, visibility timeout,
+ *     backoff and the jobs then left at a slow rate
  * @param drained whether the queue drained before the timeout
  */
 public record DemoResult(
@@ -31,6 +33,7 @@ public record DemoResult(
     long duplicatesAnswered,
     Map<Fault, Long> faults,
     Duration drainedAfterFaults,
+    Duration liveBound,
     boolean drained) {
 
   /** The machine-readable last line. */

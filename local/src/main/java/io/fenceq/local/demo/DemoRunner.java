@@ -33,6 +33,9 @@ public final class DemoRunner {
 
   static final Duration BACKOFF_CAP = Duration.ofSeconds(4);
 
+  /** The slowest processing rate the liveness bound allows for, jobs/s. */
+  static final long SLOWEST_RATE = 5;
+
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
   private static final long POLL_MILLIS = 250;
 
@@ -53,6 +56,7 @@ public final class DemoRunner {
     this.out = out;
     this.leases = new LeaseWatch(target.stack().leaseTable());
     this.faults = new FaultPlan(options, this);
+    faults.history(history);
   }
 
   /**
@@ -113,12 +117,28 @@ public final class DemoRunner {
             faultsEnded == 0
                 ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, drainedAt - faultsEnded)),
+            liveBound(check.jobs() - faults.appliedWhenLastEnded()),
             drained);
       } finally {
         faults.close();
         stopWorkers();
       }
     }
+  }
+
+  /**
+   * How long draining may take once the faults have ended (L1): a lease for a dead or cut-off
+   * holder's lease to run out, a visibility timeout (the demo's equals the lease) for its messages
+   * to come back, the longest backoff of a failed job, a receive wait, and the jobs still to run at
+   * a slow {@link #SLOWEST_RATE} jobs/s.
+   */
+  private Duration liveBound(long jobsLeft) {
+    return options
+        .lease()
+        .multipliedBy(2)
+        .plus(BACKOFF_CAP)
+        .plus(RECEIVE_WAIT)
+        .plusSeconds(Math.max(0, jobsLeft) / SLOWEST_RATE);
   }
 
   /** Jobs settled so far: applied once, or dead-lettered by a worker. */
@@ -172,13 +192,16 @@ public final class DemoRunner {
   /** Starts one more worker, with its share of the faults. */
   DemoWorker startWorker() {
     String name;
+    int number;
     synchronized (this) {
-      name = "w" + (++started);
+      number = ++started;
+      name = "w" + number;
     }
-    FaultPlan.WorkerFaults wf = faults.forWorker(name);
+    FaultPlan.WorkerFaults wf = faults.forWorker(name, number);
     AwsClients.Target direct = target.direct();
-    SqsClient sqs = AwsClients.sqs(wf.sqsTarget(direct));
-    DynamoDbClient dynamoDb = AwsClients.dynamoDb(wf.dynamoDbTarget(direct));
+    SqsClient sqs = AwsClients.sqs(wf.sqsTarget(direct), wf.clientOptions(null));
+    DynamoDbClient dynamoDb =
+        AwsClients.dynamoDb(wf.dynamoDbTarget(direct), wf.clientOptions(leases));
     WorkerConfig config =
         WorkerConfig.builder()
             .queueUrl(target.stack().workQueueUrl())
@@ -211,6 +234,7 @@ public final class DemoRunner {
             .build()
             .start();
     DemoWorker demoWorker = new DemoWorker(name, worker, sqs, dynamoDb, wf.closeables());
+    wf.attach(demoWorker);
     synchronized (this) {
       workers.add(demoWorker);
     }

@@ -52,6 +52,17 @@ public final class History implements Consumer<Attempt> {
     return List.copyOf(attempts);
   }
 
+  /** Whether a worker other than {@code worker} had a write of the job accepted. */
+  public synchronized boolean acceptedElsewhere(String jobId, String worker) {
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      Attempt a = attempts.get(i);
+      if (a.jobId().equals(jobId) && a.outcome().accepted() && !a.worker().equals(worker)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Runs whose write was accepted (reserved or refused). */
   public long accepted() {
     return accepted.get();

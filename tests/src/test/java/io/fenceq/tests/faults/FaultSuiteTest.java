@@ -12,9 +12,9 @@ import io.fenceq.tests.support.TestAws;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The demo's workload under each fault alone and all together, with fixed seeds: every invariant
