@@ -4,6 +4,7 @@ import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.local.faults.CrashSwitch;
+import io.fenceq.local.faults.FaultProxy;
 import io.fenceq.local.faults.PauseGate;
 import io.fenceq.local.faults.SkewedClock;
 import io.fenceq.local.faults.ThrottleInterceptor;
@@ -35,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>pause: the chosen worker freezes (all its SDK calls, heartbeats included, and handler
  *       entries) just before its next write, with the lane's fence in hand, for at least twice the
  *       lease and until another worker has applied the job it held, then goes on with its write.
+ *   <li>partition: the chosen worker's traffic to SQS and DynamoDB, through its own TCP fault
+ *       proxies, is dropped (the first window, and every other) or delayed by {@link
+ *       #PARTITION_DELAY} for twice the lease, then healed.
  *   <li>skew: each worker's clock is off by up to 30 s either way, for the whole run.
  *   <li>throttle: every worker's calls fail with throttling and 5xx answers at {@link
  *       #THROTTLE_RATE} (retried by the SDK), until {@link #THROTTLE_UNTIL} of the jobs.
@@ -53,6 +57,8 @@ final class FaultPlan implements AutoCloseable {
   static final double THROTTLE_RATE = 0.1;
   static final double THROTTLE_UNTIL = 0.7;
 
+  static final Duration PARTITION_DELAY = Duration.ofMillis(200);
+
   /** Longest a pause waits, in leases, for another worker to apply the job it holds. */
   static final int MAX_PAUSE_LEASES = 10;
 
@@ -70,6 +76,7 @@ final class FaultPlan implements AutoCloseable {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("fenceq-demo-faults").daemon(true).unstarted(r));
+  private final AtomicInteger partitions = new AtomicInteger();
   private volatile boolean throttling;
   private volatile long lastFaultEndedNanos;
   private volatile long appliedWhenLastEnded;
@@ -108,6 +115,9 @@ final class FaultPlan implements AutoCloseable {
     private final PauseGate gate;
     private final ThrottleInterceptor throttle;
     private final Clock clock;
+    private final List<FaultProxy> proxies = new ArrayList<>();
+    private FaultProxy sqsProxy;
+    private FaultProxy dynamoDbProxy;
     private final AtomicBoolean crashArmed = new AtomicBoolean();
     private final AtomicBoolean pauseArmed = new AtomicBoolean();
     private volatile DemoWorker demoWorker;
@@ -144,6 +154,11 @@ final class FaultPlan implements AutoCloseable {
 
     AwsClients.Options clientOptions(LeaseWatch leases) {
       AwsClients.Options.Builder b = AwsClients.Options.builder();
+      if (options.faults().contains(Fault.PARTITION)) {
+        // A dropped connection answers nothing: without a limit an attempt would wait for the
+        // socket timeout (30 s) instead of failing and being retried.
+        b.apiCallAttemptTimeout(options.lease().dividedBy(2));
+      }
       if (leases != null) {
         b.interceptor(leases);
       }
@@ -155,11 +170,23 @@ final class FaultPlan implements AutoCloseable {
     }
 
     AwsClients.Target sqsTarget(AwsClients.Target direct) {
-      return direct;
+      if (!options.faults().contains(Fault.PARTITION)) {
+        return direct;
+      }
+      sqsProxy = FaultProxy.start(worker + "-sqs", direct.sqsEndpoint());
+      proxies.add(sqsProxy);
+      return new AwsClients.Target(
+          sqsProxy.endpoint(), direct.dynamoDbEndpoint(), direct.region(), direct.credentials());
     }
 
     AwsClients.Target dynamoDbTarget(AwsClients.Target direct) {
-      return direct;
+      if (!options.faults().contains(Fault.PARTITION)) {
+        return direct;
+      }
+      dynamoDbProxy = FaultProxy.start(worker + "-dynamodb", direct.dynamoDbEndpoint());
+      proxies.add(dynamoDbProxy);
+      return new AwsClients.Target(
+          direct.sqsEndpoint(), dynamoDbProxy.endpoint(), direct.region(), direct.credentials());
     }
 
     Clock clock() {
@@ -191,7 +218,7 @@ final class FaultPlan implements AutoCloseable {
     }
 
     List<AutoCloseable> closeables() {
-      return List.of();
+      return List.copyOf(proxies);
     }
 
     void attach(DemoWorker w) {
@@ -288,8 +315,26 @@ final class FaultPlan implements AutoCloseable {
     scheduler.schedule(check, minimum, TimeUnit.NANOSECONDS);
   }
 
+  /** Cuts off or slows down the worker's network for twice the lease, then heals it. */
   private void partition(WorkerFaults wf) {
-    // Needs the fault proxy; see docs/demo.md.
+    boolean drop = partitions.getAndIncrement() % 2 == 0;
+    for (FaultProxy proxy : wf.proxies) {
+      if (drop) {
+        proxy.drop(true);
+      } else {
+        proxy.delay(PARTITION_DELAY);
+      }
+    }
+    active.incrementAndGet();
+    counts.get(Fault.PARTITION).incrementAndGet();
+    scheduler.schedule(
+        () -> {
+          wf.proxies.forEach(FaultProxy::heal);
+          active.decrementAndGet();
+          ended();
+        },
+        options.lease().multipliedBy(2).toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private void ended() {
@@ -347,6 +392,7 @@ final class FaultPlan implements AutoCloseable {
       if (wf.gate.paused()) {
         wf.gate.resume();
       }
+      wf.proxies.forEach(FaultProxy::heal);
     }
   }
 }
