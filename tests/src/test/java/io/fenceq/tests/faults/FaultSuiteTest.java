@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * pauses with fencing switched off makes the checker report violations, so the checker can fail.
  */
 class FaultSuiteTest {
-  private static final int JOBS = 1_000;
+  private static final int JOBS = 800;
 
   @BeforeAll
   static void embeddedOnly() {
