@@ -263,7 +263,12 @@ final class FaultPlan implements AutoCloseable {
     List<WorkerFaults> live = new ArrayList<>();
     for (DemoWorker w : runner.workers()) {
       WorkerFaults wf = byWorker.get(w.name());
-      if (wf != null && !wf.crash.tripped() && !wf.gate.paused()) {
+      // An armed worker is not armed again: two events on it would strike once.
+      if (wf != null
+          && !wf.crash.tripped()
+          && !wf.gate.paused()
+          && !wf.crashArmed.get()
+          && !wf.pauseArmed.get()) {
         live.add(wf);
       }
     }
