@@ -146,8 +146,9 @@ public final class SqsEventSource implements Closeable {
           stillPolling,
           invoker.running(),
           config.shutdownTimeout().toMillis());
-      invoker.interruptAll();
+      // Pollers first: a function that returns when interrupted must find its poller gone.
       pollers.forEach(Thread::interrupt);
+      invoker.interruptAll();
       try {
         for (Thread poller : pollers) {
           poller.join(INTERRUPT_GRACE.toMillis());

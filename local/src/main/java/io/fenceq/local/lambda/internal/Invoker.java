@@ -45,13 +45,21 @@ public final class Invoker {
     Thread thread =
         threads.newThread(
             () -> {
+              SQSBatchResponse response = null;
+              Throwable error = null;
               try {
-                result.complete(function.handleRequest(event, context));
+                response = function.handleRequest(event, context);
               } catch (Throwable e) { // an Error in the function fails its invocation only
-                result.completeExceptionally(e);
+                error = e;
               } finally {
+                // Released before the result is seen, so that whoever acts on it finds it so.
                 running.remove(Thread.currentThread());
                 onExit.run();
+              }
+              if (error == null) {
+                result.complete(response);
+              } else {
+                result.completeExceptionally(error);
               }
             });
     running.add(thread);
@@ -66,10 +74,12 @@ public final class Invoker {
       try {
         SQSBatchResponse response =
             result.get(Math.min(context.remainingNanos(), RECHECK_NANOS), TimeUnit.NANOSECONDS);
+        giveUpIfInterrupted(thread);
         return context.expired()
             ? new InvocationResult.TimedOut(context.timeout())
             : new InvocationResult.Returned(response);
       } catch (ExecutionException e) {
+        giveUpIfInterrupted(thread);
         return context.expired()
             ? new InvocationResult.TimedOut(context.timeout())
             : new InvocationResult.Threw(e.getCause());
@@ -82,6 +92,17 @@ public final class Invoker {
         thread.interrupt();
         throw e;
       }
+    }
+  }
+
+  /**
+   * A result that arrives as the waiting thread is interrupted is not passed on: the caller gave up
+   * on the invocation and must not act on it.
+   */
+  private static void giveUpIfInterrupted(Thread function) throws InterruptedException {
+    if (Thread.interrupted()) {
+      function.interrupt();
+      throw new InterruptedException("gave up on the invocation");
     }
   }
 
