@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Counters {
   final LongAdder invocations = new LongAdder();
   final LongAdder records = new LongAdder();
+  final LongAdder succeeded = new LongAdder();
   final LongAdder deleted = new LongAdder();
   final LongAdder itemFailures = new LongAdder();
   final LongAdder failedInvocations = new LongAdder();
@@ -18,6 +19,7 @@ public final class Counters {
     return new EventSourceProgress(
         invocations.sum(),
         records.sum(),
+        succeeded.sum(),
         deleted.sum(),
         itemFailures.sum(),
         failedInvocations.sum(),

@@ -34,6 +34,7 @@ public final class Poller implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
   private static final Duration FIRST_ERROR_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(20);
+  private static final String RECEIPT_HANDLE_INVALID = "ReceiptHandleIsInvalid";
 
   /** The queue and its identity, as the event source resolved them at start. */
   public record Queue(String url, String arn) {}
@@ -202,6 +203,7 @@ public final class Poller implements Runnable {
           queue.url(),
           verdict.outOfOrderGroups());
     }
+    counters.succeeded.add(verdict.delete().size());
     delete(verdict.delete());
   }
 
@@ -233,6 +235,14 @@ public final class Poller implements Runnable {
     }
     counters.deleted.add(response.successful().size());
     for (BatchResultErrorEntry failed : response.failed()) {
+      if (RECEIPT_HANDLE_INVALID.equals(failed.code())) {
+        // The function deleted it itself (SQS accepts a second delete, ElasticMQ refuses it).
+        log.debug(
+            "event=delete_skipped queue={} messageId={} reason=\"already deleted\"",
+            queue.url(),
+            done.get(Integer.parseInt(failed.id())).getMessageId());
+        continue;
+      }
       counters.deleteFailures.increment();
       log.warn(
           "event=delete_failed queue={} messageId={} code={} message=\"{}\"",
