@@ -118,7 +118,9 @@ public final class Poller implements Runnable {
     List<SQSMessage> records = event.getRecords();
     Set<String> groups = groups(records);
     if (!gate.tryAcquire(groups)) {
-      log.info(
+      // Routine with a function that deletes its own records: SQS then hands the group's next
+      // messages out while the invocation that deleted them is still finishing.
+      log.debug(
           "event=group_busy queue={} groups={} firstMessageId={} detail=\"waiting for the"
               + " invocation that holds them\"",
           queue.url(),
