@@ -67,6 +67,14 @@ public final class LocalAws implements AutoCloseable {
   public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
   /**
+   * Template parameters a local run sets unless told otherwise: locally the consumers are workers
+   * in processes ({@code fenceq local --workers}, {@code fenceq worker}), which is the template's
+   * ECS mode, so the work queue takes {@code VisibilityTimeoutSeconds} rather than the Lambda
+   * consumer's derived visibility.
+   */
+  public static final Map<String, String> LOCAL_PARAMETERS = Map.of("ConsumerMode", "ecs");
+
+  /**
    * Environment variables filled from the template's outputs, and the output each comes from. The
    * template's output descriptions name the variable, e.g. "URL of the FIFO work queue
    * (FENCEQ_QUEUE_URL)".
@@ -264,6 +272,23 @@ public final class LocalAws implements AutoCloseable {
     return first;
   }
 
+  /**
+   * {@code given}, plus each of {@link #LOCAL_PARAMETERS} that {@code template} declares and {@code
+   * given} does not set: the parameters to provision a template with for a local run.
+   */
+  public static Map<String, String> localParameters(
+      CloudFormationTemplate template, Map<String, String> given) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    LOCAL_PARAMETERS.forEach(
+        (name, value) -> {
+          if (template.parameters().containsKey(name)) {
+            parameters.put(name, value);
+          }
+        });
+    parameters.putAll(given);
+    return parameters;
+  }
+
   private static LocalAws start(Builder settings) {
     long started = System.nanoTime();
     CloudFormationTemplate template =
@@ -272,7 +297,8 @@ public final class LocalAws implements AutoCloseable {
             : settings.templateFile != null
                 ? CloudFormationTemplate.load(settings.templateFile)
                 : CloudFormationTemplate.fromClasspath();
-    template.parameterValues(settings.parameters);
+    Map<String, String> parameters = localParameters(template, settings.parameters);
+    template.parameterValues(parameters);
     EmulatorLogging.quiet();
     Region region = Region.of(settings.region);
     Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -297,7 +323,7 @@ public final class LocalAws implements AutoCloseable {
               .region(settings.region)
               .accountId(settings.accountId)
               .build()
-              .provision(template, settings.stackName, settings.parameters);
+              .provision(template, settings.stackName, parameters);
       LocalAws aws = new LocalAws(region, sqsServer, dynamoDbServer, sqs, dynamoDb, stack);
       log.info(
           "local aws started stack={} sqsEndpoint={} dynamoDbEndpoint={} template={} tookMs={}",

@@ -174,13 +174,15 @@ class LocalAwsTest {
 
   @Test
   void changedParametersUpdateTheExistingQueue() throws IOException {
-    ProvisionedStack first = provisioner().provision(template, "fenceq-update", Map.of());
+    ProvisionedStack first =
+        provisioner().provision(template, "fenceq-update", LocalAws.LOCAL_PARAMETERS);
     ProvisionedStack second =
         provisioner()
             .provision(
                 template,
                 "fenceq-update",
-                Map.of("VisibilityTimeoutSeconds", "300", "MaxReceiveCount", "7"));
+                LocalAws.localParameters(
+                    template, Map.of("VisibilityTimeoutSeconds", "300", "MaxReceiveCount", "7")));
 
     assertThat(second.queueUrl("WorkQueue")).isEqualTo(first.queueUrl("WorkQueue"));
     Map<String, String> attributes = queueAttributes(second.queueUrl("WorkQueue"));
@@ -375,6 +377,54 @@ class LocalAwsTest {
 
     assertThat(stack.outputs()).containsOnlyKeys("JobsUrl");
     assertThat(stack.queueUrl("Jobs")).endsWith("/fenceq-mixed-Jobs");
+  }
+
+  @Test
+  void theTemplatesFunctionsServiceAndAlarmsAreSkippedAndOnlyQueuesAndTablesProvisioned() {
+    for (String mode : List.of("lambda", "ecs")) {
+      ProvisionedStack stack =
+          provisioner().provision(template, "fenceq-mode-" + mode, Map.of("ConsumerMode", mode));
+
+      assertThat(stack.outputs())
+          .as(mode)
+          .containsOnlyKeys(
+              "WorkQueueUrl",
+              "WorkQueueArn",
+              "DeadLetterQueueUrl",
+              "LeaseTableName",
+              "LaneCount",
+              "InventoryTableName");
+      assertThat(stack.toString())
+          .as(mode)
+          .endsWith("resources=[DeadLetterQueue, WorkQueue, LeaseTable, InventoryTable]]");
+    }
+  }
+
+  @Test
+  void withLambdaConsumersTheWorkQueuesVisibilityIsSixTimesTheConsumersTimeout() {
+    ProvisionedStack stack =
+        provisioner()
+            .provision(
+                template,
+                "fenceq-lambda-visibility",
+                Map.of(
+                    "ConsumerMode", "lambda",
+                    "ConsumerTimeoutSeconds", "120",
+                    "VisibilityTimeoutSeconds", "5"));
+
+    assertThat(queueAttributes(stack.queueUrl("WorkQueue")))
+        .containsEntry("VisibilityTimeout", "720");
+  }
+
+  @Test
+  void aLocalRunProvisionsTheTemplatesEcsModeUnlessToldOtherwise() {
+    assertThat(aws.stack().parameters()).containsEntry("ConsumerMode", "ecs");
+    assertThat(LocalAws.localParameters(template, Map.of("ConsumerMode", "lambda")))
+        .containsEntry("ConsumerMode", "lambda");
+    CloudFormationTemplate without =
+        CloudFormationTemplate.parse(
+            "Resources: {Q: {Type: AWS::SQS::Queue}}", "without-consumer-mode.yaml");
+    assertThat(LocalAws.localParameters(without, Map.of())).isEmpty();
   }
 
   @Test

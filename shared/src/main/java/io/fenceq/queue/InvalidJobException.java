@@ -1,6 +1,7 @@
 package io.fenceq.queue;
 
 import io.fenceq.FenceqException;
+import java.util.OptionalInt;
 
 /**
  * A job that fenceq refuses before anything is sent: nothing of it (or of the batch it came in) has
@@ -8,20 +9,28 @@ import io.fenceq.FenceqException;
  */
 public final class InvalidJobException extends FenceqException {
   private final String field;
+  private final int index;
 
   public InvalidJobException(String field, String message) {
     super("invalid job: " + field + ": " + message);
     this.field = field;
+    this.index = -1;
   }
 
   /** The same refusal, naming the job's position in a bulk enqueue. */
   public InvalidJobException atIndex(int index) {
-    return new InvalidJobException(field, "job at index " + index + ": " + getMessage(), true);
+    return new InvalidJobException(field, "job at index " + index + ": " + getMessage(), index);
   }
 
-  private InvalidJobException(String field, String fullMessage, boolean unused) {
+  private InvalidJobException(String field, String fullMessage, int index) {
     super(fullMessage);
     this.field = field;
+    this.index = index;
+  }
+
+  /** The job's position in a bulk enqueue, if the refusal came from one. */
+  public OptionalInt index() {
+    return index < 0 ? OptionalInt.empty() : OptionalInt.of(index);
   }
 
   /**

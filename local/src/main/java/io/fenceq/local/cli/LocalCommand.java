@@ -22,7 +22,10 @@ import picocli.CommandLine.Spec;
       "Starts ElasticMQ (SQS) and DynamoDB Local in this process, creates the queues and tables"
           + " template.yaml declares, prints the environment to use them, and runs until Ctrl-C.",
       "With --workers N, also runs N workers with the example inventory handlers (reserve and"
-          + " release on SKUs sku-0, sku-1, ...) and prints their progress."
+          + " release on SKUs sku-0, sku-1, ...) and prints their progress.",
+      "With --consumer lambda --workers N, runs the Lambda consumer function instead, invoked in"
+          + " this process by a local SQS event source as Lambda's event source mapping would, with"
+          + " up to N invocations at once."
     })
 final class LocalCommand implements Callable<Integer> {
   private static final int MAX_WORKERS = 64;
@@ -58,6 +61,21 @@ final class LocalCommand implements Callable<Integer> {
   int workers;
 
   @Option(
+      names = "--consumer",
+      defaultValue = "worker",
+      description =
+          "With --workers: worker (ECS-style workers, the default) or lambda (the consumer"
+              + " function under a local SQS event source; --workers is then the most invocations"
+              + " at once).")
+  Consumer consumer;
+
+  /** What consumes the work queue. */
+  enum Consumer {
+    worker,
+    lambda
+  }
+
+  @Option(
       names = "--skus",
       defaultValue = "1000",
       description =
@@ -85,14 +103,20 @@ final class LocalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--stock must be between 0 and " + MAX_STOCK + ", got " + stock);
     }
+    if (consumer == Consumer.lambda && workers == 0) {
+      throw new IllegalArgumentException(
+          "--consumer lambda needs --workers N, the most invocations at once (1 to "
+              + MAX_WORKERS
+              + ")");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CountDownLatch stopped = new CountDownLatch(1);
     LocalAws aws =
         LocalAws.builder().sqsPort(sqsPort).dynamoDbPort(dynamoDbPort).stackName(stackName).start();
-    LocalWorkers running;
+    Runnable running;
     try {
-      running = workers > 0 ? LocalWorkers.start(aws, workers, skus, stock, out) : null;
+      running = startConsumer(aws, out);
     } catch (RuntimeException e) {
       aws.close();
       throw e;
@@ -104,9 +128,12 @@ final class LocalCommand implements Callable<Integer> {
             return;
           }
           if (running != null) {
-            out.println("fenceq local: stopping the workers (running jobs may finish)");
+            out.println(
+                consumer == Consumer.lambda
+                    ? "fenceq local: stopping the event source (running invocations may finish)"
+                    : "fenceq local: stopping the workers (running jobs may finish)");
             out.flush();
-            running.close();
+            running.run();
           }
           aws.close();
           out.println("fenceq local: stopped");
@@ -132,7 +159,9 @@ final class LocalCommand implements Callable<Integer> {
       out.println(
           "  ./fenceq enqueue --key sku-42 --type reserve --count 1000   # "
               + workers
-              + " workers here drain it");
+              + (consumer == Consumer.lambda
+                  ? " concurrent Lambda invocations here drain it"
+                  : " workers here drain it"));
     }
     out.println();
     for (Map.Entry<String, String> e : aws.environment().entrySet()) {
@@ -143,5 +172,16 @@ final class LocalCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Starts the chosen consumer, if any; returns how to stop it, or null. */
+  private Runnable startConsumer(LocalAws aws, PrintWriter out) {
+    if (workers == 0) {
+      return null;
+    }
+    return switch (consumer) {
+      case worker -> LocalWorkers.start(aws, workers, skus, stock, out)::close;
+      case lambda -> LocalLambda.start(aws, workers, skus, stock, out)::close;
+    };
   }
 }

@@ -43,6 +43,7 @@ public final class CloudFormationTemplate {
   private final Map<String, TemplateParameter> parameters;
   private final Map<String, Object> mappings;
   private final Map<String, Object> conditions;
+  private final Map<String, Object> globals;
   private final Map<String, TemplateResource> resources;
   private final Map<String, TemplateOutput> outputs;
 
@@ -52,6 +53,7 @@ public final class CloudFormationTemplate {
     this.parameters = parseParameters(section(root, "Parameters"));
     this.mappings = section(root, "Mappings");
     this.conditions = section(root, "Conditions");
+    this.globals = section(root, "Globals");
     if (!root.containsKey("Resources")) {
       throw new TemplateException(source + ": the template has no Resources section");
     }
@@ -147,6 +149,15 @@ public final class CloudFormationTemplate {
   /** {@code Conditions} by name, unevaluated. */
   public Map<String, Object> conditions() {
     return conditions;
+  }
+
+  /**
+   * SAM's {@code Globals} by resource kind ({@code Function}, {@code HttpApi}, ...), unevaluated:
+   * the properties every {@code AWS::Serverless::*} resource of that kind inherits. Empty for a
+   * plain CloudFormation template.
+   */
+  public Map<String, Object> globals() {
+    return globals;
   }
 
   /** {@code Resources} by logical id, in template order. */

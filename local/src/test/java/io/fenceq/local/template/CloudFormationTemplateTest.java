@@ -140,6 +140,37 @@ class CloudFormationTemplateTest {
   }
 
   @Test
+  void samGlobalsAreKeptUnevaluatedAndRulesAreIgnored() {
+    CloudFormationTemplate template =
+        parse(
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Runtime: java21
+                Environment: {Variables: {QUEUE: !Ref Q}}
+            Rules:
+              NeedsImage:
+                RuleCondition: !Equals [!Ref Mode, ecs]
+                Assertions: [{Assert: !Not [!Equals [!Ref Image, ""]]}]
+            Resources:
+              Q: {Type: AWS::SQS::Queue}
+            """);
+
+    assertThat(template.globals())
+        .isEqualTo(
+            Map.of(
+                "Function",
+                Map.of(
+                    "Runtime",
+                    "java21",
+                    "Environment",
+                    Map.of("Variables", Map.of("QUEUE", Map.of("Ref", "Q"))))));
+    assertThat(template.resources()).containsOnlyKeys("Q");
+    assertThat(parse("Resources: {Q: {Type: AWS::SQS::Queue}}").globals()).isEmpty();
+  }
+
+  @Test
   void theJarCarriesTheRepositoryTemplateUnchanged() throws IOException {
     Path repositoryCopy = Path.of("..", "template.yaml");
     CloudFormationTemplate fromFile = CloudFormationTemplate.load(repositoryCopy);

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
  * Waits for distributed progress (workers draining a queue) with a bound, so a stuck run fails
  * instead of hanging. It asserts nothing about how long the progress took.
  */
-final class Eventually {
+public final class Eventually {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private Eventually() {}
@@ -19,7 +19,8 @@ final class Eventually {
    * @param state described in the failure message, e.g. the progress so far
    * @throws AssertionError if {@code done} is still false after {@code limit}
    */
-  static void await(String what, Duration limit, BooleanSupplier done, Supplier<Object> state)
+  public static void await(
+      String what, Duration limit, BooleanSupplier done, Supplier<Object> state)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!done.getAsBoolean()) {

@@ -95,7 +95,8 @@ public final class TestAws {
 
   /**
    * Provisions template.yaml anew with these parameter values (e.g. {@code
-   * VisibilityTimeoutSeconds}); parameters not given take their defaults.
+   * VisibilityTimeoutSeconds}); parameters not given take their defaults, except those a local run
+   * sets ({@link LocalAws#LOCAL_PARAMETERS}: the tests' consumers are workers).
    */
   public TestStack newStack(String purpose, Map<String, String> parameters) {
     String name =
@@ -103,7 +104,8 @@ public final class TestAws {
             + purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")
             + "-"
             + stacks.incrementAndGet();
-    ProvisionedStack stack = provisioner.provision(template, name, parameters);
+    ProvisionedStack stack =
+        provisioner.provision(template, name, LocalAws.localParameters(template, parameters));
     synchronized (created) {
       created.add(stack);
     }

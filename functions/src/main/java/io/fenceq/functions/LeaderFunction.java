@@ -1,0 +1,202 @@
+package io.fenceq.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.fenceq.functions.internal.AwsTarget;
+import io.fenceq.functions.internal.CronJobs;
+import io.fenceq.functions.internal.Environment;
+import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.lease.CronEnqueuer;
+import io.fenceq.lease.CronJob;
+import io.fenceq.lease.LeaderElector;
+import io.fenceq.lease.LeaseStore;
+import io.fenceq.queue.EnqueueResult;
+import io.fenceq.queue.Enqueuer;
+import io.fenceq.ring.HashRing;
+import io.fenceq.worker.WorkerConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The cron leader as a scheduled Lambda function (an EventBridge rule, e.g. {@code rate(1
+ * minute)}): the replacement of the "SETNX cron leader". Each invocation tries once to become
+ * leader on the lease item {@code leader#cron} ({@link LeaderElector#runIfLeader}); as leader it
+ * enqueues every tick of the configured schedules that fell due within the last four minutes
+ * ({@link CronEnqueuer}), each as the job {@code cron:<name>:<tick>}, then releases. The job id is
+ * the SQS deduplication id, so a tick is enqueued once however many invocations (overlapping
+ * leaders, EventBridge's retries) enqueue it; the job then runs fenced on its lane like any other.
+ *
+ * <p>Configuration ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL} and {@code FENCEQ_LEASE_TABLE}
+ * (required), {@code FENCEQ_LANES} (default 256) and {@value #CRON_JOBS}, a JSON array of schedules
+ * ({@link CronJobs}); unset or {@code []} makes every invocation a logged no-op that calls no AWS
+ * API. AWS endpoint, region and credentials come from the SDK's variables in the same map ({@link
+ * AwsTarget}).
+ *
+ * <p>Answers a small map: {@code leader} (whether this invocation led), {@code fence} (its
+ * leadership's fence, or null) and {@code enqueued} (the job ids SQS accepted, duplicates of
+ * earlier enqueues included). A tick that could not be enqueued fails the invocation, so that
+ * EventBridge retries it and the failure is in the function's error metric.
+ */
+public final class LeaderFunction
+    implements RequestHandler<ScheduledEvent, Map<String, Object>>, Resource {
+  /** The cron jobs, as a JSON array (see {@link CronJobs}). */
+  public static final String CRON_JOBS = "FENCEQ_CRON_JOBS";
+
+  /** The {@code FENCEQ_*} variables this function reads. */
+  public static final Set<String> VARIABLES =
+      Set.of(WorkerConfig.QUEUE_URL, WorkerConfig.LANES, WorkerConfig.LEASE_TABLE, CRON_JOBS);
+
+  /** The leadership's name: the lease item is {@code leader#cron}. */
+  public static final String LEADER_NAME = "cron";
+
+  private static final Logger log = LoggerFactory.getLogger(LeaderFunction.class);
+
+  private final String queueUrl;
+  private final String leaseTable;
+  private final HashRing ring;
+  private final List<CronJob> jobs;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamoDb;
+  private final Clock clock;
+  private final Object lock = new Object();
+
+  // Guarded by lock; built at the first invocation, since building them calls AWS.
+  private LeaseStore leases;
+  private CronEnqueuer cron;
+  private LeaderElector elector;
+
+  /** Configured by the process environment, as Lambda runs it. */
+  public LeaderFunction() {
+    this(System.getenv());
+  }
+
+  /**
+   * Configured by {@code environment} alone, AWS endpoint, region and credentials included.
+   *
+   * @throws FunctionConfigException naming the variable that is missing or invalid, and its value
+   */
+  public LeaderFunction(Map<String, String> environment) {
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * The same with the wall clock that decides which ticks are due.
+   *
+   * @throws FunctionConfigException naming the variable that is missing or invalid, and its value
+   */
+  public LeaderFunction(Map<String, String> environment, Clock clock) {
+    Environment env = new Environment(environment);
+    this.queueUrl = env.fifoQueueUrl(WorkerConfig.QUEUE_URL);
+    this.leaseTable = env.required(WorkerConfig.LEASE_TABLE);
+    this.ring =
+        HashRing.of(
+            env.integer(
+                WorkerConfig.LANES,
+                WorkerConfig.DEFAULT_LANES,
+                1,
+                Math.min(WorkerConfig.MAX_LANES, HashRing.MAX_LANES)));
+    this.jobs = CronJobs.parse(CRON_JOBS, env.optional(CRON_JOBS));
+    this.clock = clock;
+    AwsClients.Target target = AwsTarget.from(env);
+    this.sqs = AwsClients.sqs(target);
+    this.dynamoDb = AwsClients.dynamoDb(target);
+    Core.getGlobalContext().register(this);
+    log.info(
+        "event=leader_function_ready queue={} leaseTable={} cronJobs={}",
+        queueUrl,
+        leaseTable,
+        jobs.stream().map(j -> j.name() + "=" + j.schedule()).toList());
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    if (jobs.isEmpty()) {
+      log.info("event=leader_no_cron_jobs reason=\"{} is empty; nothing to enqueue\"", CRON_JOBS);
+      result.put("leader", false);
+      result.put("fence", null);
+      result.put("enqueued", List.of());
+      return result;
+    }
+    List<String> enqueued = new ArrayList<>();
+    AtomicLong fence = new AtomicLong(-1);
+    synchronized (lock) {
+      LeaderElector leader = elector();
+      boolean led =
+          leader.runIfLeader(
+              f -> {
+                fence.set(f);
+                for (EnqueueResult r : cron.enqueueDue()) {
+                  enqueued.add(r.jobId());
+                }
+              });
+      log.info(
+          "event=leader_invoked scheduledAt={} leader={} owner={} fence={} enqueued={}",
+          event == null ? null : event.getTime(),
+          led,
+          leader.owner(),
+          led ? fence.get() : "-",
+          enqueued);
+      result.put("leader", led);
+      result.put("fence", led ? fence.get() : null);
+      result.put("enqueued", List.copyOf(enqueued));
+      return result;
+    }
+  }
+
+  /** The configured cron jobs. */
+  public List<CronJob> jobs() {
+    return jobs;
+  }
+
+  private LeaderElector elector() {
+    if (elector == null) {
+      if (leases == null) {
+        leases = LeaseStore.builder().dynamoDb(dynamoDb).table(leaseTable).clock(clock).build();
+      }
+      if (cron == null) {
+        Enqueuer enqueuer =
+            Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(ring).clock(clock).build();
+        CronEnqueuer.Builder b = CronEnqueuer.builder().enqueuer(enqueuer).clock(clock);
+        jobs.forEach(b::job);
+        cron = b.build();
+      }
+      elector =
+          LeaderElector.builder()
+              .store(leases)
+              .name(LEADER_NAME)
+              .owner("lambda-leader-" + UUID.randomUUID())
+              .build();
+    }
+    return elector;
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    // Each tick's job request and its envelope: the JSON paths of the first invocation.
+    for (CronJob job : jobs) {
+      job.jobAt(clock.instant());
+    }
+  }
+
+  /** After a SnapStart restore: a new owner id, so restored environments never share one. */
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    synchronized (lock) {
+      elector = null;
+    }
+  }
+}

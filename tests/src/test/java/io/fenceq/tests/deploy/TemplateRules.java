@@ -1,0 +1,572 @@
+package io.fenceq.tests.deploy;
+
+import io.fenceq.local.template.CloudFormationTemplate;
+import io.fenceq.local.template.TemplateParameter;
+import io.fenceq.local.template.TemplateResource;
+import io.fenceq.local.template.internal.IntrinsicResolver;
+import io.fenceq.local.template.internal.PseudoParameters;
+import io.fenceq.local.template.internal.ResourceValues;
+import io.fenceq.local.template.internal.Site;
+import io.fenceq.local.template.internal.Trees;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The rules {@code template.yaml} keeps so that a deployed stack is safe and runs the code of this
+ * repository. Each check returns the problems it finds, one line each naming the resource and the
+ * value; an empty list means the template keeps the rule.
+ */
+final class TemplateRules {
+  static final String WORK_QUEUE = "WorkQueue";
+  static final String DEAD_LETTER_QUEUE = "DeadLetterQueue";
+  static final String LEASE_TABLE = "LeaseTable";
+  static final String CONSUMER_FUNCTION = "ConsumerFunction";
+  static final String WORKER_SERVICE = "WorkerService";
+  static final String WORKER_TASK_DEFINITION = "WorkerTaskDefinition";
+
+  /**
+   * The only statements whose resources are not this stack's own, each with the reason AWS leaves
+   * no narrower choice. Keyed by the statement's actions.
+   */
+  static final Map<Set<String>, Object> RESOURCE_EXCEPTIONS =
+      Map.of(
+          // ECR's GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+          Set.of("ecr:GetAuthorizationToken"),
+          "*",
+          // The worker image is a parameter: it may live in any repository of the account.
+          Set.of(
+              "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
+          Map.of(
+              "Fn::Sub",
+              "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*"));
+
+  private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
+
+  private final CloudFormationTemplate template;
+
+  TemplateRules(CloudFormationTemplate template) {
+    this.template = template;
+  }
+
+  /** Every problem the template has. */
+  List<String> all(ClassLoader functions, Set<String> workerVariables) {
+    List<String> problems = new ArrayList<>();
+    problems.addAll(fifoQueues());
+    problems.addAll(leaseTable());
+    problems.addAll(lambdaVisibility());
+    problems.addAll(oneConsumerPerMode());
+    problems.addAll(partialBatchResponses());
+    problems.addAll(functions(functions));
+    problems.addAll(workerEnvironment(workerVariables));
+    problems.addAll(iamScopedToStack());
+    problems.addAll(alarms());
+    return problems;
+  }
+
+  /** The work queue and its dead-letter queue are FIFO and encrypted, and redrive to each other. */
+  List<String> fifoQueues() {
+    List<String> problems = new ArrayList<>();
+    for (String queue : List.of(WORK_QUEUE, DEAD_LETTER_QUEUE)) {
+      Map<String, Object> properties = properties(queue);
+      if (!Boolean.TRUE.equals(properties.get("FifoQueue"))) {
+        problems.add(
+            queue + ": FifoQueue must be true, is " + describe(properties.get("FifoQueue")));
+      }
+      if (!Boolean.TRUE.equals(properties.get("SqsManagedSseEnabled"))
+          && !properties.containsKey("KmsMasterKeyId")) {
+        problems.add(queue + ": needs server-side encryption (SqsManagedSseEnabled or a KMS key)");
+      }
+    }
+    Object target = map(properties(WORK_QUEUE).get("RedrivePolicy")).get("deadLetterTargetArn");
+    if (!getAtt(DEAD_LETTER_QUEUE, "Arn").equals(target)) {
+      problems.add(
+          WORK_QUEUE
+              + ": RedrivePolicy must target "
+              + DEAD_LETTER_QUEUE
+              + ", is "
+              + describe(target));
+    }
+    return problems;
+  }
+
+  /**
+   * The lease table keeps its items: no TTL (a deleted item restarts its fence counter), retained
+   * with the stack, on-demand, with point-in-time recovery and encryption.
+   */
+  List<String> leaseTable() {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> properties = properties(LEASE_TABLE);
+    Object ttl = properties.get("TimeToLiveSpecification");
+    if (ttl != null && !Boolean.FALSE.equals(map(ttl).get("Enabled"))) {
+      problems.add(LEASE_TABLE + ": must carry no TTL, has TimeToLiveSpecification " + ttl);
+    }
+    if (!resource(LEASE_TABLE).deletionPolicy().equals(Optional.of("Retain"))) {
+      problems.add(LEASE_TABLE + ": DeletionPolicy must be Retain");
+    }
+    if (!"PAY_PER_REQUEST".equals(properties.get("BillingMode"))) {
+      problems.add(LEASE_TABLE + ": BillingMode must be PAY_PER_REQUEST");
+    }
+    if (!Boolean.TRUE.equals(
+        map(properties.get("PointInTimeRecoverySpecification"))
+            .get("PointInTimeRecoveryEnabled"))) {
+      problems.add(LEASE_TABLE + ": point-in-time recovery must be on");
+    }
+    if (!Boolean.TRUE.equals(map(properties.get("SSESpecification")).get("SSEEnabled"))) {
+      problems.add(LEASE_TABLE + ": SSESpecification.SSEEnabled must be true");
+    }
+    return problems;
+  }
+
+  /**
+   * With Lambda consumers the work queue's visibility timeout is at least 6x the consumer
+   * function's timeout (AWS's rule for SQS event sources), for every consumer timeout the template
+   * allows, not only the default.
+   */
+  List<String> lambdaVisibility() {
+    List<String> problems = new ArrayList<>();
+    for (String timeout : allowedValues("ConsumerTimeoutSeconds")) {
+      Stack stack = stack(Map.of("ConsumerMode", "lambda", "ConsumerTimeoutSeconds", timeout));
+      BigDecimal visibility = stack.number(WORK_QUEUE, "VisibilityTimeout");
+      BigDecimal functionTimeout = stack.number(CONSUMER_FUNCTION, "Timeout");
+      if (visibility.compareTo(functionTimeout.multiply(BigDecimal.valueOf(6))) < 0) {
+        problems.add(
+            "ConsumerTimeoutSeconds="
+                + timeout
+                + ": the work queue's VisibilityTimeout "
+                + visibility
+                + " is less than 6x the consumer's Timeout "
+                + functionTimeout);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Each ConsumerMode creates exactly its own consumer, and only the consumer function reads the
+   * work queue through an event source: a Lambda and an ECS consumer never share the lanes.
+   */
+  List<String> oneConsumerPerMode() {
+    List<String> problems = new ArrayList<>();
+    for (String mode : allowedValues("ConsumerMode")) {
+      Stack stack = stack(Map.of("ConsumerMode", mode));
+      boolean lambda = stack.created(CONSUMER_FUNCTION);
+      boolean ecs = stack.created(WORKER_SERVICE);
+      if (lambda == ecs || lambda != mode.equals("lambda")) {
+        problems.add(
+            "ConsumerMode="
+                + mode
+                + ": creates "
+                + (lambda ? CONSUMER_FUNCTION : "no consumer function")
+                + " and "
+                + (ecs ? WORKER_SERVICE : "no worker service"));
+      }
+    }
+    sqsEvents()
+        .forEach(
+            (function, event) -> {
+              if (!function.equals(CONSUMER_FUNCTION)) {
+                problems.add(function + ": only " + CONSUMER_FUNCTION + " may consume the queue");
+              }
+            });
+    return problems;
+  }
+
+  /** Every SQS event source reports failures per message, so a failed lane returns only itself. */
+  List<String> partialBatchResponses() {
+    List<String> problems = new ArrayList<>();
+    Map<String, Map<String, Object>> events = sqsEvents();
+    if (events.isEmpty()) {
+      problems.add("no function has an SQS event source");
+    }
+    events.forEach(
+        (function, event) -> {
+          Object types = event.get("FunctionResponseTypes");
+          if (!(types instanceof List<?> list) || !list.contains("ReportBatchItemFailures")) {
+            problems.add(
+                function + ": its SQS event needs FunctionResponseTypes ReportBatchItemFailures");
+          }
+          if (!map(event.get("ScalingConfig")).containsKey("MaximumConcurrency")) {
+            problems.add(function + ": its SQS event needs ScalingConfig.MaximumConcurrency");
+          }
+        });
+    return problems;
+  }
+
+  /**
+   * Every function names a handler class and method that exist in {@code functions}, runs on java21
+   * with SnapStart on a published alias, and sets every variable its class lists in {@code
+   * VARIABLES}.
+   */
+  List<String> functions(ClassLoader functions) {
+    List<String> problems = new ArrayList<>();
+    for (TemplateResource function : ofType("AWS::Serverless::Function")) {
+      String id = function.logicalId();
+      if (!"java21".equals(functionProperty(id, "Runtime"))) {
+        problems.add(
+            id + ": Runtime must be java21, is " + describe(functionProperty(id, "Runtime")));
+      }
+      Object snapStart = map(functionProperty(id, "SnapStart")).get("ApplyOn");
+      if (!"PublishedVersions".equals(snapStart)
+          || functionProperty(id, "AutoPublishAlias") == null) {
+        problems.add(id + ": needs SnapStart ApplyOn PublishedVersions and an AutoPublishAlias");
+      }
+      String handler = String.valueOf(functionProperty(id, "Handler"));
+      String[] parts = handler.split("::", -1);
+      if (parts.length != 2) {
+        problems.add(id + ": Handler '" + handler + "' is not class::method");
+        continue;
+      }
+      Class<?> type;
+      try {
+        type = Class.forName(parts[0], false, functions);
+      } catch (ClassNotFoundException e) {
+        problems.add(id + ": Handler class " + parts[0] + " is not in the functions package");
+        continue;
+      }
+      if (Arrays.stream(type.getMethods()).map(Method::getName).noneMatch(parts[1]::equals)) {
+        problems.add(id + ": Handler class " + parts[0] + " has no public method " + parts[1]);
+      }
+      Set<String> missing = new TreeSet<>(variables(type, id, problems));
+      missing.removeAll(environment(id));
+      if (!missing.isEmpty()) {
+        problems.add(id + ": does not set " + missing + " that " + type.getSimpleName() + " reads");
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The worker's task sets every variable the worker reads, and ECS waits as long for it to stop
+   * (StopTimeout) as the worker gives itself (FENCEQ_SHUTDOWN_SECONDS).
+   */
+  List<String> workerEnvironment(Set<String> workerVariables) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> container =
+        map(list(properties(WORKER_TASK_DEFINITION).get("ContainerDefinitions")).get(0));
+    Map<String, Object> environment = new LinkedHashMap<>();
+    for (Object entry : list(container.get("Environment"))) {
+      environment.put(String.valueOf(map(entry).get("Name")), map(entry).get("Value"));
+    }
+    Set<String> missing = new TreeSet<>(workerVariables);
+    missing.removeAll(environment.keySet());
+    if (!missing.isEmpty()) {
+      problems.add(WORKER_TASK_DEFINITION + ": does not set " + missing + " that the worker reads");
+    }
+    Object shutdown = environment.get("FENCEQ_SHUTDOWN_SECONDS");
+    if (shutdown == null || !shutdown.equals(container.get("StopTimeout"))) {
+      problems.add(
+          WORKER_TASK_DEFINITION
+              + ": StopTimeout "
+              + describe(container.get("StopTimeout"))
+              + " must be FENCEQ_SHUTDOWN_SECONDS "
+              + describe(shutdown));
+    }
+    return problems;
+  }
+
+  /**
+   * Every IAM statement grants named actions (no wildcards) on this stack's own resources only,
+   * except {@link #RESOURCE_EXCEPTIONS}; roles attach no policies from outside the stack, and
+   * functions use the template's roles rather than SAM's generated ones.
+   */
+  List<String> iamScopedToStack() {
+    List<String> problems = new ArrayList<>();
+    for (TemplateResource function : ofType("AWS::Serverless::Function")) {
+      Object role = function.properties().get("Role");
+      if (function.properties().containsKey("Policies") || !isStackReference(role)) {
+        problems.add(function.logicalId() + ": must use a Role of this stack, not SAM policies");
+      }
+    }
+    for (TemplateResource role : ofType("AWS::IAM::Role")) {
+      for (Object arn : list(role.properties().get("ManagedPolicyArns"))) {
+        if (!isStackReference(arn)) {
+          problems.add(role.logicalId() + ": attaches a policy from outside the stack: " + arn);
+        }
+      }
+    }
+    statements()
+        .forEach(
+            (owner, statement) -> {
+              if (statement.containsKey("NotAction") || statement.containsKey("NotResource")) {
+                problems.add(owner + ": NotAction/NotResource grant more than they name");
+              }
+              Set<String> actions = new TreeSet<>(texts(statement.get("Action")));
+              for (String action : actions) {
+                if (action.contains("*")) {
+                  problems.add(owner + ": wildcard action " + action);
+                }
+              }
+              for (Object resource : elements(statement.get("Resource"))) {
+                if (!isStackReference(resource)
+                    && !resource.equals(RESOURCE_EXCEPTIONS.get(actions))) {
+                  problems.add(
+                      owner
+                          + ": "
+                          + actions
+                          + " on "
+                          + describe(resource)
+                          + ", which is not one of this stack's resources");
+                }
+              }
+            });
+    return problems;
+  }
+
+  /**
+   * What a role may do, by the logical id of the resource it may do it to (following its managed
+   * policies); resources outside the stack appear under their literal value.
+   */
+  Map<String, Set<String>> grants(String roleId) {
+    Map<String, Set<String>> grants = new LinkedHashMap<>();
+    List<String> owners = new ArrayList<>(List.of(roleId));
+    for (Object arn : list(properties(roleId).get("ManagedPolicyArns"))) {
+      owners.add(String.valueOf(map(arn).get("Ref")));
+    }
+    statements()
+        .forEach(
+            (owner, statement) -> {
+              if (owners.contains(owner.split(" ")[0])) {
+                for (Object resource : elements(statement.get("Resource"))) {
+                  grants
+                      .computeIfAbsent(target(resource), k -> new TreeSet<>())
+                      .addAll(texts(statement.get("Action")));
+                }
+              }
+            });
+    return grants;
+  }
+
+  /** The dead-letter queue alarms as soon as it holds a job; the work queue on its oldest job. */
+  List<String> alarms() {
+    List<String> problems = new ArrayList<>();
+    if (!hasAlarm(
+        "ApproximateNumberOfMessagesVisible", DEAD_LETTER_QUEUE, "GreaterThanThreshold", 0)) {
+      problems.add("no alarm on " + DEAD_LETTER_QUEUE + " ApproximateNumberOfMessagesVisible > 0");
+    }
+    if (!hasAlarm("ApproximateAgeOfOldestMessage", WORK_QUEUE, "GreaterThanThreshold", null)) {
+      problems.add("no alarm on " + WORK_QUEUE + " ApproximateAgeOfOldestMessage");
+    }
+    return problems;
+  }
+
+  private boolean hasAlarm(String metric, String queue, String comparison, Integer threshold) {
+    return ofType("AWS::CloudWatch::Alarm").stream()
+        .map(TemplateResource::properties)
+        .anyMatch(
+            alarm ->
+                metric.equals(alarm.get("MetricName"))
+                    && "AWS/SQS".equals(alarm.get("Namespace"))
+                    && comparison.equals(alarm.get("ComparisonOperator"))
+                    && (threshold == null || threshold.equals(alarm.get("Threshold")))
+                    && list(alarm.get("Dimensions")).stream()
+                        .map(TemplateRules::map)
+                        .anyMatch(
+                            d ->
+                                "QueueName".equals(d.get("Name"))
+                                    && getAtt(queue, "QueueName").equals(d.get("Value"))));
+  }
+
+  private Map<String, Map<String, Object>> sqsEvents() {
+    Map<String, Map<String, Object>> events = new LinkedHashMap<>();
+    for (TemplateResource function : ofType("AWS::Serverless::Function")) {
+      map(function.properties().get("Events"))
+          .values()
+          .forEach(
+              event -> {
+                if ("SQS".equals(map(event).get("Type"))) {
+                  events.put(function.logicalId(), map(map(event).get("Properties")));
+                }
+              });
+    }
+    return events;
+  }
+
+  /** Each policy statement of the stack, keyed by "owner policy#index". */
+  private Map<String, Map<String, Object>> statements() {
+    Map<String, Map<String, Object>> statements = new LinkedHashMap<>();
+    for (TemplateResource resource : template.resources().values()) {
+      List<Object> documents = new ArrayList<>();
+      switch (resource.type()) {
+        case "AWS::IAM::Role" -> {
+          for (Object policy : list(resource.properties().get("Policies"))) {
+            documents.add(map(policy).get("PolicyDocument"));
+          }
+        }
+        case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy" ->
+            documents.add(resource.properties().get("PolicyDocument"));
+        default -> {}
+      }
+      int index = 0;
+      for (Object document : documents) {
+        for (Object statement : elements(map(document).get("Statement"))) {
+          statements.put(resource.logicalId() + " statement#" + index++, map(statement));
+        }
+      }
+    }
+    return statements;
+  }
+
+  private Set<String> variables(Class<?> type, String id, List<String> problems) {
+    try {
+      Field field = type.getField("VARIABLES");
+      if (!Modifier.isStatic(field.getModifiers()) || !(field.get(null) instanceof Set<?> set)) {
+        problems.add(id + ": " + type.getName() + ".VARIABLES must be a static Set");
+        return Set.of();
+      }
+      Set<String> names = new LinkedHashSet<>();
+      set.forEach(name -> names.add(String.valueOf(name)));
+      return names;
+    } catch (NoSuchFieldException | IllegalAccessException e) {
+      problems.add(id + ": " + type.getName() + " has no public static VARIABLES");
+      return Set.of();
+    }
+  }
+
+  /** The function's environment: SAM merges Globals.Function.Environment with its own. */
+  Set<String> environment(String functionId) {
+    Set<String> names = new TreeSet<>();
+    Object global = map(template.globals().get("Function")).get("Environment");
+    names.addAll(map(map(global).get("Variables")).keySet());
+    Object own = properties(functionId).get("Environment");
+    names.addAll(map(map(own).get("Variables")).keySet());
+    return names;
+  }
+
+  /** A function property as deployed: its own value, else the one in Globals.Function. */
+  private Object functionProperty(String functionId, String key) {
+    Object own = properties(functionId).get(key);
+    return own != null ? own : map(template.globals().get("Function")).get(key);
+  }
+
+  private boolean isStackReference(Object value) {
+    Map<String, Object> node = map(value);
+    if (node.get("Ref") instanceof String id) {
+      return template.resources().containsKey(id);
+    }
+    if (node.get("Fn::GetAtt") instanceof List<?> args && !args.isEmpty()) {
+      return template.resources().containsKey(String.valueOf(args.get(0)));
+    }
+    if (node.get("Fn::Sub") instanceof String text) {
+      Matcher matcher = SUB_VARIABLE.matcher(text);
+      boolean any = false;
+      while (matcher.find()) {
+        any |= template.resources().containsKey(matcher.group(1).split("\\.")[0]);
+      }
+      return any;
+    }
+    return false;
+  }
+
+  private String target(Object resource) {
+    Map<String, Object> node = map(resource);
+    if (node.get("Ref") instanceof String id) {
+      return id;
+    }
+    if (node.get("Fn::GetAtt") instanceof List<?> args && !args.isEmpty()) {
+      return String.valueOf(args.get(0));
+    }
+    return String.valueOf(resource);
+  }
+
+  private List<String> allowedValues(String parameter) {
+    TemplateParameter declared = template.parameters().get(parameter);
+    if (declared == null || declared.allowedValues().isEmpty()) {
+      throw new IllegalStateException(parameter + " must be a parameter with AllowedValues");
+    }
+    return declared.allowedValues();
+  }
+
+  private List<TemplateResource> ofType(String type) {
+    return template.resources().values().stream().filter(r -> r.type().equals(type)).toList();
+  }
+
+  private TemplateResource resource(String logicalId) {
+    TemplateResource resource = template.resources().get(logicalId);
+    if (resource == null) {
+      throw new IllegalStateException("the template has no resource " + logicalId);
+    }
+    return resource;
+  }
+
+  private Map<String, Object> properties(String logicalId) {
+    return resource(logicalId).properties();
+  }
+
+  private static Map<String, Object> getAtt(String logicalId, String attribute) {
+    return Map.of("Fn::GetAtt", List.of(logicalId, attribute));
+  }
+
+  private static Map<String, Object> map(Object node) {
+    return Trees.asMap(node).orElse(Map.of());
+  }
+
+  private static List<?> list(Object node) {
+    return node instanceof List<?> list ? list : List.of();
+  }
+
+  /** A policy element that may be one value or a list of them. */
+  private static Collection<?> elements(Object node) {
+    return node == null ? List.of() : node instanceof List<?> list ? list : List.of(node);
+  }
+
+  private static List<String> texts(Object node) {
+    return elements(node).stream().map(String::valueOf).toList();
+  }
+
+  private static String describe(Object value) {
+    return value instanceof Map<?, ?> || value instanceof List<?>
+        ? value.toString()
+        : Trees.describe(value);
+  }
+
+  private Stack stack(Map<String, String> parameters) {
+    return new Stack(parameters);
+  }
+
+  /** The template evaluated for one set of parameter values, without creating anything. */
+  private final class Stack {
+    private final IntrinsicResolver resolver;
+
+    Stack(Map<String, String> parameters) {
+      this.resolver =
+          new IntrinsicResolver(
+              template,
+              new PseudoParameters("fenceq-check", "us-east-1", "123456789012"),
+              template.parameterValues(parameters),
+              (logicalId, from) ->
+                  new ResourceValues(
+                      logicalId,
+                      resource(logicalId).type(),
+                      logicalId,
+                      Map.of("Arn", "arn:" + logicalId, "QueueName", logicalId)));
+    }
+
+    boolean created(String logicalId) {
+      Optional<String> condition = resource(logicalId).condition();
+      return condition.isEmpty() || resolver.condition(condition.get(), Site.resource(logicalId));
+    }
+
+    BigDecimal number(String logicalId, String property) {
+      Object value =
+          resource(logicalId).type().equals("AWS::Serverless::Function")
+              ? functionProperty(logicalId, property)
+              : properties(logicalId).get(property);
+      return new BigDecimal(
+          resolver.resolveText(value, new Site("resource " + logicalId, property)));
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package io.fenceq.tests.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fenceq.local.template.CloudFormationTemplate;
+import io.fenceq.worker.WorkerConfig;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code template.yaml} against the code it deploys: the real template keeps every {@link
+ * TemplateRules rule}, and a template doctored to break one is caught, naming what broke.
+ */
+class TemplateRulesTest {
+  private static final Path TEMPLATE = Path.of("..", "template.yaml");
+  private static final ClassLoader CLASSES = TemplateRulesTest.class.getClassLoader();
+  private static final Set<String> LOGS = Set.of("logs:CreateLogStream", "logs:PutLogEvents");
+  private static final Set<String> LEASES =
+      Set.of(
+          "dynamodb:UpdateItem",
+          "dynamodb:GetItem",
+          "dynamodb:DescribeTable",
+          "dynamodb:DescribeTimeToLive");
+
+  private static String text;
+  private static TemplateRules rules;
+
+  @BeforeAll
+  static void read() throws IOException {
+    text = Files.readString(TEMPLATE, StandardCharsets.UTF_8);
+    rules = new TemplateRules(CloudFormationTemplate.parse(text, TEMPLATE.toString()));
+  }
+
+  /** The template with the first {@code from} replaced by {@code to}. */
+  private static TemplateRules doctored(String from, String to) {
+    int at = text.indexOf(from);
+    assertThat(at).as("template.yaml contains %s", from).isNotNegative();
+    String changed = text.substring(0, at) + to + text.substring(at + from.length());
+    return new TemplateRules(CloudFormationTemplate.parse(changed, "doctored.yaml"));
+  }
+
+  /** The worker's FENCEQ_* variables, as WorkerConfig names them. */
+  static Set<String> workerVariables() {
+    Set<String> names = new TreeSet<>();
+    for (Field field : WorkerConfig.class.getFields()) {
+      int modifiers = field.getModifiers();
+      if (Modifier.isStatic(modifiers) && field.getType() == String.class) {
+        try {
+          String value = (String) field.get(null);
+          if (value.startsWith("FENCEQ_")) {
+            names.add(value);
+          }
+        } catch (IllegalAccessException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void theTemplateKeepsEveryRule() {
+    assertThat(rules.all(CLASSES, workerVariables())).isEmpty();
+  }
+
+  @Test
+  void theQueuesMustBeFifoEncryptedAndRedriveToTheDeadLetterQueue() {
+    assertThat(rules.fifoQueues()).isEmpty();
+    assertThat(doctored("FifoQueue: true", "FifoQueue: false").fifoQueues())
+        .containsExactly("DeadLetterQueue: FifoQueue must be true, is 'false'");
+    assertThat(doctored("      SqsManagedSseEnabled: true\n", "").fifoQueues())
+        .containsExactly(
+            "DeadLetterQueue: needs server-side encryption (SqsManagedSseEnabled or a KMS key)");
+  }
+
+  @Test
+  void theLeaseTableMustCarryNoTtl() {
+    assertThat(rules.leaseTable()).isEmpty();
+    assertThat(
+            doctored(
+                    "      DeletionProtectionEnabled: true\n",
+                    "      DeletionProtectionEnabled: true\n"
+                        + "      TimeToLiveSpecification: {AttributeName: expiresAt, Enabled: true}\n")
+                .leaseTable())
+        .singleElement()
+        .asString()
+        .startsWith("LeaseTable: must carry no TTL");
+  }
+
+  @Test
+  void theWorkQueuesVisibilityMustBeSixTimesTheConsumersTimeoutForEveryAllowedTimeout() {
+    assertThat(rules.lambdaVisibility()).isEmpty();
+    assertThat(doctored("\"300\": {Seconds: 1800}", "\"300\": {Seconds: 1799}").lambdaVisibility())
+        .containsExactly(
+            "ConsumerTimeoutSeconds=300: the work queue's VisibilityTimeout 1799 is less than 6x"
+                + " the consumer's Timeout 300");
+    assertThat(doctored("Timeout: !Ref ConsumerTimeoutSeconds", "Timeout: 900").lambdaVisibility())
+        .hasSize(7);
+  }
+
+  @Test
+  void eachConsumerModeCreatesOnlyItsOwnConsumer() {
+    assertThat(rules.oneConsumerPerMode()).isEmpty();
+    assertThat(
+            doctored(
+                    "    Type: AWS::Serverless::Function\n    Condition: LambdaConsumers\n",
+                    "    Type: AWS::Serverless::Function\n")
+                .oneConsumerPerMode())
+        .containsExactly("ConsumerMode=ecs: creates ConsumerFunction and WorkerService");
+  }
+
+  @Test
+  void theSqsEventSourceMustReportBatchItemFailures() {
+    assertThat(rules.partialBatchResponses()).isEmpty();
+    assertThat(
+            doctored(
+                    "FunctionResponseTypes: [ReportBatchItemFailures]", "FunctionResponseTypes: []")
+                .partialBatchResponses())
+        .containsExactly(
+            "ConsumerFunction: its SQS event needs FunctionResponseTypes ReportBatchItemFailures");
+  }
+
+  @Test
+  void theWorkerTaskSetsEveryWorkerVariableAndWaitsForItsShutdown() {
+    assertThat(workerVariables())
+        .contains("FENCEQ_QUEUE_URL", "FENCEQ_SHUTDOWN_SECONDS", "FENCEQ_HANDLER")
+        .hasSizeGreaterThanOrEqualTo(12);
+    assertThat(rules.workerEnvironment(workerVariables())).isEmpty();
+    assertThat(
+            doctored("            - {Name: FENCEQ_LEASE_SECONDS, Value: !Ref LeaseSeconds}\n", "")
+                .workerEnvironment(workerVariables()))
+        .containsExactly(
+            "WorkerTaskDefinition: does not set [FENCEQ_LEASE_SECONDS] that the worker reads");
+    assertThat(
+            doctored("StopTimeout: !Ref WorkerShutdownSeconds", "StopTimeout: 120")
+                .workerEnvironment(workerVariables()))
+        .containsExactly(
+            "WorkerTaskDefinition: StopTimeout '120' must be FENCEQ_SHUTDOWN_SECONDS"
+                + " {Ref=WorkerShutdownSeconds}");
+  }
+
+  @Test
+  void everyIamStatementNamesOnlyThisStacksResources() {
+    assertThat(rules.iamScopedToStack()).isEmpty();
+    assertThat(
+            doctored(
+                    "Action: sqs:SendMessage\n            Resource: !GetAtt DeadLetterQueue.Arn",
+                    "Action: sqs:SendMessage\n            Resource: \"*\"")
+                .iamScopedToStack())
+        .containsExactly(
+            "ConsumerAccessPolicy statement#1: [sqs:SendMessage] on '*', which is not one of this"
+                + " stack's resources");
+    assertThat(
+            doctored("Action: [sqs:SendMessage, sqs:GetQueueAttributes]", "Action: [sqs:*]")
+                .iamScopedToStack())
+        .containsExactly("EnqueueRole statement#1: wildcard action sqs:*");
+    assertThat(
+            doctored(
+                    "      ManagedPolicyArns:\n        - !Ref ConsumerAccessPolicy\n",
+                    "      ManagedPolicyArns:\n"
+                        + "        - arn:aws:iam::aws:policy/AmazonSQSFullAccess\n")
+                .iamScopedToStack())
+        .containsExactly(
+            "ConsumerRole: attaches a policy from outside the stack:"
+                + " arn:aws:iam::aws:policy/AmazonSQSFullAccess");
+  }
+
+  @Test
+  void eachRoleMayTouchOnlyItsOwnQueuesAndTables() {
+    Set<String> send = Set.of("sqs:SendMessage", "sqs:GetQueueAttributes");
+    Map<String, Set<String>> consumer =
+        Map.of(
+            "WorkQueue",
+            Set.of(
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes"),
+            "DeadLetterQueue",
+            Set.of("sqs:SendMessage"),
+            "LeaseTable",
+            LEASES,
+            "InventoryTable",
+            Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"));
+
+    assertThat(rules.grants("EnqueueRole"))
+        .isEqualTo(Map.of("EnqueueLogGroup", LOGS, "WorkQueue", send));
+    assertThat(rules.grants("LeaderRole"))
+        .isEqualTo(Map.of("LeaderLogGroup", LOGS, "LeaseTable", LEASES, "WorkQueue", send));
+    assertThat(rules.grants("WorkerTaskRole")).isEqualTo(consumer);
+    Map<String, Set<String>> lambdaConsumer = new HashMap<>(consumer);
+    lambdaConsumer.put("ConsumerLogGroup", LOGS);
+    assertThat(rules.grants("ConsumerRole")).isEqualTo(lambdaConsumer);
+  }
+
+  @Test
+  void theDeadLetterQueueAndTheOldestJobAreAlarmed() {
+    assertThat(rules.alarms()).isEmpty();
+    assertThat(
+            doctored(
+                    "MetricName: ApproximateNumberOfMessagesVisible",
+                    "MetricName: NumberOfMessagesSent")
+                .alarms())
+        .containsExactly("no alarm on DeadLetterQueue ApproximateNumberOfMessagesVisible > 0");
+  }
+
+  @Test
+  void everyHandlerExistsAndGetsEveryVariableItReads() {
+    assertThat(rules.functions(CLASSES)).isEmpty();
+    assertThat(
+            doctored(
+                    "io.fenceq.functions.EnqueueFunction::handleRequest",
+                    "io.fenceq.functions.EnqueueFunction::handle")
+                .functions(CLASSES))
+        .containsExactly(
+            "EnqueueFunction: Handler class io.fenceq.functions.EnqueueFunction has no public"
+                + " method handle");
+    assertThat(
+            doctored(
+                    "io.fenceq.functions.LeaderFunction::handleRequest",
+                    "io.fenceq.functions.Leader::handleRequest")
+                .functions(CLASSES))
+        .containsExactly(
+            "LeaderFunction: Handler class io.fenceq.functions.Leader is not in the functions"
+                + " package");
+    assertThat(doctored("          FENCEQ_LEASE_TABLE: !Ref LeaseTable\n", "").functions(CLASSES))
+        .containsExactly(
+            "ConsumerFunction: does not set [FENCEQ_LEASE_TABLE] that ConsumerFunction reads");
+    assertThat(doctored("    Runtime: java21", "    Runtime: java17").functions(CLASSES))
+        .hasSize(3)
+        .allMatch(problem -> problem.contains("Runtime must be java21, is 'java17'"));
+  }
+
+  @Test
+  void theFunctionsEnvironmentsIncludeTheGlobalOnes() {
+    assertThat(rules.environment("EnqueueFunction"))
+        .containsExactly("FENCEQ_LANES", "FENCEQ_QUEUE_URL");
+    assertThat(Arrays.asList("FENCEQ_QUEUE_URL", "FENCEQ_DLQ_URL", "FENCEQ_LEASE_TABLE"))
+        .allMatch(rules.environment("ConsumerFunction")::contains);
+  }
+}
