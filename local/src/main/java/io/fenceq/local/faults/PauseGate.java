@@ -26,10 +26,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * writes): {@code AwsClients.Options.builder().interceptor(gate)}.
  *
  * <p>It freezes I/O and handler entry, not the CPU: code running between calls (a handler's
- * computation, the engine's timers) keeps running, and the SDK's own call timeouts keep counting
- * and abort a frozen attempt, which a paused process would only notice when resumed. An interrupt
- * ends the wait: the SDK call fails with {@link AbortedException} and the thread stays interrupted;
- * a wrapped handler throws {@link InterruptedException}. Thread-safe.
+ * computation, the engine's timers) keeps running. A call that starts while paused waits before its
+ * first attempt, so no attempt timeout runs; an attempt already under way when the pause begins
+ * waits before it is sent or before its answer is read, and the SDK's attempt timeout keeps
+ * counting and aborts it, which a paused process would only notice when resumed. An interrupt ends
+ * the wait: the SDK call fails with {@link AbortedException} and the thread stays interrupted; a
+ * wrapped handler throws {@link InterruptedException}. Thread-safe.
  */
 public final class PauseGate implements ExecutionInterceptor {
   private final String name;
@@ -170,6 +172,17 @@ public final class PauseGate implements ExecutionInterceptor {
       awaitOpen();
       handler.handle(job, context);
     };
+  }
+
+  /**
+   * A call started while paused waits before it begins, outside the SDK's attempt timeout: like a
+   * frozen process that has not sent its request yet, it sends it, once resumed, as a fresh
+   * attempt. Without this a paused write under an attempt timeout would be aborted and never reach
+   * the service, and the zombie write fencing must refuse would not happen.
+   */
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes a) {
+    awaitOpenForSdk();
   }
 
   /** Each attempt, retries too, waits before it is sent. */

@@ -83,6 +83,34 @@ class PauseGateTest {
   }
 
   @Test
+  void aCallStartedWhilePausedOutlastsTheAttemptTimeoutAndIsSentWhenResumed() throws Exception {
+    PauseGate gate = PauseGate.named("w7");
+    String sku = uniqueSku("paused-past-timeout");
+    Duration attemptTimeout = Duration.ofMillis(200);
+    try (DynamoDbClient dynamoDb =
+        AwsClients.dynamoDb(
+            target(aws),
+            AwsClients.Options.builder()
+                .interceptor(gate)
+                .apiCallAttemptTimeout(attemptTimeout)
+                .build())) {
+      gate.pause();
+      long begun = System.nanoTime();
+      CompletableFuture<Void> put = putOnItsOwnThread(dynamoDb, sku);
+      Poll.until("the call waits at the gate", () -> gate.waiting() == 1);
+      Poll.until(
+          "the pause outlasts several attempt timeouts",
+          () -> System.nanoTime() - begun > attemptTimeout.multipliedBy(5).toNanos());
+
+      assertThat(put).as("aborted by the attempt timeout while paused").isNotDone();
+
+      gate.resume();
+      put.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(skuExists(aws, sku)).as("the write reached the service").isTrue();
+  }
+
+  @Test
   void anAnswerArrivingWhilePausedIsHeldUntilResumed() throws Exception {
     PauseGate gate = PauseGate.named("w2");
     // Pauses the gate once the server has answered, as if the pause struck mid-call. The SDK

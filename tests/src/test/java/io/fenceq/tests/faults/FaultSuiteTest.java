@@ -37,6 +37,9 @@ class FaultSuiteTest {
         DemoRuns.run(fault.option(), DemoRuns.small(JOBS, 11).withFaults(EnumSet.of(fault)));
 
     assertHolds(result, Set.of(fault));
+    if (fault == Fault.PAUSE) {
+      assertThat(result.fenced()).as("zombie writes refused by the fence").isPositive();
+    }
   }
 
   @Test
@@ -45,6 +48,9 @@ class FaultSuiteTest {
     DemoResult result = DemoRuns.run("all", options);
 
     assertHolds(result, EnumSet.allOf(Fault.class));
+    assertThat(result.fenced())
+        .as("the paused workers' writes reached DynamoDB and were refused by the fence")
+        .isPositive();
     assertThat(result.drainedAfterFaults())
         .as("drain after the last fault ended: lease + visibility + backoff + the rest of the jobs")
         .isLessThanOrEqualTo(result.liveBound());
