@@ -44,17 +44,17 @@ public final class DemoReport {
     }
     out.println("invariants:");
     check(out, "S1 no job applied twice", c.duplicates() + c.historyDuplicates());
+    check(out, "S1 no write accepted below an accepted fence", c.fenceRegressions());
+    check(out, "S2 per-SKU apply order = enqueue order", c.orderViolations());
+    check(out, "stock never oversold or negative", c.oversold() + c.negativeStock());
+    check(out, "final items match the jobs in enqueue order", c.stateMismatches());
+    check(out, "S3 every job applied or in the DLQ with a reason", c.lost() + c.dlqWithoutReason());
     if (options.processWorkers()) {
       out.println(
           "  (process workers: checked from DynamoDB and SQS alone; the workers' history, and"
               + " with it the latencies, takeovers, DUPLICATE answers and its own check of"
               + " twice-accepted writes, is not available: n/a)");
     }
-    check(out, "S1 no write accepted below an accepted fence", c.fenceRegressions());
-    check(out, "S2 per-SKU apply order = enqueue order", c.orderViolations());
-    check(out, "stock never oversold or negative", c.oversold() + c.negativeStock());
-    check(out, "final items match the jobs in enqueue order", c.stateMismatches());
-    check(out, "S3 every job applied or in the DLQ with a reason", c.lost() + c.dlqWithoutReason());
     if (options.fencing() == Fencing.OFF) {
       out.println("  (UNSAFE control run: writes carried no fence condition)");
     }
