@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     versionProvider = FenceqCli.Version.class,
     description = "Fenced work queues for AWS: enqueue instead of lock.",
     subcommands = {
+      DemoCommand.class,
       LocalCommand.class,
       WorkerCommand.class,
       EnqueueCommand.class,

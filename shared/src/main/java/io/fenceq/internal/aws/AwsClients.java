@@ -2,15 +2,22 @@ package io.fenceq.internal.aws;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * Builds the SDK clients fenceq uses, the same way everywhere: the Apache 5 HTTP client chosen
@@ -42,28 +49,58 @@ public final class AwsClients {
   }
 
   public static SqsClient sqs(Target target) {
-    return configure(SqsClient.builder(), target.sqsEndpoint(), target).build();
+    return sqs(target, Options.DEFAULT);
   }
 
   public static DynamoDbClient dynamoDb(Target target) {
-    return configure(DynamoDbClient.builder(), target.dynamoDbEndpoint(), target).build();
+    return dynamoDb(target, Options.DEFAULT);
+  }
+
+  /** An SQS client whose calls pass through {@code interceptors}, in order. */
+  public static SqsClient sqs(Target target, List<? extends ExecutionInterceptor> interceptors) {
+    return sqs(target, Options.builder().interceptors(interceptors).build());
+  }
+
+  /** A DynamoDB client whose calls pass through {@code interceptors}, in order. */
+  public static DynamoDbClient dynamoDb(
+      Target target, List<? extends ExecutionInterceptor> interceptors) {
+    return dynamoDb(target, Options.builder().interceptors(interceptors).build());
+  }
+
+  public static SqsClient sqs(Target target, Options options) {
+    return configure(SqsClient.builder(), target.sqsEndpoint(), target, options).build();
+  }
+
+  public static DynamoDbClient dynamoDb(Target target, Options options) {
+    return configure(DynamoDbClient.builder(), target.dynamoDbEndpoint(), target, options).build();
   }
 
   private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
-      B builder, URI endpoint, Target target) {
+      B builder, URI endpoint, Target target, Options options) {
+    Apache5HttpClient.Builder http =
+        Apache5HttpClient.builder()
+            .maxConnections(64)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(Duration.ofSeconds(30));
+    ClientOverrideConfiguration.Builder override =
+        ClientOverrideConfiguration.builder()
+            .retryStrategy(
+                AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                    .maxAttempts(options.maxAttempts())
+                    .build());
+    options.interceptors().forEach(override::addExecutionInterceptor);
+    if (options.apiCallTimeout() != null) {
+      override.apiCallTimeout(options.apiCallTimeout());
+    }
+    if (options.apiCallAttemptTimeout() != null) {
+      override.apiCallAttemptTimeout(options.apiCallAttemptTimeout());
+    }
     builder
         .httpClientBuilder(
-            Apache5HttpClient.builder()
-                .maxConnections(64)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(Duration.ofSeconds(30)))
-        .overrideConfiguration(
-            ClientOverrideConfiguration.builder()
-                .retryStrategy(
-                    AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(DEFAULT_MAX_ATTEMPTS)
-                        .build())
-                .build());
+            options.httpClientDecorator() == null
+                ? http
+                : new DecoratedHttpClientBuilder(http, options.httpClientDecorator()))
+        .overrideConfiguration(override.build());
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
@@ -74,5 +111,136 @@ public final class AwsClients {
       builder.credentialsProvider(target.credentials());
     }
     return builder;
+  }
+
+  /**
+   * How a client behaves beyond where it connects: retries, timeouts and hooks into each call. The
+   * defaults are what every fenceq client uses; fault tests add interceptors, short timeouts or a
+   * decorated HTTP client.
+   */
+  public static final class Options {
+    /** {@link #DEFAULT_MAX_ATTEMPTS} attempts, the SDK's timeouts, no hooks. */
+    public static final Options DEFAULT = builder().build();
+
+    private final List<ExecutionInterceptor> interceptors;
+    private final Duration apiCallTimeout;
+    private final Duration apiCallAttemptTimeout;
+    private final int maxAttempts;
+    private final UnaryOperator<SdkHttpClient> httpClientDecorator;
+
+    private Options(Builder b) {
+      this.interceptors = List.copyOf(b.interceptors);
+      this.apiCallTimeout = b.apiCallTimeout;
+      this.apiCallAttemptTimeout = b.apiCallAttemptTimeout;
+      this.maxAttempts = b.maxAttempts;
+      this.httpClientDecorator = b.httpClientDecorator;
+    }
+
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Called on every call and attempt, in order; empty by default. */
+    public List<ExecutionInterceptor> interceptors() {
+      return interceptors;
+    }
+
+    /** Limit of a whole call, retries included; {@code null}: the SDK's (none). */
+    public Duration apiCallTimeout() {
+      return apiCallTimeout;
+    }
+
+    /** Limit of one attempt; {@code null}: the SDK's (none, only the socket timeout). */
+    public Duration apiCallAttemptTimeout() {
+      return apiCallAttemptTimeout;
+    }
+
+    /** Attempts per call, the first included. */
+    public int maxAttempts() {
+      return maxAttempts;
+    }
+
+    /**
+     * Wraps the Apache HTTP client the SDK builds (and closes with the SDK client); {@code null}:
+     * none.
+     */
+    public UnaryOperator<SdkHttpClient> httpClientDecorator() {
+      return httpClientDecorator;
+    }
+
+    /** Builds {@link Options}; each setter names the setting and the value it refuses. */
+    public static final class Builder {
+      private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
+      private Duration apiCallTimeout;
+      private Duration apiCallAttemptTimeout;
+      private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+      private UnaryOperator<SdkHttpClient> httpClientDecorator;
+
+      private Builder() {}
+
+      /** Appends interceptors, called in the order added. */
+      public Builder interceptors(List<? extends ExecutionInterceptor> interceptors) {
+        Objects.requireNonNull(interceptors, "interceptors");
+        interceptors.forEach(this::interceptor);
+        return this;
+      }
+
+      /** Appends one interceptor. */
+      public Builder interceptor(ExecutionInterceptor interceptor) {
+        interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+        return this;
+      }
+
+      public Builder apiCallTimeout(Duration timeout) {
+        this.apiCallTimeout = positive("apiCallTimeout", timeout);
+        return this;
+      }
+
+      public Builder apiCallAttemptTimeout(Duration timeout) {
+        this.apiCallAttemptTimeout = positive("apiCallAttemptTimeout", timeout);
+        return this;
+      }
+
+      public Builder maxAttempts(int maxAttempts) {
+        if (maxAttempts < 1) {
+          throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+        }
+        this.maxAttempts = maxAttempts;
+        return this;
+      }
+
+      /** Wraps the HTTP client; decorators given before are applied first. */
+      public Builder httpClientDecorator(UnaryOperator<SdkHttpClient> decorator) {
+        Objects.requireNonNull(decorator, "httpClientDecorator");
+        UnaryOperator<SdkHttpClient> before = httpClientDecorator;
+        this.httpClientDecorator =
+            before == null ? decorator : client -> decorator.apply(before.apply(client));
+        return this;
+      }
+
+      public Options build() {
+        return new Options(this);
+      }
+
+      private static Duration positive(String setting, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+          throw new IllegalArgumentException(setting + " must be positive, was " + value);
+        }
+        return value;
+      }
+    }
+  }
+
+  /**
+   * Builds the Apache client with the SDK's defaults, then decorates it; given to the SDK as a
+   * builder so that the SDK still owns, and closes, the client it gets.
+   */
+  private record DecoratedHttpClientBuilder(
+      Apache5HttpClient.Builder delegate, UnaryOperator<SdkHttpClient> decorator)
+      implements SdkHttpClient.Builder<DecoratedHttpClientBuilder> {
+    @Override
+    public SdkHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
+      return decorator.apply(delegate.buildWithDefaults(serviceDefaults));
+    }
   }
 }

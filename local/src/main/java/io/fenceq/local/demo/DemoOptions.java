@@ -1,0 +1,138 @@
+package io.fenceq.local.demo;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The settings of a demo run; {@link #builder()} starts from the defaults of {@code fenceq demo}.
+ *
+ * @param jobs reservation jobs to enqueue
+ * @param skus SKUs they spread over, Zipf-skewed
+ * @param stock initial stock of every SKU
+ * @param workers workers running at once
+ * @param faults faults to inject
+ * @param seed seeds the workload and the faults' moments
+ * @param lease lane lease duration; a pause lasts twice this
+ * @param fencing {@link Fencing#OFF} only for the control experiment
+ * @param maxBacklog jobs enqueued but not yet applied at most: the producer waits above it, so the
+ *     latency measures processing, not a queue filled up front
+ * @param timeout how long the run may take before it stops and checks whatever state it reached
+ */
+public record DemoOptions(
+    int jobs,
+    int skus,
+    long stock,
+    int workers,
+    Set<Fault> faults,
+    long seed,
+    Duration lease,
+    Fencing fencing,
+    int maxBacklog,
+    Duration timeout) {
+  public static final int DEFAULT_JOBS = 20_000;
+  public static final int DEFAULT_SKUS = 200;
+  public static final long DEFAULT_STOCK = 100;
+  public static final int DEFAULT_WORKERS = 4;
+  public static final long DEFAULT_SEED = 42;
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(6);
+  public static final int DEFAULT_MAX_BACKLOG = 2_000;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+  public static final int MAX_JOBS = 1_000_000;
+  public static final int MAX_SKUS = 100_000;
+  public static final int MAX_WORKERS = 32;
+
+  public DemoOptions {
+    check("jobs", jobs, 1, MAX_JOBS);
+    check("skus", skus, 1, MAX_SKUS);
+    check("workers", workers, 1, MAX_WORKERS);
+    check("max-backlog", maxBacklog, 10, MAX_JOBS);
+    if (stock < 0 || stock > 1_000_000_000L) {
+      throw new IllegalArgumentException("--stock must be between 0 and 1000000000, got " + stock);
+    }
+    if (lease == null || lease.compareTo(Duration.ofSeconds(3)) < 0 || lease.toSeconds() > 300) {
+      throw new IllegalArgumentException(
+          "--lease-seconds must be between 3 and 300, got "
+              + (lease == null ? null : lease.toSeconds()));
+    }
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("--timeout-seconds must be positive, got " + timeout);
+    }
+    faults = faults.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(faults);
+    if (fencing == null) {
+      throw new IllegalArgumentException("fencing must be set");
+    }
+  }
+
+  private static void check(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          "--" + option + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+
+  /** The defaults of {@code fenceq demo}, no faults. */
+  public static DemoOptions defaults() {
+    return new DemoOptions(
+        DEFAULT_JOBS,
+        DEFAULT_SKUS,
+        DEFAULT_STOCK,
+        DEFAULT_WORKERS,
+        Set.of(),
+        DEFAULT_SEED,
+        DEFAULT_LEASE,
+        Fencing.ON,
+        DEFAULT_MAX_BACKLOG,
+        DEFAULT_TIMEOUT);
+  }
+
+  public DemoOptions withJobs(int jobs) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withSkus(int skus) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withStock(long stock) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withWorkers(int workers) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withFaults(Set<Fault> faults) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withSeed(long seed) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withLease(Duration lease) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withFencing(Fencing fencing) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withMaxBacklog(int maxBacklog) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+
+  public DemoOptions withTimeout(Duration timeout) {
+    return new DemoOptions(
+        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+  }
+}

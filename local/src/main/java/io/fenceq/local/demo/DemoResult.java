@@ -1,0 +1,56 @@
+package io.fenceq.local.demo;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The figures of a finished run and the checker's verdict.
+ *
+ * @param check the invariant checks
+ * @param elapsed from the first enqueue to the drained queue
+ * @param throughput jobs that took effect per second over {@code elapsed}
+ * @param p50Millis median enqueue-to-apply latency
+ * @param p99Millis 99th percentile enqueue-to-apply latency
+ * @param leaseAcquisitions lane lease grants, from the lease table
+ * @param takeovers grants that took a lane from an owner that had not released it
+ * @param fenced writes refused for carrying an old fence
+ * @param duplicatesAnswered runs that found their job already applied (a redelivery, no effect)
+ * @param faults injected faults by kind
+ * @param drainedAfterFaults from the end of the last fault to the drained queue
+ * @param liveBound how long draining may take after the last fault: lease, visibility timeout,
+ *     backoff and the jobs then left at a slow rate
+ * @param drained whether the queue drained before the timeout
+ */
+public record DemoResult(
+    CheckResult check,
+    Duration elapsed,
+    double throughput,
+    long p50Millis,
+    long p99Millis,
+    long leaseAcquisitions,
+    long takeovers,
+    long fenced,
+    long duplicatesAnswered,
+    Map<Fault, Long> faults,
+    Duration drainedAfterFaults,
+    Duration liveBound,
+    boolean drained) {
+
+  /** The machine-readable last line. */
+  public String resultLine() {
+    return String.format(
+        "RESULT jobs=%d applied=%d duplicates=%d order_violations=%d oversold=%d lost=%d"
+            + " fenced=%d takeovers=%d dlq=%d throughput=%.1f/s p99_ms=%d",
+        check.jobs(),
+        check.applied(),
+        check.duplicates() + check.historyDuplicates(),
+        check.orderViolations(),
+        check.oversold(),
+        check.lost(),
+        fenced,
+        takeovers,
+        check.dlq(),
+        throughput,
+        p99Millis);
+  }
+}

@@ -1,0 +1,56 @@
+package io.fenceq.local.demo;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What DynamoDB and SQS hold at the end of a run: the checker's ground truth, read from the
+ * services rather than from what the workers said they did.
+ *
+ * @param items the inventory items by SKU
+ * @param deadLetters the messages in the dead-letter queue
+ * @param messagesLeft messages still in the work queue, visible or in flight
+ * @param leaseAcquisitions grants of lane leases: the sum of the lane lease items' fences
+ */
+public record FinalState(
+    Map<String, SkuItem> items,
+    List<DeadLetter> deadLetters,
+    long messagesLeft,
+    long leaseAcquisitions) {
+
+  public FinalState {
+    items = Map.copyOf(items);
+    deadLetters = List.copyOf(deadLetters);
+  }
+
+  /**
+   * One SKU's item.
+   *
+   * @param journal the places among the SKU's jobs of the jobs whose writes were accepted, in the
+   *     order they were
+   * @param fences the fence each of those writes carried, in the same order
+   */
+  public record SkuItem(
+      String sku,
+      long stock,
+      long reserved,
+      long rejected,
+      List<Integer> journal,
+      List<Long> fences) {
+    public SkuItem {
+      journal = List.copyOf(journal);
+      fences = List.copyOf(fences);
+    }
+  }
+
+  /**
+   * A job in the dead-letter queue.
+   *
+   * @param reason the {@code fenceq.reason} the engine gave, or {@link #REDRIVEN} when SQS moved it
+   *     there after its receive count ran out
+   */
+  public record DeadLetter(String jobId, String sku, String reason) {
+    /** The reason of a job that SQS's redrive policy moved: it has no reason attribute. */
+    public static final String REDRIVEN = "redrive: receive count exhausted";
+  }
+}

@@ -1,0 +1,61 @@
+package io.fenceq.local.faults;
+
+import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.local.LocalAws;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The embedded emulators for the fault tests, and what they need from them. */
+final class FaultTestAws {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private FaultTestAws() {}
+
+  /** Both endpoints of {@code aws}, as a client reaches them without faults. */
+  static AwsClients.Target target(LocalAws aws) {
+    return new AwsClients.Target(
+        aws.sqsEndpoint(), aws.dynamoDbEndpoint(), aws.region(), aws.credentialsProvider());
+  }
+
+  static String inventoryTable(LocalAws aws) {
+    return aws.stack().tableName("InventoryTable");
+  }
+
+  /** A FIFO queue of its own for one test. */
+  static String newFifoQueue(LocalAws aws, String purpose) {
+    return aws.sqsClient()
+        .createQueue(
+            r ->
+                r.queueName(purpose + "-" + NAMES.incrementAndGet() + ".fifo")
+                    .attributesWithStrings(Map.of("FifoQueue", "true")))
+        .queueUrl();
+  }
+
+  static String uniqueSku(String purpose) {
+    return purpose + "-" + NAMES.incrementAndGet();
+  }
+
+  static Map<String, AttributeValue> skuItem(String sku) {
+    return Map.of("sku", AttributeValue.fromS(sku), "stock", AttributeValue.fromN("1"));
+  }
+
+  static boolean skuExists(LocalAws aws, String sku) {
+    return aws.dynamoDbClient()
+        .getItem(
+            r ->
+                r.tableName(inventoryTable(aws))
+                    .key(Map.of("sku", AttributeValue.fromS(sku)))
+                    .consistentRead(true))
+        .hasItem();
+  }
+
+  static int messagesIn(LocalAws aws, String queueUrl) {
+    return Integer.parseInt(
+        aws.sqsClient()
+            .getQueueAttributes(
+                r -> r.queueUrl(queueUrl).attributeNamesWithStrings("ApproximateNumberOfMessages"))
+            .attributesAsStrings()
+            .get("ApproximateNumberOfMessages"));
+  }
+}
