@@ -138,7 +138,7 @@ public final class BenchMain {
   public static void main(String[] args) {
     // Progress and RESULT lines are the output; the engine's per-lane logs would drown them.
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.WARN);
+        .setLevel(Level.ERROR);
     CommandLine cli = new CommandLine(new BenchMain());
     cli.setExecutionExceptionHandler(
         (e, line, parsed) -> {

@@ -1,0 +1,27 @@
+package io.fenceq.bench.redlock;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** What one contender did during its run. */
+final class Tally {
+  final LongAdder criticalSections = new LongAdder();
+  final LongAdder writesSent = new LongAdder();
+  final LongAdder lostWhileHeld = new LongAdder();
+  final LongAdder partitions = new LongAdder();
+  final LongAdder pauses = new LongAdder();
+  long sold;
+  long stockSold;
+  long overSold;
+  double seconds;
+
+  /**
+   * Sales counted beyond what left the stock: each is two holders' writes on one critical section.
+   */
+  long doubleBookings() {
+    return sold - stockSold;
+  }
+
+  double violationRate() {
+    return sold == 0 ? 0 : (double) doubleBookings() / sold;
+  }
+}
