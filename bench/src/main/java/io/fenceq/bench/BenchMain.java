@@ -7,6 +7,7 @@ import io.fenceq.bench.ring.RingBench;
 import io.fenceq.bench.support.Report;
 import io.fenceq.bench.throughput.ThroughputBench;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -68,10 +69,17 @@ public final class BenchMain {
         description = "alternated trials (${DEFAULT-VALUE})")
     int trials;
 
+    @Option(
+        names = "--variants",
+        split = ",",
+        description =
+            "only these of raw, raw-write, fenceq, lock-client (for profiling; default all)")
+    List<String> variants = List.of();
+
     @Override
     public Integer call() throws Exception {
       Report report = common.report("throughput");
-      new ThroughputBench(report, common.smoke, jobs, consumers, trials).run();
+      new ThroughputBench(report, common.smoke, jobs, consumers, trials, variants).run();
       report.write();
       return 0;
     }

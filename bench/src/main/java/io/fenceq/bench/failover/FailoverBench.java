@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -93,7 +92,7 @@ public final class FailoverBench {
         Workload.enqueue(aws.sqsClient(), config.queueUrl(), ring, skus, jobsPerLane * lanes);
         awaitStarted(workers);
         // Let the workers get going, then pick the one holding the most lanes.
-        Map<String, List<Lane>> held = Map.of();
+        Map<String, Map<Lane, Long>> held = Map.of();
         WorkerJvm victim = null;
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (victim == null && System.nanoTime() < until) {
@@ -105,7 +104,8 @@ public final class FailoverBench {
           throw new IllegalStateException(
               "no worker held a lane within 60 s; see the logs in " + logs);
         }
-        List<Lane> victimLanes = held.get(victim.workerId());
+        Map<Lane, Long> killedFences = held.get(victim.workerId());
+        List<Lane> victimLanes = new ArrayList<>(killedFences.keySet());
         victim.kill();
         long killed = System.nanoTime();
         Map<Lane, String> before = seqs(dynamoDb, inventoryTable, skuOfLane, victimLanes);
@@ -121,6 +121,16 @@ public final class FailoverBench {
               .forEach(
                   (lane, seq) -> {
                     if (!Objects.equals(seq, before.get(lane))) {
+                      resumed.putIfAbsent(lane, at);
+                    }
+                  });
+          // A redelivered job the killed worker had applied answers DUPLICATE and leaves the item
+          // as it was: then the grant of the lane's lease to another worker is the sign.
+          fences(dynamoDb, config.leaseTable())
+              .forEach(
+                  (lane, fence) -> {
+                    Long killedAt = killedFences.get(lane);
+                    if (killedAt != null && fence > killedAt) {
                       resumed.putIfAbsent(lane, at);
                     }
                   });
@@ -167,6 +177,7 @@ public final class FailoverBench {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("rounds", rounds);
     result.put("lanes_measured", seconds.size());
+    result.put("did_not_resume", seconds.stream().filter(x -> x.isInfinite()).count());
     result.put("median_s", median);
     result.put("max_s", max);
     result.put("lease_s", (double) LEASE.toSeconds());
@@ -196,11 +207,11 @@ public final class FailoverBench {
     }
   }
 
-  private static WorkerJvm mostLanes(List<WorkerJvm> workers, Map<String, List<Lane>> held) {
+  private static WorkerJvm mostLanes(List<WorkerJvm> workers, Map<String, Map<Lane, Long>> held) {
     WorkerJvm best = null;
     int most = 0;
     for (WorkerJvm w : workers) {
-      int n = held.getOrDefault(w.workerId(), List.of()).size();
+      int n = held.getOrDefault(w.workerId(), Map.of()).size();
       if (n > most) {
         most = n;
         best = w;
@@ -209,18 +220,37 @@ public final class FailoverBench {
     return best;
   }
 
-  /** Lane leases held right now, by owner. */
-  private static Map<String, List<Lane>> heldLanes(DynamoDbClient dynamoDb, String table) {
+  /** Lane leases held right now, by owner, with their fences. */
+  private static Map<String, Map<Lane, Long>> heldLanes(DynamoDbClient dynamoDb, String table) {
     long now = System.currentTimeMillis();
+    Map<String, Map<Lane, Long>> held = new HashMap<>();
+    for (Map<String, AttributeValue> i : laneLeases(dynamoDb, table)) {
+      if (i.containsKey("owner") && Long.parseLong(i.get("expiresAt").n()) > now) {
+        held.computeIfAbsent(i.get("owner").s(), o -> new HashMap<>())
+            .put(lane(i), Long.parseLong(i.get("fence").n()));
+      }
+    }
+    return held;
+  }
+
+  /** The fence of every lane lease. */
+  private static Map<Lane, Long> fences(DynamoDbClient dynamoDb, String table) {
+    Map<Lane, Long> fences = new HashMap<>();
+    for (Map<String, AttributeValue> i : laneLeases(dynamoDb, table)) {
+      fences.put(lane(i), Long.parseLong(i.get("fence").n()));
+    }
+    return fences;
+  }
+
+  private static List<Map<String, AttributeValue>> laneLeases(
+      DynamoDbClient dynamoDb, String table) {
     return dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().stream()
-        .filter(i -> i.containsKey("owner") && i.get("id").s().startsWith("lane#"))
-        .filter(i -> Long.parseLong(i.get("expiresAt").n()) > now)
-        .collect(
-            Collectors.groupingBy(
-                i -> i.get("owner").s(),
-                Collectors.mapping(
-                    i -> new Lane(Integer.parseInt(i.get("id").s().substring(5))),
-                    Collectors.toList())));
+        .filter(i -> i.get("id").s().startsWith("lane#") && i.containsKey("fence"))
+        .toList();
+  }
+
+  private static Lane lane(Map<String, AttributeValue> leaseItem) {
+    return new Lane(Integer.parseInt(leaseItem.get("id").s().substring("lane#".length())));
   }
 
   /** The seq attribute of each lane's SKU item. */

@@ -18,6 +18,7 @@ public final class DynamoDbWrites implements ExecutionInterceptor {
   private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem");
 
   private final Map<String, LongAdder> byTable = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> byUpdate = new ConcurrentHashMap<>();
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -28,6 +29,16 @@ public final class DynamoDbWrites implements ExecutionInterceptor {
     SdkRequest request = context.request();
     String table = request.getValueForField("TableName", String.class).orElse("?");
     byTable.computeIfAbsent(table, t -> new LongAdder()).increment();
+    request
+        .getValueForField("UpdateExpression", String.class)
+        .ifPresent(
+            u -> byUpdate.computeIfAbsent(table + "|" + u, t -> new LongAdder()).increment());
+  }
+
+  /** UpdateItem calls to {@code table} with exactly this update expression so far. */
+  public long to(String table, String updateExpression) {
+    LongAdder n = byUpdate.get(table + "|" + updateExpression);
+    return n == null ? 0 : n.sum();
   }
 
   /** Writes to {@code table} so far. */
