@@ -117,8 +117,9 @@ public final class BenchMain {
 
     @Option(
         names = "--seconds",
-        defaultValue = "60",
-        description = "seconds per variant (${DEFAULT-VALUE})")
+        defaultValue = "120",
+        description =
+            "longest run per contender if its SKUs do not sell out first (${DEFAULT-VALUE})")
     int seconds;
 
     @Override

@@ -5,6 +5,7 @@ import io.fenceq.bench.support.Report;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
+import io.fenceq.fence.FenceToken;
 import io.fenceq.local.LocalAws;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
@@ -58,7 +59,7 @@ public final class RedlockBench {
     this.redisServer = redisServer;
     this.limit = Duration.ofSeconds(smoke ? 20 : seconds);
     this.skus = smoke ? 4 : 8;
-    this.stock = smoke ? 15 : 400;
+    this.stock = smoke ? 15 : 100;
   }
 
   public void run() throws IOException, InterruptedException {
@@ -407,6 +408,9 @@ public final class RedlockBench {
       if (left <= 0) {
         return; // sold out: the job is done, nothing to write
       }
+      // The token is taken before the work, as a handler holding it across a computation would:
+      // a stall then delays a write whose token was valid when it was taken.
+      FenceToken token = context.fenceToken();
       try {
         Thread.sleep(WORK.toMillis());
       } catch (InterruptedException e) {
@@ -414,8 +418,7 @@ public final class RedlockBench {
         throw context.fenced("interrupted while booking " + job.key());
       }
       tally.writesSent.increment();
-      FenceResult result =
-          fence.update(Bookings.book(table, job.key(), left - 1), context.fenceToken());
+      FenceResult result = fence.update(Bookings.book(table, job.key(), left - 1), token);
       if (result == FenceResult.FENCED) {
         tally.lostWhileHeld.increment();
         throw context.fenced("sku " + job.key() + " at fence " + context.fence());

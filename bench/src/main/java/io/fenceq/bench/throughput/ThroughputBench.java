@@ -50,6 +50,7 @@ public final class ThroughputBench {
   private final int trials;
   private final int skus;
   private final Duration trialLimit;
+  private final int warmUpJobs;
 
   private final List<String> only;
 
@@ -66,6 +67,7 @@ public final class ThroughputBench {
     this.trials = smoke ? 1 : trials;
     this.skus = smoke ? 100 : 1000;
     this.trialLimit = smoke ? Duration.ofSeconds(60) : Duration.ofMinutes(15);
+    this.warmUpJobs = smoke ? 0 : Math.min(this.jobs, 2000);
   }
 
   public void run() throws InterruptedException {
@@ -73,6 +75,7 @@ public final class ThroughputBench {
     report.parameter("SKUs (keys)", skus);
     report.parameter("consumers (receive loops) per variant", consumers);
     report.parameter("trials (alternated, medians reported)", trials);
+    report.parameter("warm-up per variant, not counted", warmUpJobs + " jobs");
     report.parameter("emulators", "ElasticMQ + DynamoDB Local, in this JVM, over HTTP");
     report.progress("starting the emulators");
     try (LocalAws aws = LocalAws.builder().stackName("fenceq-bench").start()) {
@@ -126,6 +129,16 @@ public final class ThroughputBench {
     List<Double> jobsPerGrant = new ArrayList<>();
     List<Variant> order = new ArrayList<>(drains.keySet());
     List<List<String>> trialRows = new ArrayList<>();
+    if (warmUpJobs > 0) {
+      // The JIT and the emulators' first minute are 2-4x slower; no variant may pay for that alone.
+      for (Variant v : order) {
+        report.progress("warm-up %s: %d jobs, not counted", v.title, warmUpJobs);
+        Workload.enqueue(sqs, queueUrl, ring, keys, warmUpJobs);
+        if (drain(drains.get(v).get(), v, 0, warmUpJobs).done < warmUpJobs) {
+          purge(sqs, queueUrl);
+        }
+      }
+    }
     for (int t = 1; t <= trials; t++) {
       for (Variant v : order) {
         report.progress("trial %d/%d %s: enqueueing %d jobs", t, trials, v.title, jobs);
@@ -134,7 +147,7 @@ public final class ThroughputBench {
         long writesBefore = table == null ? 0 : writes.to(table);
         long inventoryBefore = writes.to(inventoryTable);
         long grantsBefore = writes.to(leaseTable, LeaseStore.ACQUIRE_UPDATE);
-        Trial trial = drain(drains.get(v).get(), v, t);
+        Trial trial = drain(drains.get(v).get(), v, t, jobs);
         double coordination =
             table == null ? 0 : (writes.to(table) - writesBefore) / (double) trial.done;
         double business = (writes.to(inventoryTable) - inventoryBefore) / (double) trial.done;
@@ -223,7 +236,7 @@ public final class ThroughputBench {
     }
   }
 
-  private Trial drain(Drain drain, Variant v, int t) throws InterruptedException {
+  private Trial drain(Drain drain, Variant v, int t, int jobs) throws InterruptedException {
     long started = System.nanoTime();
     long deadline = started + trialLimit.toNanos();
     long lastPrint = started;
