@@ -148,7 +148,8 @@ public final class BenchMain {
     // Progress and RESULT lines are the output; the engine's per-lane logs would drown them.
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(Level.ERROR);
-    CommandLine cli = new CommandLine(new BenchMain());
+    // bench/run passes --results first; a --results of the caller's, later, wins.
+    CommandLine cli = new CommandLine(new BenchMain()).setOverwrittenOptionsAllowed(true);
     cli.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           System.err.println("bench: error: " + e);

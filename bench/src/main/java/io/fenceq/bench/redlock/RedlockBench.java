@@ -100,7 +100,8 @@ public final class RedlockBench {
               "double bookings",
               "oversold units",
               "holder lost its lock mid-section",
-              "violation rate"),
+              "violation rate (per sale)",
+              "double bookings per stall"),
           rows);
       report.note(
           "Reading it",
@@ -118,10 +119,12 @@ public final class RedlockBench {
       result.put("redlock_oversold", redlock.overSold);
       result.put("redlock_sales", redlock.sold);
       result.put("redlock_violation_rate", redlock.violationRate());
+      result.put("redlock_double_bookings_per_stall", redlock.perStall());
       result.put("fenceq_double_bookings", fenceq.doubleBookings());
       result.put("fenceq_oversold", fenceq.overSold);
       result.put("fenceq_sales", fenceq.sold);
       result.put("fenceq_violation_rate", fenceq.violationRate());
+      result.put("fenceq_double_bookings_per_stall", fenceq.perStall());
       result.put("faults_redlock", redlock.partitions.sum() + redlock.pauses.sum());
       result.put("faults_fenceq", fenceq.partitions.sum() + fenceq.pauses.sum());
       report.result(result);
@@ -140,7 +143,8 @@ public final class RedlockBench {
         Long.toString(t.doubleBookings()),
         Long.toString(t.overSold),
         Long.toString(t.lostWhileHeld.sum()),
-        Report.format(t.violationRate()));
+        Report.format(t.violationRate()),
+        Report.format(t.perStall()));
   }
 
   private List<String> seed(LocalAws aws, String table, String prefix) {

@@ -21,6 +21,11 @@ final class Tally {
     return sold - stockSold;
   }
 
+  /** Double bookings per stall injected. */
+  double perStall() {
+    return pauses.sum() == 0 ? 0 : (double) doubleBookings() / pauses.sum();
+  }
+
   double violationRate() {
     return sold == 0 ? 0 : (double) doubleBookings() / sold;
   }
