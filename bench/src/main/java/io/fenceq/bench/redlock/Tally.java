@@ -10,6 +10,7 @@ final class Tally {
   final LongAdder partitions = new LongAdder();
   final LongAdder pauses = new LongAdder();
   long sold;
+  int rounds;
   long stockSold;
   long overSold;
   double seconds;
