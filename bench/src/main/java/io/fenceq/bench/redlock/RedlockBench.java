@@ -24,16 +24,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.redisson.Redisson;
 import org.redisson.RedissonRedLock;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code bench/run redlock}: the same booking critical section under (a) Redisson's Redlock over
@@ -199,7 +200,8 @@ public final class RedlockBench {
   private Tally redlock(LocalAws aws, String table, List<Integer> redisPorts)
       throws IOException, InterruptedException {
     report.progress("Redlock: %d workers on %d SKUs, faults on worker 0", WORKERS, skus);
-    List<String> keys = seed(aws, table, "rl");
+    AtomicReference<List<String>> keys = new AtomicReference<>(seed(aws, table, "rl-0"));
+    List<String> everyKey = new CopyOnWriteArrayList<>(keys.get());
     Tally tally = new Tally();
     Faults faults = new Faults();
     List<AutoCloseable> closing = new ArrayList<>();
@@ -238,7 +240,7 @@ public final class RedlockBench {
                             table,
                             keys,
                             soldOut,
-                            () -> restock(aws, table, keys, soldOut, tally),
+                            () -> restock(aws, table, keys, everyKey, soldOut, tally),
                             tally,
                             deadline)));
       }
@@ -259,7 +261,7 @@ public final class RedlockBench {
       }
     }
     tally.seconds = (System.nanoTime() - started) / 1e9;
-    count(aws, table, keys, tally);
+    count(aws, table, everyKey, tally);
     report.progress(
         "Redlock: %d sales in %.1f s (%d sell-outs, restocked), %d double bookings, %d oversold",
         tally.sold, tally.seconds, tally.rounds, tally.doubleBookings(), tally.overSold);
@@ -267,33 +269,24 @@ public final class RedlockBench {
   }
 
   /**
-   * Once every SKU is sold out: counts the round (sales, stock sold, oversold), then stocks the
-   * SKUs afresh, so that Redlock meets as many faults in its run as fenceq does in its own. A late
-   * write of the previous round that lands after the restock counts in the next: it too is a write
-   * of a holder that no longer holds the lock.
+   * Once every SKU is sold out, the next round books fresh SKUs, so that Redlock meets faults for
+   * its whole run. A late write of an earlier round still lands on that round's item, and is
+   * counted with it at the end.
    */
   private synchronized void restock(
-      LocalAws aws, String table, List<String> keys, Set<String> soldOut, Tally tally) {
-    if (soldOut.size() < keys.size()) {
+      LocalAws aws,
+      String table,
+      AtomicReference<List<String>> keys,
+      List<String> everyKey,
+      Set<String> soldOut,
+      Tally tally) {
+    if (!soldOut.containsAll(keys.get())) {
       return; // another worker restocked already
     }
-    count(aws, table, keys, tally);
-    for (String sku : keys) {
-      aws.dynamoDbClient()
-          .putItem(
-              r ->
-                  r.tableName(table)
-                      .item(
-                          Map.of(
-                              Inventory.SKU,
-                              AttributeValue.fromS(sku),
-                              "stock",
-                              AttributeValue.fromN(Long.toString(stock)),
-                              "sold",
-                              AttributeValue.fromN("0"))));
-    }
     tally.rounds++;
-    soldOut.clear();
+    List<String> fresh = seed(aws, table, "rl-" + tally.rounds);
+    everyKey.addAll(fresh);
+    keys.set(fresh);
   }
 
   private static RedissonClient redisson(int port) {
@@ -313,13 +306,14 @@ public final class RedlockBench {
       List<RedissonClient> clients,
       DynamoDbClient dynamoDb,
       String table,
-      List<String> keys,
+      AtomicReference<List<String>> currentKeys,
       Set<String> soldOut,
       Runnable restock,
       Tally tally,
       long deadline) {
     while (System.nanoTime() < deadline) {
-      if (soldOut.size() == keys.size()) {
+      List<String> keys = currentKeys.get();
+      if (soldOut.containsAll(keys)) {
         restock.run();
         continue;
       }
