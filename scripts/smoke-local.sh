@@ -9,27 +9,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAVA_HOME="$(fenceq_find_jdk)" || exit 1
 export JAVA_HOME
 out=$(mktemp -d)
-# Job control keeps SIGINT deliverable to a background job, as it is to a foreground one.
-set -m
-"$root/fenceq" local --sqs-port 0 --dynamodb-port 0 --workers 2 >"$out/local.log" 2>&1 &
-pid=$!
+. "$root/scripts/local-process.sh"
 cleanup() {
   [ -f "$out/worker.pid" ] && kill -9 "$(cat "$out/worker.pid")" 2>/dev/null
-  kill -9 "$pid" 2>/dev/null || true
+  [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null || true
   rm -rf "$out"
 }
 trap cleanup EXIT
-for _ in $(seq 1 240); do
-  grep -q '^export FENCEQ_INVENTORY_TABLE=' "$out/local.log" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$out/local.log"; echo "smoke: fenceq local exited early" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^export FENCEQ_INVENTORY_TABLE=' "$out/local.log" || { cat "$out/local.log"; echo "smoke: fenceq local did not start" >&2; exit 1; }
-# Waits up to 60 s for a line matching $2 in file $1.
-await_line() {
-  for _ in $(seq 1 120); do grep -q "$2" "$1" && return 0; sleep 0.5; done
-  tail -n 20 "$1"; echo "smoke: gave up waiting for '$2' in $1" >&2; return 1
-}
+start_local --workers 2
 (
   eval "$(grep '^export ' "$out/local.log")"
   "$root/fenceq" enqueue --key sku-1 --type reserve --payload '{"qty":1}' | tee "$out/enqueue.log"
@@ -67,9 +54,5 @@ await_line() {
     || { tail -n 40 "$out/external.log"; echo "smoke: end-to-end tests failed on an external endpoint" >&2; exit 1; }
   echo "smoke: end-to-end enqueue tests passed against the external endpoint"
 )
-kill -INT "$pid"
-for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-if kill -0 "$pid" 2>/dev/null; then echo "smoke: fenceq local ignored Ctrl-C" >&2; exit 1; fi
-wait "$pid" || true
-grep -q 'fenceq local: stopped' "$out/local.log" || { cat "$out/local.log"; echo "smoke: no clean stop" >&2; exit 1; }
+stop_local
 echo "smoke: fenceq local started, accepted jobs from another process, and stopped on Ctrl-C"

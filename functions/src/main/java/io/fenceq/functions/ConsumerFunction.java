@@ -9,6 +9,7 @@ import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.JobHandlers;
 import io.fenceq.engine.LaneProcessor;
 import io.fenceq.engine.internal.NamedThreads;
+import io.fenceq.engine.internal.RedrivePolicy;
 import io.fenceq.functions.internal.AwsTarget;
 import io.fenceq.functions.internal.Environment;
 import io.fenceq.functions.internal.InvocationBudget;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +56,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The SQS consumer as a Lambda function: each {@link SQSEvent} from the FIFO work queue's event
@@ -125,6 +128,7 @@ public final class ConsumerFunction
   private Duration engineLease;
   private LaneProcessor engine;
   private boolean tableChecked;
+  private OptionalInt maxReceiveCount;
 
   /** Configured by the process environment, as Lambda runs it. */
   public ConsumerFunction() {
@@ -270,6 +274,7 @@ public final class ConsumerFunction
                       .owner(owner)
                       .ring(ring)
                       .heartbeat(false)
+                      .maxReceiveCount(maxReceiveCount().orElse(0))
                       .build())
               .leases(leases)
               .handlers(handlers)
@@ -282,6 +287,35 @@ public final class ConsumerFunction
               .build();
       engineLease = lease;
       return engine;
+    }
+  }
+
+  /**
+   * The work queue's redrive count, read once per environment: with it, a job failing on its last
+   * delivery goes to the dead-letter queue from the engine and the rest of its lane still runs. A
+   * failed read is logged and tried again with the next engine.
+   */
+  private OptionalInt maxReceiveCount() {
+    if (maxReceiveCount != null) {
+      return maxReceiveCount;
+    }
+    try {
+      String policy =
+          sqs.getQueueAttributes(
+                  r ->
+                      r.queueUrl(config.queueUrl())
+                          .attributeNames(QueueAttributeName.REDRIVE_POLICY))
+              .attributes()
+              .get(QueueAttributeName.REDRIVE_POLICY);
+      maxReceiveCount = RedrivePolicy.maxReceiveCount(policy);
+      return maxReceiveCount;
+    } catch (RuntimeException e) {
+      log.warn(
+          "event=redrive_policy_unread queue={} error=\"{}\" effect=\"a job failing on its last"
+              + " delivery is left to the redrive policy\"",
+          config.queueUrl(),
+          e.toString());
+      return OptionalInt.empty();
     }
   }
 

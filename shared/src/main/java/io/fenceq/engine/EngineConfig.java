@@ -4,6 +4,7 @@ import io.fenceq.lease.internal.Durations;
 import io.fenceq.ring.HashRing;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -31,6 +32,9 @@ public final class EngineConfig {
   /** Most lanes one processor runs at once; each is a thread. */
   public static final int MAX_LANES_IN_FLIGHT = 1024;
 
+  /** Highest {@code maxReceiveCount} SQS accepts in a redrive policy. */
+  public static final int MAX_RECEIVE_COUNT = 1000;
+
   private static final int MAX_OWNER_LENGTH = 512;
 
   private final String queueUrl;
@@ -41,6 +45,7 @@ public final class EngineConfig {
   private final Duration backoffBase;
   private final Duration backoffCap;
   private final boolean heartbeat;
+  private final int maxReceiveCount;
 
   private EngineConfig(Builder b) {
     this.queueUrl = b.queueUrl;
@@ -51,6 +56,7 @@ public final class EngineConfig {
     this.backoffBase = b.backoffBase;
     this.backoffCap = b.backoffCap;
     this.heartbeat = b.heartbeat;
+    this.maxReceiveCount = b.maxReceiveCount;
   }
 
   public static Builder builder() {
@@ -110,6 +116,17 @@ public final class EngineConfig {
     return heartbeat;
   }
 
+  /**
+   * The work queue's redrive {@code maxReceiveCount}, if the host knows it. With it and a {@link
+   * #deadLetterQueueUrl()}, a job that fails on what SQS counts as its last delivery goes to the
+   * dead-letter queue from the engine, with the handler's error as its reason, and the rest of its
+   * lane runs in the same batch. Left to the redrive policy instead, the jobs received behind it
+   * would follow it there unrun: SQS counts their deliveries too, although they never ran.
+   */
+  public OptionalInt maxReceiveCount() {
+    return maxReceiveCount == 0 ? OptionalInt.empty() : OptionalInt.of(maxReceiveCount);
+  }
+
   /** The same configuration with other settings changed. */
   public Builder toBuilder() {
     return new Builder()
@@ -120,7 +137,8 @@ public final class EngineConfig {
         .maxLanesInFlight(maxLanesInFlight)
         .backoffBase(backoffBase)
         .backoffCap(backoffCap)
-        .heartbeat(heartbeat);
+        .heartbeat(heartbeat)
+        .maxReceiveCount(maxReceiveCount);
   }
 
   @Override
@@ -141,6 +159,8 @@ public final class EngineConfig {
         + Durations.format(backoffCap)
         + ", heartbeat="
         + heartbeat
+        + ", maxReceiveCount="
+        + (maxReceiveCount == 0 ? "unknown" : Integer.toString(maxReceiveCount))
         + "]";
   }
 
@@ -154,6 +174,7 @@ public final class EngineConfig {
     private Duration backoffBase = DEFAULT_BACKOFF_BASE;
     private Duration backoffCap = DEFAULT_BACKOFF_CAP;
     private boolean heartbeat = true;
+    private int maxReceiveCount;
 
     private Builder() {}
 
@@ -205,6 +226,15 @@ public final class EngineConfig {
     }
 
     /**
+     * The work queue's redrive {@code maxReceiveCount}, 1 to {@value #MAX_RECEIVE_COUNT}, or 0 for
+     * unknown (the default).
+     */
+    public Builder maxReceiveCount(int maxReceiveCount) {
+      this.maxReceiveCount = maxReceiveCount;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the setting and its value
      */
     public EngineConfig build() {
@@ -244,6 +274,12 @@ public final class EngineConfig {
             "backoffBase",
             Durations.format(backoffBase),
             "must be at most backoffCap (" + Durations.format(backoffCap) + ")");
+      }
+      if (maxReceiveCount < 0 || maxReceiveCount > MAX_RECEIVE_COUNT) {
+        throw invalid(
+            "maxReceiveCount",
+            Integer.toString(maxReceiveCount),
+            "must be between 1 and " + MAX_RECEIVE_COUNT + ", or 0 for unknown");
       }
       return new EngineConfig(this);
     }

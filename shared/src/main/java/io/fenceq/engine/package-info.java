@@ -32,6 +32,10 @@
  *       {@code fenceq.reason} message attribute; it is sent first and deleted after, so the worst
  *       case is a duplicate in the dead-letter queue (whose deduplication id, the original message
  *       id, absorbs a resend within five minutes), never a loss. The lane then goes on.
+ *   <li><b>The last delivery.</b> With the queue's {@code maxReceiveCount} in the {@link
+ *       io.fenceq.engine.EngineConfig} and a dead-letter queue, a job that fails on its last
+ *       delivery goes to the dead-letter queue with its error and the lane goes on, instead of the
+ *       redrive policy taking it and, with it, the jobs received behind it unrun.
  *   <li><b>Backoff.</b> A failed job and the rest of its lane go back with one visibility, the
  *       failed job's backoff: {@code base * 2^(receiveCount - 1)}, capped, with equal jitter. Jobs
  *       behind it get the same, so the lane resumes in order.

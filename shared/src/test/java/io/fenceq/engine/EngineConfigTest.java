@@ -32,6 +32,9 @@ class EngineConfigTest {
     assertThat(config.backoffBase()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.backoffCap()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.heartbeat()).isTrue();
+    assertThat(config.maxReceiveCount()).isEmpty();
+    assertThat(valid().maxReceiveCount(5).build().toBuilder().build().maxReceiveCount())
+        .hasValue(5);
     assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
   }
 
@@ -56,5 +59,7 @@ class EngineConfigTest {
         "got 3600s");
     refused(b -> b.backoffCap(Duration.ofHours(13)), "backoffCap", "12h", "got 46800s");
     refused(b -> b.backoffCap(null), "backoffCap", "positive", "got null");
+    refused(b -> b.maxReceiveCount(-1), "maxReceiveCount", "between 1 and 1000", "got -1");
+    refused(b -> b.maxReceiveCount(1001), "maxReceiveCount", "got 1001");
   }
 }

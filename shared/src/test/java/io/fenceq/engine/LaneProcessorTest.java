@@ -113,6 +113,70 @@ class LaneProcessorTest {
     assertThat(world.metrics.total(EngineMetrics.JOBS_FAILED)).isEqualTo(1);
   }
 
+  @Test
+  void aJobFailingOnItsLastDeliveryIsDeadLetteredWithItsErrorAndItsLaneGoesOn() throws Exception {
+    // SQS counts deliveries, not attempts: the jobs received behind a failing one are at its count
+    // too, and the redrive policy would take them to the dead-letter queue with it, unrun.
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message poison = failing(key, 5);
+    Message behind = world.job(key, "reserve", 5);
+    LaneProcessor processor =
+        world.processor(
+            handlers(), world.config().maxReceiveCount(5).build(), EngineFixture.SAME_THREAD);
+
+    BatchOutcome batch = processor.process(List.of(poison, behind));
+
+    assertThat(ran).containsExactlyElementsOf(ids(poison, behind));
+    MessageOutcome dead = outcome(batch, poison);
+    assertThat(dead.status()).isEqualTo(Status.DEAD_LETTERED);
+    assertThat(dead.reason())
+        .contains("failed on delivery 5 of 5")
+        .contains("scripted failure of " + poison.messageId());
+    assertThat(outcome(batch, behind).status()).isEqualTo(Status.DONE);
+    assertThat(world.actions.calls())
+        .extracting(Call::action)
+        .containsExactly("deadLetter", "delete");
+    assertThat(world.actions.deleted()).containsExactlyElementsOf(ids(poison, behind));
+    assertThat(batch.redeliveredMessageIds()).isEmpty();
+    assertThat(world.metrics.total(EngineMetrics.JOBS_DEAD_LETTERED)).isEqualTo(1);
+  }
+
+  @Test
+  void beforeItsLastDeliveryOrWithoutTheCountAFailedJobGoesBackAsBefore() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message early = failing(key, 4);
+    Message unknownCount = failing(key, 9);
+
+    BatchOutcome withCount =
+        world
+            .processor(
+                handlers(), world.config().maxReceiveCount(5).build(), EngineFixture.SAME_THREAD)
+            .process(List.of(early));
+    BatchOutcome withoutCount = world.processor(handlers()).process(List.of(unknownCount));
+
+    assertThat(outcome(withCount, early).status()).isEqualTo(Status.RETURNED);
+    assertThat(outcome(withoutCount, unknownCount).status()).isEqualTo(Status.RETURNED);
+    assertThat(world.actions.calls("deadLetter")).isEmpty();
+  }
+
+  @Test
+  void aLastDeliveryWhoseDeadLetterSendFailsGoesBackWithTheRestOfItsLane() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message poison = failing(key, 5);
+    Message behind = world.job(key, "reserve", 5);
+    world.actions.failDeadLetters();
+
+    BatchOutcome batch =
+        world
+            .processor(
+                handlers(), world.config().maxReceiveCount(5).build(), EngineFixture.SAME_THREAD)
+            .process(List.of(poison, behind));
+
+    assertThat(ran).containsExactlyElementsOf(ids(poison));
+    assertThat(batch.redeliveredMessageIds()).containsExactlyElementsOf(ids(poison, behind));
+    assertThat(world.actions.deleted()).isEmpty();
+  }
+
   private Message failing(String key, int receiveCount) {
     Message m = world.job(key, "reserve", receiveCount);
     return m.toBuilder()

@@ -134,7 +134,7 @@ public final class Worker implements Closeable {
               .build();
       processor =
           LaneProcessor.builder()
-              .config(engineConfig)
+              .config(withMaxReceiveCount(engineConfig, queue))
               .leases(leases)
               .handlers(handlers)
               .sqs(sqs)
@@ -319,6 +319,14 @@ public final class Worker implements Closeable {
   static Duration settleReserve(Duration timeout) {
     Duration fifth = timeout.dividedBy(5);
     return fifth.compareTo(MAX_SETTLE_RESERVE) > 0 ? MAX_SETTLE_RESERVE : fifth;
+  }
+
+  /** The queue's redrive count, read at start, unless the configuration already has one. */
+  private static EngineConfig withMaxReceiveCount(EngineConfig config, QueueCheck queue) {
+    if (config.maxReceiveCount().isPresent() || queue.maxReceiveCount().isEmpty()) {
+      return config;
+    }
+    return config.toBuilder().maxReceiveCount(queue.maxReceiveCount().getAsInt()).build();
   }
 
   private static EngineConfig engineConfig(

@@ -13,8 +13,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,19 +20,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The real SDK, over its Apache client with keep-alive, through the proxy to the emulators. */
 class FaultProxyTest {
-  private static LocalAws aws;
-
-  @BeforeAll
-  static void start() {
-    aws = LocalAws.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (aws != null) {
-      aws.close();
-    }
-  }
+  private static final LocalAws aws = FaultTestAws.aws();
 
   private static AwsClients.Target through(FaultProxy sqs, FaultProxy dynamoDb) {
     return new AwsClients.Target(

@@ -9,8 +9,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The embedded emulators for the fault tests, and what they need from them. */
 final class FaultTestAws {
   private static final AtomicInteger NAMES = new AtomicInteger();
+  private static LocalAws shared;
 
   private FaultTestAws() {}
+
+  /**
+   * One set of emulators for every fault test of this JVM, started on first use and stopped when
+   * the JVM exits: each test works on queues, tables and SKUs of its own.
+   */
+  static synchronized LocalAws aws() {
+    if (shared == null) {
+      LocalAws started = LocalAws.builder().start();
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(started::close, "fenceq-fault-tests-emulators-stop"));
+      shared = started;
+    }
+    return shared;
+  }
 
   /** Both endpoints of {@code aws}, as a client reaches them without faults. */
   static AwsClients.Target target(LocalAws aws) {

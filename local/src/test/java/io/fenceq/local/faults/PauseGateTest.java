@@ -19,8 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -30,19 +28,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 class PauseGateTest {
-  private static LocalAws aws;
-
-  @BeforeAll
-  static void start() {
-    aws = LocalAws.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (aws != null) {
-      aws.close();
-    }
-  }
+  private static final LocalAws aws = FaultTestAws.aws();
 
   private static CompletableFuture<Void> putOnItsOwnThread(DynamoDbClient dynamoDb, String sku) {
     CompletableFuture<Void> done = new CompletableFuture<>();

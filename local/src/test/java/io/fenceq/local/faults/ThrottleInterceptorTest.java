@@ -19,8 +19,6 @@ import io.fenceq.local.faults.ThrottleInterceptor.Timing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,19 +30,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** Faulted calls through the real SDK against the embedded emulators. */
 class ThrottleInterceptorTest {
-  private static LocalAws aws;
-
-  @BeforeAll
-  static void start() {
-    aws = LocalAws.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (aws != null) {
-      aws.close();
-    }
-  }
+  private static final LocalAws aws = FaultTestAws.aws();
 
   private static DynamoDbClient dynamoDb(ThrottleInterceptor throttle, int maxAttempts) {
     return AwsClients.dynamoDb(

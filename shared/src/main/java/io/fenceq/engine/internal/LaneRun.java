@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -449,6 +450,12 @@ public final class LaneRun {
         return stopLost(i, job, "its handler failed after the lane was lost: " + lostReason);
       }
       parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, dims);
+      // An interrupt or a JVM error says nothing about the job: it stays for another delivery.
+      boolean jobsOwnFailure =
+          !(e instanceof InterruptedException) && !(e instanceof VirtualMachineError);
+      if (jobsOwnFailure && lastDelivery(job) && deadLetterFailed(i, job, e)) {
+        return true;
+      }
       Duration visibility = backoff(i);
       log.warn(
           "event=job_failed queue={} lane={} key={} fence={} seq={} messageId={} attempt={}"
@@ -494,6 +501,61 @@ public final class LaneRun {
         job.seq(),
         job.messageId(),
         Durations.format(took));
+    return true;
+  }
+
+  /** Whether SQS would move {@code job} to the dead-letter queue at its next receive. */
+  private boolean lastDelivery(Job job) {
+    OptionalInt max = parts.config().maxReceiveCount();
+    return max.isPresent()
+        && parts.config().deadLetterQueueUrl().isPresent()
+        && job.attempt() >= max.getAsInt();
+  }
+
+  /**
+   * Sends job {@code i}, which failed on its last delivery, to the dead-letter queue with the
+   * handler's error, so that its lane goes on in this batch rather than waiting for the redrive
+   * policy, which would take the jobs received behind it too.
+   *
+   * @return whether it was dead-lettered; if not, the caller returns it as any failure
+   */
+  private boolean deadLetterFailed(int i, Job job, Throwable error) {
+    String reason =
+        "its handler failed on delivery "
+            + job.attempt()
+            + " of "
+            + parts.config().maxReceiveCount().getAsInt()
+            + " (the queue's maxReceiveCount): "
+            + error;
+    try {
+      parts.actions().deadLetter(messages.get(i), reason);
+    } catch (RuntimeException e) {
+      log.warn(
+          "event=job_dead_letter_failed queue={} lane={} key={} fence={} seq={} messageId={}"
+              + " reason=\"{}\" error=\"{}\"",
+          parts.queueName(),
+          groupId(),
+          job.key(),
+          lease.fence(),
+          job.seq(),
+          job.messageId(),
+          reason,
+          e instanceof DeadLetterException ? e.getMessage() : e.toString());
+      return false;
+    }
+    settle(i, Kind.DEAD_LETTERED, Duration.ZERO, reason);
+    parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(job.type()));
+    log.warn(
+        "event=job_dead_lettered queue={} lane={} key={} fence={} seq={} messageId={}"
+            + " reason=\"{}\"",
+        parts.queueName(),
+        groupId(),
+        job.key(),
+        lease.fence(),
+        job.seq(),
+        job.messageId(),
+        reason,
+        error);
     return true;
   }
 

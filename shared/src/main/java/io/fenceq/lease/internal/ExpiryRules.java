@@ -39,6 +39,11 @@ public final class ExpiryRules {
    * window on its ticker ({@code OBSERVED}); at least one millisecond, so that a caller that loops
    * on refusals never spins.
    *
+   * <p>In {@code WALL_CLOCK_HINT} the wait is at most the holder's own lease duration, when the
+   * item records it: a lease never has more than that left, so more means the contender's clock
+   * runs behind the holder's, and waiting the skew as well would only delay the lane (by up to the
+   * skew, for every refusal).
+   *
    * @param observation the observation updated with the refusal's item ({@code OBSERVED} only)
    */
   public static long retryAfterNanos(
@@ -47,6 +52,9 @@ public final class ExpiryRules {
     if (mode == ExpiryMode.WALL_CLOCK_HINT) {
       long millis = holder.expiresAtMillis() - nowMillis;
       // The condition is expiresAt < now, so at expiresAt == now the lease is still held.
+      if (holder.leaseMillis() > 0 && millis > holder.leaseMillis()) {
+        millis = holder.leaseMillis();
+      }
       wait = millis < 0 ? 0 : Math.multiplyExact(millis + 1, 1_000_000L);
     } else {
       wait = observation.remainingNanos(nowNanos);

@@ -33,6 +33,20 @@ class ExpiryRulesTest {
   }
 
   @Test
+  void wallClockRetryNeverExceedsTheHoldersLeaseWhenTheContendersClockRunsBehind() {
+    LeaseItem item = held("a", 3, T0_MILLIS + LEASE_MS, 0);
+    long skewedBehind = T0_MILLIS - 30_000;
+    assertThat(ExpiryRules.retryAfterNanos(ExpiryMode.WALL_CLOCK_HINT, item, null, skewedBehind, 0))
+        .isEqualTo((LEASE_MS + 1) * 1_000_000);
+    LeaseItem unknownDuration = new LeaseItem(true, "a", 3, T0_MILLIS + LEASE_MS, 0, 0);
+    assertThat(
+            ExpiryRules.retryAfterNanos(
+                ExpiryMode.WALL_CLOCK_HINT, unknownDuration, null, skewedBehind, 0))
+        .as("without the holder's duration the expiry hint is all there is")
+        .isEqualTo((2 * LEASE_MS + 1) * 1_000_000);
+  }
+
+  @Test
   void wallClockModeAlwaysSendsTheExpiryCondition() {
     assertThat(ExpiryRules.acquireKind(ExpiryMode.WALL_CLOCK_HINT, null, 0))
         .isEqualTo(AcquireKind.FREE_MINE_OR_EXPIRED);

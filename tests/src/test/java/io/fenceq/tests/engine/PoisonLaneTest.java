@@ -3,6 +3,7 @@ package io.fenceq.tests.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.SqsQueueActions;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobRequest;
@@ -21,11 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * L2 poison isolation: a job whose handler always fails blocks only its own lane, for the queue's
- * maxReceiveCount (5) deliveries with backoff, then SQS moves it to the dead-letter queue and its
- * lane goes on.
+ * maxReceiveCount (5) deliveries with backoff; on the last one the engine moves it to the
+ * dead-letter queue with its error, and its lane goes on.
  */
 class PoisonLaneTest {
   private static final int MAX_RECEIVE_COUNT = 5;
@@ -99,7 +101,11 @@ class PoisonLaneTest {
       deadLetters.addAll(
           aws.sqs()
               .receiveMessage(
-                  r -> r.queueUrl(stack.dlqUrl()).maxNumberOfMessages(10).waitTimeSeconds(5))
+                  r ->
+                      r.queueUrl(stack.dlqUrl())
+                          .maxNumberOfMessages(10)
+                          .waitTimeSeconds(5)
+                          .messageAttributeNames("All"))
               .messages());
     }
 
@@ -109,6 +115,14 @@ class PoisonLaneTest {
         .singleElement()
         .extracting(m -> JobEnvelope.parse(m.body()).jobId())
         .isEqualTo(POISON + ":0");
+    // Dead-lettered by the engine on its last delivery, with the handler's error, so that the
+    // jobs received behind it (whose deliveries SQS counted too) ran instead of following it.
+    assertThat(deadLetters.get(0).messageAttributes().get(SqsQueueActions.REASON_ATTRIBUTE))
+        .isNotNull()
+        .extracting(MessageAttributeValue::stringValue)
+        .asString()
+        .contains("failed on delivery 5 of 5")
+        .contains("poison job " + POISON + ":0 fails, attempt 5");
     // Behind the poison job in its lane: its key's next job and another key of the same lane.
     assertThat(journal.journal(POISON)).containsExactly(1);
     assertThat(journal.journal(neighbour)).containsExactly(0, 1);

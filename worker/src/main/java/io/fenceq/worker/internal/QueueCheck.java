@@ -1,10 +1,12 @@
 package io.fenceq.worker.internal;
 
+import io.fenceq.engine.internal.RedrivePolicy;
 import io.fenceq.queue.QueueNotFoundException;
 import io.fenceq.queue.internal.SqsErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -14,8 +16,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * rather than every receive afterwards.
  *
  * @param visibilityTimeout the queue's default visibility timeout
+ * @param maxReceiveCount its redrive policy's {@code maxReceiveCount}, if it has one
  */
-public record QueueCheck(Duration visibilityTimeout) {
+public record QueueCheck(Duration visibilityTimeout, OptionalInt maxReceiveCount) {
 
   /**
    * @throws QueueNotFoundException if the queue does not exist or is not FIFO
@@ -31,7 +34,8 @@ public record QueueCheck(Duration visibilityTimeout) {
                           .attributeNames(
                               List.of(
                                   QueueAttributeName.FIFO_QUEUE,
-                                  QueueAttributeName.VISIBILITY_TIMEOUT)))
+                                  QueueAttributeName.VISIBILITY_TIMEOUT,
+                                  QueueAttributeName.REDRIVE_POLICY)))
               .attributes();
     } catch (SdkException e) {
       throw SqsErrors.translate(e, queueUrl, "reading the work queue's attributes at start-up");
@@ -41,6 +45,8 @@ public record QueueCheck(Duration visibilityTimeout) {
           "queue " + queueUrl + " is not a FIFO queue; the worker needs the FIFO work queue", null);
     }
     String visibility = attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT);
-    return new QueueCheck(Duration.ofSeconds(visibility == null ? 30 : Long.parseLong(visibility)));
+    return new QueueCheck(
+        Duration.ofSeconds(visibility == null ? 30 : Long.parseLong(visibility)),
+        RedrivePolicy.maxReceiveCount(attributes.get(QueueAttributeName.REDRIVE_POLICY)));
   }
 }

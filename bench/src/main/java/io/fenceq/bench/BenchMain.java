@@ -1,0 +1,164 @@
+package io.fenceq.bench;
+
+import ch.qos.logback.classic.Level;
+import io.fenceq.bench.failover.FailoverBench;
+import io.fenceq.bench.redlock.RedlockBench;
+import io.fenceq.bench.ring.RingBench;
+import io.fenceq.bench.support.Report;
+import io.fenceq.bench.throughput.ThroughputBench;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmarks {@code bench/run <name>} runs. Each prints progress, ends with a RESULT line and
+ * writes its figures to {@code <results>/<name>.md}.
+ */
+@Command(
+    name = "bench/run",
+    mixinStandardHelpOptions = true,
+    description = "fenceq benchmarks and baselines.",
+    subcommands = {
+      BenchMain.Throughput.class,
+      BenchMain.Failover.class,
+      BenchMain.Redlock.class,
+      BenchMain.Ring.class
+    })
+public final class BenchMain {
+  /** Options every benchmark takes. */
+  static class Common {
+    @Option(names = "--smoke", description = "a tiny size that runs in seconds (CI)")
+    boolean smoke;
+
+    @Option(
+        names = "--results",
+        description = "where <name>.md goes (default: ${DEFAULT-VALUE})",
+        defaultValue = "bench/results")
+    Path results;
+
+    Report report(String name) {
+      Report report = new Report(name, results, System.out);
+      report.parameter("size", smoke ? "smoke (CI size; figures not meaningful)" : "full");
+      return report;
+    }
+  }
+
+  @Command(name = "throughput", description = "raw SQS vs fenceq vs per-job DynamoDB Lock Client.")
+  static final class Throughput implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    @Option(
+        names = "--jobs",
+        defaultValue = "20000",
+        description = "jobs per trial (${DEFAULT-VALUE})")
+    int jobs;
+
+    @Option(
+        names = "--consumers",
+        defaultValue = "4",
+        description = "receive loops per variant (${DEFAULT-VALUE})")
+    int consumers;
+
+    @Option(
+        names = "--trials",
+        defaultValue = "3",
+        description = "alternated trials (${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(
+        names = "--variants",
+        split = ",",
+        description =
+            "only these of raw, raw-write, fenceq, lock-client (for profiling; default all)")
+    List<String> variants = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+      Report report = common.report("throughput");
+      new ThroughputBench(report, common.smoke, jobs, consumers, trials, variants).run();
+      report.write();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "failover",
+      description = "kill -9 a worker holding lanes; time until they resume.")
+  static final class Failover implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "workers killed, one per round (${DEFAULT-VALUE})")
+    int rounds;
+
+    @Override
+    public Integer call() throws Exception {
+      Report report = common.report("failover");
+      new FailoverBench(report, common.smoke, rounds).run();
+      report.write();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "redlock",
+      description = "Redisson Redlock vs fenceq under partitions and pauses.")
+  static final class Redlock implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    @Option(names = "--redis-server", required = true, description = "the redis-server binary")
+    Path redisServer;
+
+    @Option(
+        names = "--seconds",
+        defaultValue = "120",
+        description =
+            "longest run per contender if its SKUs do not sell out first (${DEFAULT-VALUE})")
+    int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+      Report report = common.report("redlock");
+      new RedlockBench(report, common.smoke, redisServer, seconds).run();
+      report.write();
+      return 0;
+    }
+  }
+
+  @Command(name = "ring", description = "ring lookup latency (JMH), balance and movement.")
+  static final class Ring implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    @Override
+    public Integer call() throws Exception {
+      Report report = common.report("ring");
+      new RingBench(report, common.smoke).run();
+      report.write();
+      return 0;
+    }
+  }
+
+  public static void main(String[] args) {
+    // Progress and RESULT lines are the output; the engine's per-lane logs would drown them.
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(Level.ERROR);
+    // bench/run passes --results first; a --results of the caller's, later, wins.
+    CommandLine cli = new CommandLine(new BenchMain()).setOverwrittenOptionsAllowed(true);
+    cli.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          System.err.println("bench: error: " + e);
+          if (System.getenv("FENCEQ_DEBUG") != null) {
+            e.printStackTrace();
+          }
+          return 1;
+        });
+    // DynamoDB Local leaves non-daemon threads behind.
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,105 @@
+package io.fenceq.bench.redlock;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Independent {@code redis-server} processes on loopback ports, without persistence. */
+final class RedisServers implements AutoCloseable {
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Integer> ports = new ArrayList<>();
+  private final Thread hook = new Thread(this::stop, "bench-redis-stop");
+
+  RedisServers(Path binary, int count, Path logDir) throws IOException, InterruptedException {
+    Runtime.getRuntime().addShutdownHook(hook);
+    java.nio.file.Files.createDirectories(logDir);
+    for (int i = 0; i < count; i++) {
+      int port = freePort();
+      Process p =
+          new ProcessBuilder(
+                  binary.toString(),
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no")
+              .redirectErrorStream(true)
+              .redirectOutput(logDir.resolve("redis-" + port + ".log").toFile())
+              .start();
+      processes.add(p);
+      ports.add(port);
+    }
+    for (int port : ports) {
+      awaitPong(port);
+    }
+  }
+
+  List<Integer> ports() {
+    return ports;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitPong(int port) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < until) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        OutputStream out = s.getOutputStream();
+        out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        byte[] b = new byte[7];
+        int n = in.read(b);
+        if (n > 0 && new String(b, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "redis-server on 127.0.0.1:" + port + " did not answer PING within 20 s");
+  }
+
+  private void stop() {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down and runs the hook
+    }
+  }
+}
