@@ -90,6 +90,14 @@ final class DemoCommand implements Callable<Integer> {
   int timeoutSeconds;
 
   @Option(
+      names = "--process-workers",
+      description =
+          "Run each worker as a JVM of its own (fenceq worker): crash is SIGKILL, pause is"
+              + " SIGSTOP then SIGCONT, partition goes through proxies in the demo's process;"
+              + " skew and throttle need in-process workers. Checked from DynamoDB and SQS alone.")
+  boolean processWorkers;
+
+  @Option(
       names = "--verbose",
       description = "Log the workers' and the engine's events to standard error.")
   boolean verbose;
@@ -112,7 +120,8 @@ final class DemoCommand implements Callable<Integer> {
             .withSeed(seed)
             .withLease(Duration.ofSeconds(leaseSeconds))
             .withTimeout(Duration.ofSeconds(timeoutSeconds))
-            .withFencing(unsafeNoFencing ? Fencing.OFF : Fencing.ON);
+            .withFencing(unsafeNoFencing ? Fencing.OFF : Fencing.ON)
+            .withProcessWorkers(processWorkers);
     if (!verbose) {
       // Under faults the workers log every fenced write and failed call; the table says it all.
       quiet("io.fenceq");
@@ -120,11 +129,12 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
-        "fenceq demo: %d jobs over %d SKUs (stock %d each), %d workers, faults: %s, seed %d%s%n",
+        "fenceq demo: %d jobs over %d SKUs (stock %d each), %d %s, faults: %s, seed %d%s%n",
         options.jobs(),
         options.skus(),
         options.stock(),
         options.workers(),
+        options.processWorkers() ? "worker processes" : "workers",
         options.faults().isEmpty() ? "none" : faults,
         options.seed(),
         options.fencing() == Fencing.OFF ? ", UNSAFE: fencing OFF" : "");

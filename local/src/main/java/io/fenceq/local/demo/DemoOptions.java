@@ -18,6 +18,8 @@ import java.util.Set;
  * @param maxBacklog jobs enqueued but not yet applied at most: the producer waits above it, so the
  *     latency measures processing, not a queue filled up front
  * @param timeout how long the run may take before it stops and checks whatever state it reached
+ * @param processWorkers run each worker as a JVM of its own ({@code fenceq worker}), crashed with
+ *     SIGKILL and paused with SIGSTOP; skew and throttling need in-process workers
  */
 public record DemoOptions(
     int jobs,
@@ -29,7 +31,8 @@ public record DemoOptions(
     Duration lease,
     Fencing fencing,
     int maxBacklog,
-    Duration timeout) {
+    Duration timeout,
+    boolean processWorkers) {
   public static final int DEFAULT_JOBS = 20_000;
   public static final int DEFAULT_SKUS = 200;
   public static final long DEFAULT_STOCK = 100;
@@ -62,7 +65,21 @@ public record DemoOptions(
     if (fencing == null) {
       throw new IllegalArgumentException("fencing must be set");
     }
+    if (processWorkers) {
+      for (Fault f : IN_PROCESS_ONLY) {
+        if (faults.contains(f)) {
+          throw new IllegalArgumentException(
+              "--faults "
+                  + f.option()
+                  + " needs in-process workers: it is injected into a worker's own clock or SDK"
+                  + " clients; drop --process-workers or use crash, pause, partition");
+        }
+      }
+    }
   }
+
+  /** Faults injected inside a worker's JVM, which {@code --process-workers} cannot reach. */
+  public static final Set<Fault> IN_PROCESS_ONLY = EnumSet.of(Fault.SKEW, Fault.THROTTLE);
 
   private static void check(String option, int value, int min, int max) {
     if (value < min || value > max) {
@@ -83,56 +100,172 @@ public record DemoOptions(
         DEFAULT_LEASE,
         Fencing.ON,
         DEFAULT_MAX_BACKLOG,
-        DEFAULT_TIMEOUT);
+        DEFAULT_TIMEOUT,
+        false);
   }
 
   public DemoOptions withJobs(int jobs) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withSkus(int skus) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withStock(long stock) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withWorkers(int workers) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withFaults(Set<Fault> faults) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withSeed(long seed) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withLease(Duration lease) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withFencing(Fencing fencing) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withMaxBacklog(int maxBacklog) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 
   public DemoOptions withTimeout(Duration timeout) {
     return new DemoOptions(
-        jobs, skus, stock, workers, faults, seed, lease, fencing, maxBacklog, timeout);
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
+  }
+
+  public DemoOptions withProcessWorkers(boolean processWorkers) {
+    return new DemoOptions(
+        jobs,
+        skus,
+        stock,
+        workers,
+        faults,
+        seed,
+        lease,
+        fencing,
+        maxBacklog,
+        timeout,
+        processWorkers);
   }
 }

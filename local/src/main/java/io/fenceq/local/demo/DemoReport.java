@@ -15,12 +15,17 @@ public final class DemoReport {
     row(out, "jobs enqueued", c.jobs());
     row(out, "jobs applied (reserved or refused)", c.applied());
     row(out, "throughput", String.format("%.1f jobs/s", r.throughput()));
-    row(out, "enqueue-to-apply p50", r.p50Millis() + " ms");
-    row(out, "enqueue-to-apply p99", r.p99Millis() + " ms");
+    row(out, "enqueue-to-apply p50", millis(r.p50Millis()));
+    row(out, "enqueue-to-apply p99", millis(r.p99Millis()));
     row(out, "lease acquisitions", r.leaseAcquisitions());
-    row(out, "takeovers", r.takeovers());
-    row(out, "fenced writes rejected", r.fenced());
-    row(out, "redeliveries answered DUPLICATE", r.duplicatesAnswered());
+    row(out, "takeovers", DemoResult.text(r.takeovers()));
+    row(
+        out,
+        options.processWorkers()
+            ? "fenced writes rejected (resumed pauses)"
+            : "fenced writes rejected",
+        r.fenced());
+    row(out, "redeliveries answered DUPLICATE", DemoResult.text(r.duplicatesAnswered()));
     row(
         out,
         "dead-letter queue",
@@ -44,6 +49,12 @@ public final class DemoReport {
     check(out, "stock never oversold or negative", c.oversold() + c.negativeStock());
     check(out, "final items match the jobs in enqueue order", c.stateMismatches());
     check(out, "S3 every job applied or in the DLQ with a reason", c.lost() + c.dlqWithoutReason());
+    if (options.processWorkers()) {
+      out.println(
+          "  (process workers: checked from DynamoDB and SQS alone; the workers' history, and"
+              + " with it the latencies, takeovers, DUPLICATE answers and its own check of"
+              + " twice-accepted writes, is not available: n/a)");
+    }
     if (options.fencing() == Fencing.OFF) {
       out.println("  (UNSAFE control run: writes carried no fence condition)");
     }
@@ -52,6 +63,10 @@ public final class DemoReport {
     }
     out.println(r.resultLine());
     out.flush();
+  }
+
+  private static String millis(long figure) {
+    return DemoResult.available(figure) ? figure + " ms" : "n/a";
   }
 
   private static void row(PrintWriter out, String name, Object value) {

@@ -6,6 +6,9 @@ import java.util.Map;
 /**
  * The figures of a finished run and the checker's verdict.
  *
+ * <p>A figure only the workers' history gives is {@link #UNAVAILABLE} when the workers ran as
+ * processes of their own.
+ *
  * @param check the invariant checks
  * @param elapsed from the first enqueue to the drained queue
  * @param throughput jobs that took effect per second over {@code elapsed}
@@ -35,12 +38,19 @@ public record DemoResult(
     Duration drainedAfterFaults,
     Duration liveBound,
     boolean drained) {
+  /** A figure this run could not measure. */
+  public static final long UNAVAILABLE = -1;
+
+  /** Whether {@code figure} was measured. */
+  public static boolean available(long figure) {
+    return figure != UNAVAILABLE;
+  }
 
   /** The machine-readable last line. */
   public String resultLine() {
     return String.format(
         "RESULT jobs=%d applied=%d duplicates=%d order_violations=%d oversold=%d lost=%d"
-            + " fenced=%d takeovers=%d dlq=%d throughput=%.1f/s p99_ms=%d",
+            + " fenced=%d takeovers=%s dlq=%d throughput=%.1f/s p99_ms=%s",
         check.jobs(),
         check.applied(),
         check.duplicates() + check.historyDuplicates(),
@@ -48,9 +58,14 @@ public record DemoResult(
         check.oversold(),
         check.lost(),
         fenced,
-        takeovers,
+        text(takeovers),
         check.dlq(),
         throughput,
-        p99Millis);
+        text(p99Millis));
+  }
+
+  /** {@code figure}, or {@code n/a}. */
+  static String text(long figure) {
+    return available(figure) ? Long.toString(figure) : "n/a";
   }
 }

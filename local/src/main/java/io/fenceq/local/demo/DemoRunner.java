@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Runs one demo: stocks the SKUs, enqueues the workload while in-process workers drain it, injects
  * the faults asked for, prints a progress line, and at the end reads DynamoDB and SQS and checks
- * the invariants.
+ * the invariants. With {@link DemoOptions#processWorkers()} the workers are JVMs of their own
+ * ({@link ProcessDemo}).
  *
  * <p>Each worker has its own SDK clients (and, with partitions, its own fault proxies), so a fault
  * hits one worker. The producer and the checker use clients of their own, which no fault touches.
@@ -67,6 +68,9 @@ public final class DemoRunner {
    */
   public static DemoResult run(DemoOptions options, DemoTarget target, PrintWriter out)
       throws InterruptedException {
+    if (options.processWorkers()) {
+      return ProcessDemo.run(options, target, out);
+    }
     return new DemoRunner(options, target, out).run();
   }
 
@@ -117,7 +121,7 @@ public final class DemoRunner {
             faultsEnded == 0
                 ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, drainedAt - faultsEnded)),
-            liveBound(check.jobs() - faults.appliedWhenLastEnded()),
+            liveBound(options, check.jobs() - faults.appliedWhenLastEnded()),
             drained);
       } finally {
         faults.close();
@@ -132,7 +136,7 @@ public final class DemoRunner {
    * to come back, the longest backoff of a failed job, a receive wait, and the jobs still to run at
    * a slow {@link #SLOWEST_RATE} jobs/s.
    */
-  private Duration liveBound(long jobsLeft) {
+  static Duration liveBound(DemoOptions options, long jobsLeft) {
     return options
         .lease()
         .multipliedBy(2)

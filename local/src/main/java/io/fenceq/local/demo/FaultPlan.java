@@ -82,15 +82,16 @@ final class FaultPlan implements AutoCloseable {
   private volatile long appliedWhenLastEnded;
   private History history;
 
-  private record Event(Fault fault, long at) {}
+  /** One crash, pause or partition, due when {@code at} jobs have been applied. */
+  record Event(Fault fault, long at) {}
 
-  FaultPlan(DemoOptions options, DemoRunner runner) {
-    this.options = options;
-    this.runner = runner;
-    this.random = new Random(options.seed() * 31 + 7);
-    for (Fault f : options.faults()) {
-      counts.put(f, new AtomicLong());
-    }
+  /**
+   * The run's crashes, pauses and partitions, {@link #EVENTS_PER_FAULT} of each kind asked for, at
+   * points drawn from {@code random} between {@link #FIRST} and {@link #LAST} of the jobs, earliest
+   * first.
+   */
+  static List<Event> schedule(DemoOptions options, Random random) {
+    List<Event> events = new ArrayList<>();
     for (Fault f : List.of(Fault.CRASH, Fault.PAUSE, Fault.PARTITION)) {
       if (options.faults().contains(f)) {
         for (int i = 0; i < EVENTS_PER_FAULT; i++) {
@@ -100,6 +101,17 @@ final class FaultPlan implements AutoCloseable {
       }
     }
     events.sort((a, b) -> Long.compare(a.at(), b.at()));
+    return events;
+  }
+
+  FaultPlan(DemoOptions options, DemoRunner runner) {
+    this.options = options;
+    this.runner = runner;
+    this.random = new Random(options.seed() * 31 + 7);
+    for (Fault f : options.faults()) {
+      counts.put(f, new AtomicLong());
+    }
+    events.addAll(schedule(options, random));
     throttling = options.faults().contains(Fault.THROTTLE);
   }
 

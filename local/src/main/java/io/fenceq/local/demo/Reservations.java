@@ -67,7 +67,10 @@ public final class Reservations {
 
   /** Told of a job just before and just after its write: where faults strike mid-job. */
   public interface WriteHooks {
-    /** On the job's thread, with the lane's fence held, before the write is sent. */
+    /**
+     * On the job's thread, with the lane's fence taken (and the lease then valid), before the write
+     * is sent.
+     */
     default void beforeWrite(String worker, Job job) {}
 
     /** On the job's thread, after the write was accepted and before the job is deleted. */
@@ -110,8 +113,11 @@ public final class Reservations {
     long fenceHeld = context.fence();
     Outcome outcome = Outcome.FAILED;
     try {
+      // The fence in hand, checked against the local lease: a pause from here on makes a zombie
+      // whose write only the fence condition can stop.
+      FenceToken token = context.fenceToken();
       hooks.beforeWrite(worker, job);
-      outcome = reserve(job, context, n);
+      outcome = reserve(job, token, n);
       if (outcome == Outcome.FENCED) {
         throw context.fenced(
             "sku " + job.key() + " in table " + table + " (job " + job.jobId() + ")");
@@ -132,8 +138,7 @@ public final class Reservations {
     }
   }
 
-  private Outcome reserve(Job job, JobContext context, int n) {
-    FenceToken token = context.fenceToken();
+  private Outcome reserve(Job job, FenceToken token, int n) {
     long qty = job.payload().path("qty").asLong(1);
     try {
       return write(

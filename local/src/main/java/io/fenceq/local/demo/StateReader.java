@@ -51,6 +51,45 @@ final class StateReader {
     return attributes.values().stream().mapToLong(Long::parseLong).sum();
   }
 
+  /** Jobs journalled so far over every SKU: the progress of workers this process cannot see. */
+  long journalled() {
+    return dynamoDb
+        .scanPaginator(
+            r ->
+                r.tableName(stack.inventoryTable())
+                    .consistentRead(true)
+                    .projectionExpression("#journal")
+                    .expressionAttributeNames(Map.of("#journal", Reservations.JOURNAL)))
+        .items()
+        .stream()
+        .mapToLong(item -> list(item, Reservations.JOURNAL).size())
+        .sum();
+  }
+
+  /** Whether job {@code n} of {@code sku} is in the SKU's journal. */
+  boolean journalled(String sku, int n) {
+    Map<String, AttributeValue> item =
+        dynamoDb
+            .getItem(
+                r ->
+                    r.tableName(stack.inventoryTable())
+                        .key(Map.of(Inventory.SKU, AttributeValue.fromS(sku)))
+                        .consistentRead(true))
+            .item();
+    return item != null && list(item, Reservations.JOURNAL).contains((long) n);
+  }
+
+  /** Messages in the dead-letter queue now, as SQS approximates it. */
+  long deadLettersNow() {
+    return Long.parseLong(
+        sqs.getQueueAttributes(
+                r ->
+                    r.queueUrl(stack.dlqUrl())
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
   private Map<String, SkuItem> items() {
     Map<String, SkuItem> items = new HashMap<>();
     dynamoDb
