@@ -3,9 +3,10 @@ package io.fenceq.local.demo;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * The settings of a demo run; {@link #builder()} starts from the defaults of {@code fenceq demo}.
+ * The settings of a demo run; {@link #defaults()} gives the defaults of {@code fenceq demo}.
  *
  * @param jobs reservation jobs to enqueue
  * @param skus SKUs they spread over, Zipf-skewed
@@ -105,167 +106,97 @@ public record DemoOptions(
   }
 
   public DemoOptions withJobs(int jobs) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.jobs = jobs);
   }
 
   public DemoOptions withSkus(int skus) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.skus = skus);
   }
 
   public DemoOptions withStock(long stock) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.stock = stock);
   }
 
   public DemoOptions withWorkers(int workers) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.workers = workers);
   }
 
   public DemoOptions withFaults(Set<Fault> faults) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.faults = faults);
   }
 
   public DemoOptions withSeed(long seed) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.seed = seed);
   }
 
   public DemoOptions withLease(Duration lease) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.lease = lease);
   }
 
   public DemoOptions withFencing(Fencing fencing) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.fencing = fencing);
   }
 
   public DemoOptions withMaxBacklog(int maxBacklog) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.maxBacklog = maxBacklog);
   }
 
   public DemoOptions withTimeout(Duration timeout) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.timeout = timeout);
   }
 
   public DemoOptions withProcessWorkers(boolean processWorkers) {
-    return new DemoOptions(
-        jobs,
-        skus,
-        stock,
-        workers,
-        faults,
-        seed,
-        lease,
-        fencing,
-        maxBacklog,
-        timeout,
-        processWorkers);
+    return edit(f -> f.processWorkers = processWorkers);
+  }
+
+  /** A copy with one setting changed, validated like any other. */
+  private DemoOptions edit(Consumer<Fields> change) {
+    Fields fields = new Fields(this);
+    change.accept(fields);
+    return fields.options();
+  }
+
+  /** The settings as mutable fields, for {@link #edit}. */
+  private static final class Fields {
+    private int jobs;
+    private int skus;
+    private long stock;
+    private int workers;
+    private Set<Fault> faults;
+    private long seed;
+    private Duration lease;
+    private Fencing fencing;
+    private int maxBacklog;
+    private Duration timeout;
+    private boolean processWorkers;
+
+    Fields(DemoOptions options) {
+      jobs = options.jobs;
+      skus = options.skus;
+      stock = options.stock;
+      workers = options.workers;
+      faults = options.faults;
+      seed = options.seed;
+      lease = options.lease;
+      fencing = options.fencing;
+      maxBacklog = options.maxBacklog;
+      timeout = options.timeout;
+      processWorkers = options.processWorkers;
+    }
+
+    DemoOptions options() {
+      return new DemoOptions(
+          jobs,
+          skus,
+          stock,
+          workers,
+          faults,
+          seed,
+          lease,
+          fencing,
+          maxBacklog,
+          timeout,
+          processWorkers);
+    }
   }
 }
