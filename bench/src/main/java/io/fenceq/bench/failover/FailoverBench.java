@@ -4,9 +4,11 @@ import io.fenceq.bench.support.Report;
 import io.fenceq.bench.support.Stats;
 import io.fenceq.bench.support.Workload;
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.faults.WorkerJvm;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import io.fenceq.worker.WorkerConfig;
+import io.fenceq.worker.WorkerMain;
 import io.fenceq.worker.example.Inventory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -85,7 +87,7 @@ public final class FailoverBench {
     List<List<String>> rows = new ArrayList<>();
     try {
       for (int i = 0; i < WORKERS; i++) {
-        workers.add(WorkerJvm.start(env, logs.resolve("worker-" + i + ".log")));
+        workers.add(startWorker(env, logs, "worker-" + i));
       }
       for (int round = 1; round <= rounds; round++) {
         report.progress("round %d/%d: enqueueing %d jobs", round, rounds, jobsPerLane * lanes);
@@ -104,14 +106,15 @@ public final class FailoverBench {
           throw new IllegalStateException(
               "no worker held a lane within 60 s; see the logs in " + logs);
         }
-        Map<Lane, Long> killedFences = held.get(victim.workerId());
+        String victimId = victim.workerId().orElseThrow();
+        Map<Lane, Long> killedFences = held.get(victimId);
         List<Lane> victimLanes = new ArrayList<>(killedFences.keySet());
-        victim.kill();
+        victim.close();
         long killed = System.nanoTime();
         Map<Lane, String> before = seqs(dynamoDb, inventoryTable, skuOfLane, victimLanes);
         report.progress(
             "round %d/%d: killed %s (SIGKILL) holding %d lanes; waiting for them to resume",
-            round, rounds, victim.workerId(), victimLanes.size());
+            round, rounds, victimId, victimLanes.size());
         Map<Lane, Double> resumed = new HashMap<>();
         long limit = killed + LEASE.plus(VISIBILITY).plusSeconds(60).toNanos();
         while (resumed.size() < victimLanes.size() && System.nanoTime() < limit) {
@@ -152,7 +155,7 @@ public final class FailoverBench {
             victimLanes.size(),
             Report.format(Stats.max(new ArrayList<>(resumed.values()))));
         workers.remove(victim);
-        workers.add(WorkerJvm.start(env, logs.resolve("worker-r" + round + ".log")));
+        workers.add(startWorker(env, logs, "worker-r" + round));
       }
     } finally {
       for (WorkerJvm w : workers) {
@@ -187,6 +190,17 @@ public final class FailoverBench {
     report.result(result);
   }
 
+  /** {@link WorkerMain} in a JVM of its own, configured by its environment as ECS runs it. */
+  private static WorkerJvm startWorker(Map<String, String> env, Path logs, String name) {
+    return WorkerJvm.builder()
+        .name(name)
+        .environment(env)
+        .main(WorkerMain.class.getName(), List.of())
+        .jvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"))
+        .outputDirectory(logs)
+        .start();
+  }
+
   private static Map<Lane, String> oneKeyPerLane(HashRing ring) {
     Map<Lane, String> keys = new LinkedHashMap<>();
     for (int n = 0; keys.size() < ring.laneCount(); n++) {
@@ -198,10 +212,11 @@ public final class FailoverBench {
 
   private void awaitStarted(List<WorkerJvm> workers) throws InterruptedException {
     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (workers.stream().anyMatch(w -> w.workerId() == null)) {
+    while (workers.stream().anyMatch(w -> w.workerId().isEmpty())) {
       if (System.nanoTime() > until || workers.stream().anyMatch(w -> !w.alive())) {
         throw new IllegalStateException(
-            "a worker JVM did not start; see " + workers.stream().map(WorkerJvm::log).toList());
+            "a worker JVM did not start; see "
+                + workers.stream().map(WorkerJvm::outputFile).toList());
       }
       Thread.sleep(200);
     }
@@ -211,7 +226,7 @@ public final class FailoverBench {
     WorkerJvm best = null;
     int most = 0;
     for (WorkerJvm w : workers) {
-      int n = held.getOrDefault(w.workerId(), Map.of()).size();
+      int n = held.getOrDefault(w.workerId().orElse(""), Map.of()).size();
       if (n > most) {
         most = n;
         best = w;
