@@ -51,9 +51,10 @@ class ProcessFaultSuiteTest {
 
     assertHolds(result);
     assertThat(result.faults().get(Fault.PAUSE)).as("SIGSTOPs").isPositive();
-    assertThat(result.fenced())
-        .as("resumed writes the fence refused (the zombie's write reached DynamoDB)")
-        .isPositive();
+    // Whether the resumed write reaches DynamoDB (and comes back FENCED) is a race in this mode:
+    // after SIGCONT the JVM's heartbeat may find the lease lost first, and the engine then refuses
+    // the write locally. Either way the zombie changes nothing, which assertHolds checks; the
+    // in-process pause test, whose pause freezes the heartbeat too, asserts the FENCED answer.
     assertThat(result.p99Millis()).as("no history across processes").isEqualTo(-1);
   }
 
