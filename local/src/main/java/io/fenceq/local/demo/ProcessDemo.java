@@ -147,6 +147,9 @@ final class ProcessDemo {
         printProgress(line, faults);
         nextLine += PROGRESS_EVERY.toNanos();
       }
+      if (producer.done() && applied >= options.jobs()) {
+        faults.abandonUnreachable();
+      }
       if (producer.done() && faults.quiet()) {
         emptyInARow = reader.messagesLeft() == 0 ? emptyInARow + 1 : 0;
         if (emptyInARow >= 2) {

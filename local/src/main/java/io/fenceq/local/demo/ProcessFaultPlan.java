@@ -100,6 +100,24 @@ final class ProcessFaultPlan implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives up the faults that can no longer strike once every job is applied: no handler will reach
+   * an armed point, and events planned for later progress never come. Without this the run would
+   * wait for them until its timeout.
+   */
+  synchronized void abandonUnreachable() {
+    if (armed.isEmpty() && events.isEmpty()) {
+      return;
+    }
+    log.info(
+        "event=demo_faults_abandoned armed={} planned={} reason=\"every job is applied\"",
+        armed.keySet(),
+        events.size());
+    armed.keySet().forEach(points::disarm);
+    armed.clear();
+    events.clear();
+  }
+
   private void arm(Member m, Point point) {
     armed.put(m.name(), point);
     points.arm(m.name(), point);
