@@ -8,6 +8,7 @@ import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.lease.internal.LeaseItem;
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.testing.Eventually;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
@@ -124,7 +125,7 @@ class CrashSwitchTest {
       assertThat(lease.get(LeaseItem.OWNER)).isEqualTo(AttributeValue.fromS("crashing"));
       assertThat(notVisible(queueUrl)).as("the message was neither deleted nor returned").isOne();
       assertThat(crash.refused()).isPositive();
-      Poll.until(
+      Eventually.until(
           "the worker's threads end",
           () ->
               Thread.getAllStackTraces().keySet().stream()

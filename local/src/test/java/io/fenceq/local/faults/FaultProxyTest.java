@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.testing.Eventually;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -48,22 +49,19 @@ class FaultProxyTest {
   }
 
   @Test
-  void aDelayHoldsTheRequestAndTheAnswerAtLeastThatLong() {
+  void aDelayHoldsEachChunkOfTheRequestAndTheAnswerAtLeastThatLong() {
     Duration delay = Duration.ofMillis(300);
     try (FaultProxy proxy = FaultProxy.start("dynamodb-delay", aws.dynamoDbEndpoint());
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(through(null, proxy))) {
       dynamoDb.listTables();
       proxy.delay(delay);
 
-      long begun = System.nanoTime();
       dynamoDb.listTables();
-      Duration took = Duration.ofNanos(System.nanoTime() - begun);
 
       // The request's chunks, then the answer's, each held: a lower bound, whatever the speed.
       assertThat(proxy.delayedChunks()).isGreaterThanOrEqualTo(2);
       assertThat(proxy.delayedNanos())
           .isGreaterThanOrEqualTo(delay.toNanos() * proxy.delayedChunks());
-      assertThat(took).isGreaterThanOrEqualTo(delay.multipliedBy(2));
 
       proxy.delay(Duration.ZERO);
       long chunks = proxy.delayedChunks();
@@ -104,12 +102,12 @@ class FaultProxyTest {
     try (FaultProxy proxy = FaultProxy.start("raw", aws.sqsEndpoint());
         Socket damaged = new Socket("127.0.0.1", proxy.endpoint().getPort());
         Socket idle = new Socket("127.0.0.1", proxy.endpoint().getPort())) {
-      Poll.until("both connections are open", () -> proxy.openConnections() == 2);
+      Eventually.until("both connections are open", () -> proxy.openConnections() == 2);
       proxy.drop(true);
       damaged
           .getOutputStream()
           .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      Poll.until("the request was dropped", () -> proxy.droppedBytes() > 0);
+      Eventually.until("the request was dropped", () -> proxy.droppedBytes() > 0);
 
       proxy.drop(false);
 
@@ -122,7 +120,7 @@ class FaultProxyTest {
                 }
               })
           .isInstanceOf(java.io.IOException.class);
-      Poll.until("only the idle connection is left", () -> proxy.openConnections() == 1);
+      Eventually.until("only the idle connection is left", () -> proxy.openConnections() == 1);
       assertThat(idle.isClosed()).isFalse();
     }
   }
@@ -135,7 +133,7 @@ class FaultProxyTest {
       proxy.close();
       proxy.close();
     }
-    Poll.until(
+    Eventually.until(
         "no proxy thread is left",
         () ->
             Thread.getAllStackTraces().keySet().stream()

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +55,7 @@ class PauseGateTest {
     try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(target(aws), List.of(gate))) {
       gate.pause();
       CompletableFuture<Void> put = putOnItsOwnThread(dynamoDb, sku);
-      Poll.until("the call waits at the gate", () -> gate.waiting() == 1);
+      Eventually.until("the call waits at the gate", () -> gate.waiting() == 1);
 
       assertThat(put).isNotDone();
       assertThat(skuExists(aws, sku)).as("sent while paused").isFalse();
@@ -83,8 +84,8 @@ class PauseGateTest {
       gate.pause();
       long begun = System.nanoTime();
       CompletableFuture<Void> put = putOnItsOwnThread(dynamoDb, sku);
-      Poll.until("the call waits at the gate", () -> gate.waiting() == 1);
-      Poll.until(
+      Eventually.until("the call waits at the gate", () -> gate.waiting() == 1);
+      Eventually.until(
           "the pause outlasts several attempt timeouts",
           () -> System.nanoTime() - begun > attemptTimeout.multipliedBy(5).toNanos());
 
@@ -114,7 +115,7 @@ class PauseGateTest {
             target(aws),
             AwsClients.Options.builder().interceptor(gate).interceptor(pauseOnAnswer).build())) {
       CompletableFuture<Void> put = putOnItsOwnThread(dynamoDb, sku);
-      Poll.until("the answer waits at the gate", () -> gate.waiting() == 1);
+      Eventually.until("the answer waits at the gate", () -> gate.waiting() == 1);
 
       assertThat(skuExists(aws, sku)).as("the server applied it").isTrue();
       assertThat(put).isNotDone();
@@ -145,7 +146,7 @@ class PauseGateTest {
                       failure.complete(e);
                     }
                   });
-      Poll.until("the call waits at the gate", () -> gate.waiting() == 1);
+      Eventually.until("the call waits at the gate", () -> gate.waiting() == 1);
       caller.interrupt();
       caller.join(TimeUnit.SECONDS.toMillis(60));
 
@@ -178,7 +179,7 @@ class PauseGateTest {
               }
             },
             r -> Thread.ofPlatform().name("test-handler").daemon(true).start(r));
-    Poll.until("the handler waits at the gate", () -> gate.waiting() == 1);
+    Eventually.until("the handler waits at the gate", () -> gate.waiting() == 1);
     assertThat(ran).hasValue(1);
 
     gate.resume();
@@ -205,7 +206,7 @@ class PauseGateTest {
                     thrown.complete(e);
                   }
                 });
-    Poll.until("the handler waits at the gate", () -> gate.waiting() == 1);
+    Eventually.until("the handler waits at the gate", () -> gate.waiting() == 1);
     worker.interrupt();
 
     assertThat(thrown.get(60, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);

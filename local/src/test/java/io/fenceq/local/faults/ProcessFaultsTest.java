@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +37,14 @@ class ProcessFaultsTest {
     Process sleep = new ProcessBuilder("sleep", "600").start();
     try {
       faults.stop(sleep.pid());
-      Poll.until("stopped", () -> state(sleep.pid()) == 'T');
+      Eventually.until("stopped", () -> state(sleep.pid()) == 'T');
 
       faults.cont(sleep.pid());
-      Poll.until("running again", () -> state(sleep.pid()) != 'T');
+      Eventually.until("running again", () -> state(sleep.pid()) != 'T');
       assertThat(sleep.isAlive()).isTrue();
 
       faults.stop(sleep.pid());
-      Poll.until("stopped again", () -> state(sleep.pid()) == 'T');
+      Eventually.until("stopped again", () -> state(sleep.pid()) == 'T');
       faults.kill9(sleep.toHandle()).get(60, TimeUnit.SECONDS);
 
       assertThat(sleep.waitFor()).as("128 + SIGKILL").isEqualTo(137);
@@ -77,15 +78,15 @@ class ProcessFaultsTest {
                 .environment(aws.environment())
                 .outputDirectory(Path.of("target"))
                 .start()) {
-      Poll.until(
+      Eventually.until(
           "the worker started:\n" + worker.outputFile(),
           () -> worker.workerId().isPresent() || !worker.alive());
       assertThat(worker.workerId()).as(worker.output()).isPresent();
 
       faults.stop(worker.pid());
-      Poll.until("stopped", () -> state(worker.pid()) == 'T');
+      Eventually.until("stopped", () -> state(worker.pid()) == 'T');
       faults.cont(worker.pid());
-      Poll.until("running again", () -> state(worker.pid()) != 'T');
+      Eventually.until("running again", () -> state(worker.pid()) != 'T');
 
       faults.kill9(worker.handle()).get(60, TimeUnit.SECONDS);
       assertThat(worker.awaitExit(Duration.ofSeconds(60))).isEqualTo(137);

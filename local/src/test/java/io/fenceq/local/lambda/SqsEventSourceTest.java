@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.fenceq.FenceqException;
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.testing.Eventually;
 import io.fenceq.time.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -529,13 +530,6 @@ class SqsEventSourceTest {
 
   private static void await(String what, BooleanSupplier done, Supplier<Object> state)
       throws InterruptedException {
-    long deadline = System.nanoTime() + LIMIT.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError(
-            "gave up waiting after " + LIMIT.toSeconds() + " s for " + what + "; " + state.get());
-      }
-      Thread.sleep(50);
-    }
+    Eventually.await(what, LIMIT, done, state);
   }
 }
