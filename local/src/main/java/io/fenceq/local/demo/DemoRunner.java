@@ -2,11 +2,9 @@ package io.fenceq.local.demo;
 
 import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.queue.Enqueuer;
-import io.fenceq.ring.HashRing;
 import io.fenceq.worker.Worker;
 import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerProgress;
-import io.fenceq.worker.example.Inventory;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,15 +76,8 @@ public final class DemoRunner {
     Workload workload = Workload.generate(options.jobs(), options.skus(), options.seed());
     try (SqsClient sqs = AwsClients.sqs(target.direct());
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(target.direct())) {
-      new Inventory(dynamoDb, target.stack().inventoryTable())
-          .seed(options.skus(), options.stock());
+      Enqueuer enqueuer = target.prepare(options, sqs, dynamoDb);
       StateReader reader = new StateReader(sqs, dynamoDb, target.stack());
-      Enqueuer enqueuer =
-          Enqueuer.builder()
-              .sqs(sqs)
-              .queueUrl(target.stack().workQueueUrl())
-              .ring(HashRing.of(target.stack().lanes()))
-              .build();
       Producer producer =
           new Producer(enqueuer, workload, history, options.maxBacklog(), this::settled);
       long begun = System.nanoTime();

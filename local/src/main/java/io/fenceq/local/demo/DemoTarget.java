@@ -1,10 +1,15 @@
 package io.fenceq.local.demo;
 
 import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.queue.Enqueuer;
+import io.fenceq.ring.HashRing;
+import io.fenceq.worker.example.Inventory;
 import java.net.URI;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Where a demo runs: the SQS and DynamoDB endpoints (the fault proxies sit in front of them), and
@@ -22,6 +27,19 @@ public record DemoTarget(
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(stack, "stack");
+  }
+
+  /**
+   * Stocks the run's SKUs and returns the enqueuer of its jobs: what every demo run does first,
+   * whoever its workers are.
+   */
+  Enqueuer prepare(DemoOptions options, SqsClient sqs, DynamoDbClient dynamoDb) {
+    new Inventory(dynamoDb, stack.inventoryTable()).seed(options.skus(), options.stock());
+    return Enqueuer.builder()
+        .sqs(sqs)
+        .queueUrl(stack.workQueueUrl())
+        .ring(HashRing.of(stack.lanes()))
+        .build();
   }
 
   /** Clients straight to the endpoints, for everything but the workers. */

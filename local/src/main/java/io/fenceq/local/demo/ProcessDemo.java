@@ -2,8 +2,6 @@ package io.fenceq.local.demo;
 
 import io.fenceq.internal.aws.AwsClients;
 import io.fenceq.queue.Enqueuer;
-import io.fenceq.ring.HashRing;
-import io.fenceq.worker.example.Inventory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -59,15 +57,8 @@ final class ProcessDemo {
     boolean keep = false;
     try (SqsClient sqs = AwsClients.sqs(target.direct());
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(target.direct())) {
-      new Inventory(dynamoDb, target.stack().inventoryTable())
-          .seed(options.skus(), options.stock());
+      Enqueuer enqueuer = target.prepare(options, sqs, dynamoDb);
       StateReader reader = new StateReader(sqs, dynamoDb, target.stack());
-      Enqueuer enqueuer =
-          Enqueuer.builder()
-              .sqs(sqs)
-              .queueUrl(target.stack().workQueueUrl())
-              .ring(HashRing.of(target.stack().lanes()))
-              .build();
       FaultPoints points = new FaultPoints(directory);
       Producer producer =
           new Producer(
