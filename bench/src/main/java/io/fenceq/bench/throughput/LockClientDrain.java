@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -104,20 +103,11 @@ final class LockClientDrain implements Drain {
       for (List<Message> group : groups.values()) {
         runs.add(CompletableFuture.supplyAsync(() -> runGroup(locks, group), pool));
       }
-      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+      List<Message> succeeded = new ArrayList<>();
       for (CompletableFuture<List<Message>> run : runs) {
-        for (Message m : run.join()) {
-          entries.add(
-              DeleteMessageBatchRequestEntry.builder()
-                  .id(Integer.toString(entries.size()))
-                  .receiptHandle(m.receiptHandle())
-                  .build());
-        }
+        succeeded.addAll(run.join());
       }
-      if (!entries.isEmpty()) {
-        done.addAndGet(
-            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)).successful().size());
-      }
+      done.addAndGet(Deletes.batch(sqs, queueUrl, succeeded));
     }
   }
 

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -60,16 +59,7 @@ final class RawDrain implements Drain {
           Workload.plainReserve(dynamoDb, inventoryTable, m.body());
         }
       }
-      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        entries.add(
-            DeleteMessageBatchRequestEntry.builder()
-                .id(Integer.toString(i))
-                .receiptHandle(batch.get(i).receiptHandle())
-                .build());
-      }
-      int deleted =
-          sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)).successful().size();
+      int deleted = Deletes.batch(sqs, queueUrl, batch);
       done.addAndGet(deleted);
     }
   }
