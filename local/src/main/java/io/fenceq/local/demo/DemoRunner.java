@@ -166,6 +166,9 @@ public final class DemoRunner {
         out.flush();
         nextLine += PROGRESS_EVERY.toNanos();
       }
+      if (producer.done() && history.accepted() >= options.jobs()) {
+        faults.abandonUnreachable();
+      }
       if (producer.done() && faults.quiet()) {
         emptyInARow = reader.messagesLeft() == 0 ? emptyInARow + 1 : 0;
         if (emptyInARow >= 2) {

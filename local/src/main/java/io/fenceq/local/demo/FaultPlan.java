@@ -361,6 +361,22 @@ final class FaultPlan implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives up the faults that can no longer strike once every job is applied: an armed crash or
+   * pause waits for a worker's next job, and events planned for later progress never come. Without
+   * this the run would wait for them until its timeout.
+   */
+  synchronized void abandonUnreachable() {
+    events.clear();
+    byWorker
+        .values()
+        .forEach(
+            w -> {
+              w.crashArmed.set(false);
+              w.pauseArmed.set(false);
+            });
+  }
+
   /** Whether no fault is in progress now and none is still to come. */
   boolean quiet() {
     synchronized (this) {
