@@ -486,4 +486,31 @@ class LaneProcessorTest {
       assertThat(batch.count(Status.DONE)).isEqualTo(2);
     }
   }
+
+  @Test
+  void aLaneThatWaitedForASlotLongerThanItsVisibilityAllowsGoesBackUnrun() throws Exception {
+    List<String> keys = world.keysInDistinctLanes(2);
+    Message early = world.job(keys.get(0), "reserve");
+    Message late = world.job(keys.get(1), "reserve");
+    List<Runnable> waiting = new ArrayList<>();
+    LaneProcessor processor =
+        world.processor(handlers(), world.config().maxLanesInFlight(2).build(), waiting::add);
+
+    var earlyBatch = processor.submit(List.of(early));
+    var lateBatch = processor.submit(List.of(late));
+    // Lease 30 s, renew 10 s: a lane must start within 20 s of its receive.
+    world.ticker.advance(Duration.ofSeconds(20));
+    waiting.get(0).run();
+    world.ticker.advance(Duration.ofMillis(1));
+    waiting.get(1).run();
+
+    assertThat(outcome(earlyBatch.get(), early).status()).isEqualTo(Status.DONE);
+    MessageOutcome returned = outcome(lateBatch.get(), late);
+    assertThat(returned.status()).isEqualTo(Status.RETURNED);
+    assertThat(returned.visibility()).isEqualTo(Duration.ZERO);
+    assertThat(returned.reason()).contains("waited 20.001s for a lane slot");
+    assertThat(ran).containsExactly(early.messageId());
+    assertThat(world.leaseWrites("acquire")).isEqualTo(1);
+    assertThat(world.held(world.laneOf(keys.get(1)))).isFalse();
+  }
 }

@@ -72,6 +72,7 @@ public final class LaneRun {
   private final Duration[] visibilities;
   private final String[] reasons;
   private final CompletableFuture<List<MessageOutcome>> result = new CompletableFuture<>();
+  private final long submittedNanos;
 
   // Guarded by this.
   private boolean finished;
@@ -92,6 +93,7 @@ public final class LaneRun {
     this.kinds = new Kind[n];
     this.visibilities = new Duration[n];
     this.reasons = new String[n];
+    this.submittedNanos = parts.ticker().nanos();
     for (int i = 0; i < n; i++) {
       kinds[i] = Kind.PENDING;
       visibilities[i] = Duration.ZERO;
@@ -297,6 +299,9 @@ public final class LaneRun {
       returnForShutdown(0, "the consumer is shutting down; the lane was not started");
       return;
     }
+    if (waitedTooLong()) {
+      return;
+    }
     if (!acquireLease(lane)) {
       return;
     }
@@ -305,6 +310,41 @@ public final class LaneRun {
         return;
       }
     }
+  }
+
+  /**
+   * A lane that waited for a free lane slot must still start while the visibility its messages got
+   * at the receive (at least one lease) outlasts the first heartbeat, one renew interval after the
+   * grant. Later, they could reappear to another consumer while this one runs them: safe, since the
+   * fence and the seq check stop the loser, but wasted. Such a lane goes back at once.
+   *
+   * @return whether the lane was given back
+   */
+  private boolean waitedTooLong() {
+    Duration waited = Duration.ofNanos(parts.ticker().nanos() - submittedNanos);
+    Duration limit =
+        parts.leases().config().leaseDuration().minus(parts.leases().config().renewInterval());
+    if (waited.compareTo(limit) <= 0) {
+      return false;
+    }
+    log.warn(
+        "event=lane_start_too_late queue={} lane={} messages={} waited={} limit={}",
+        parts.queueName(),
+        groupId(),
+        messages.size(),
+        Durations.format(waited),
+        Durations.format(limit));
+    settleFrom(
+        0,
+        Kind.RETURNED,
+        Duration.ZERO,
+        "the lane waited "
+            + Durations.format(waited)
+            + " for a lane slot, longer than its messages' visibility allows (lease less one"
+            + " renew interval, "
+            + Durations.format(limit)
+            + ")");
+    return true;
   }
 
   private boolean acquireLease(Lane lane) {

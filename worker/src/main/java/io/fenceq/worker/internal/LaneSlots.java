@@ -1,10 +1,15 @@
 package io.fenceq.worker.internal;
 
 /**
- * Bounds the lanes a worker has in flight. A receive loop takes room for a whole batch before it
- * polls (a batch carries at most one lane per message), then gives back what the batch did not use;
- * the lanes' slots come back when their batch is done. So a worker never holds messages it has no
- * room to run: they would sit invisible to every other worker until their visibility ran out.
+ * Bounds the lanes a worker has in flight. A receive loop takes one slot before it polls, so no
+ * loop polls without room for at least one lane, and then takes one more for every further lane the
+ * receive brought ({@link #overdraw}); each lane's slot comes back when the lane is settled.
+ *
+ * <p>A receive may bring more lanes than are free: SQS FIFO fills a receive from one message group
+ * where it can, so a worker asks for a full batch even with one slot free (see {@link
+ * ReceiveSizer}), and now and then the batch spans more lanes. Those lanes wait in the engine for a
+ * running lane to finish, and no loop polls again until the count is back above zero. The engine
+ * gives back a lane that waited too long for the visibility its messages got at the receive.
  */
 public final class LaneSlots {
   private final int capacity;
@@ -20,24 +25,28 @@ public final class LaneSlots {
   }
 
   /**
-   * Waits until at least one slot is free, then takes up to {@code most}.
+   * Waits until a slot is free and takes it.
    *
-   * @return the slots taken, 1 to {@code most}; 0 once {@link #close()} was called
+   * @return false once {@link #close()} was called: nothing was taken
    * @throws InterruptedException if interrupted while waiting
    */
-  public synchronized int acquireUpTo(int most) throws InterruptedException {
-    if (most < 1) {
-      throw new IllegalArgumentException("must ask for at least 1 lane slot, got " + most);
-    }
-    while (free == 0 && !closed) {
+  public synchronized boolean acquireOne() throws InterruptedException {
+    while (free <= 0 && !closed) {
       wait();
     }
     if (closed) {
-      return 0;
+      return false;
     }
-    int taken = Math.min(most, free);
-    free -= taken;
-    return taken;
+    free--;
+    return true;
+  }
+
+  /** Takes {@code n} more slots at once, even beyond what is free (the count goes below zero). */
+  public synchronized void overdraw(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("cannot overdraw " + n + " lane slots");
+    }
+    free -= n;
   }
 
   /** Gives {@code n} slots back. */
@@ -52,13 +61,13 @@ public final class LaneSlots {
     }
   }
 
-  /** Wakes every waiter; from now on {@link #acquireUpTo} returns 0 at once. Idempotent. */
+  /** Wakes every waiter; from now on {@link #acquireOne} returns false at once. Idempotent. */
   public synchronized void close() {
     closed = true;
     notifyAll();
   }
 
-  /** Slots free now. */
+  /** Slots free now; below zero while lanes wait beyond the capacity. */
   public synchronized int free() {
     return free;
   }

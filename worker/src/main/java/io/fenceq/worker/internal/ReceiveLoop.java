@@ -4,7 +4,11 @@ import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.LaneProcessor;
 import io.fenceq.queue.internal.SqsErrors;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +22,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
- * One receive loop: takes room for a batch, long-polls the work queue, hands what arrives to the
- * processor, and polls again, until the worker stops. A batch received while stopping is still
- * handed over: the processor gives it back with visibility 0.
+ * One receive loop: takes a lane slot, long-polls the work queue for as many messages as {@link
+ * ReceiveSizer} expects the free slots to hold, hands each lane of what arrives to the processor,
+ * and polls again, until the worker stops. A batch received while stopping is still handed over:
+ * the processor gives it back with visibility 0.
  */
 public final class ReceiveLoop implements Runnable {
   /** SQS's most messages per receive. */
@@ -35,6 +40,7 @@ public final class ReceiveLoop implements Runnable {
   private final Duration wait;
   private final Duration visibility;
   private final LaneSlots slots;
+  private final ReceiveSizer sizer = new ReceiveSizer(MAX_BATCH);
   private final Function<List<Message>, CompletableFuture<BatchOutcome>> processor;
   private final Progress progress;
   private final CountDownLatch stopping;
@@ -45,7 +51,7 @@ public final class ReceiveLoop implements Runnable {
    * @param visibility the visibility timeout to ask on receive, or null for the queue's own; at
    *     least the lease duration, since the first heartbeat extends it only one renew interval
    *     after the lease is granted
-   * @param processor runs a batch; its future completes when the batch is settled
+   * @param processor runs one lane's messages; its future completes when they are settled
    * @param stopping counted down when the worker stops
    */
   public ReceiveLoop(
@@ -71,23 +77,22 @@ public final class ReceiveLoop implements Runnable {
   public void run() {
     Duration pause = FIRST_ERROR_PAUSE;
     while (!stopped()) {
-      int room;
       try {
-        room = slots.acquireUpTo(MAX_BATCH);
+        if (!slots.acquireOne()) {
+          return; // the slots were closed: stopping
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (room == 0) {
-        return; // the slots were closed: stopping
-      }
+      int ask = sizer.ask(slots.free() + 1);
       List<Message> batch;
       try {
-        batch = sqs.receiveMessage(request(room)).messages();
+        batch = sqs.receiveMessage(request(ask)).messages();
         pause = FIRST_ERROR_PAUSE;
       } catch (SdkException | IllegalStateException e) {
         // IllegalStateException: the polling client was closed under a waiting poll to stop.
-        slots.release(room);
+        slots.release(1);
         if (stopped()) {
           return;
         }
@@ -104,47 +109,68 @@ public final class ReceiveLoop implements Runnable {
         pause = doubled.compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : doubled;
         continue;
       }
-      int lanes = (int) batch.stream().map(ReceiveLoop::lane).distinct().count();
-      slots.release(room - lanes);
       if (batch.isEmpty()) {
+        slots.release(1);
         continue;
       }
+      Collection<List<Message>> lanes = byLane(batch);
+      sizer.observed(ask, batch.size(), lanes.size());
+      slots.overdraw(lanes.size() - 1);
       progress.received(batch.size());
-      hand(batch, lanes);
+      lanes.forEach(this::hand);
     }
   }
 
-  private void hand(List<Message> batch, int lanes) {
+  /**
+   * Submits one lane's messages on their own, so that its slot comes back when it is settled, not
+   * when the slowest lane of the receive is.
+   */
+  private void hand(List<Message> lane) {
     CompletableFuture<BatchOutcome> settled;
     try {
-      settled = processor.apply(batch);
+      settled = processor.apply(lane);
     } catch (RuntimeException e) {
-      // Nothing of the batch was acted on: its messages come back after their visibility.
-      slots.release(lanes);
+      // Nothing of the lane was acted on: its messages come back after their visibility.
+      slots.release(1);
       log.error(
-          "event=batch_refused queue={} messages={} firstMessageId={} error=\"{}\"",
+          "event=lane_refused queue={} lane={} messages={} firstMessageId={} error=\"{}\"",
           queueUrl,
-          batch.size(),
-          batch.get(0).messageId(),
+          lane(lane.get(0)),
+          lane.size(),
+          lane.get(0).messageId(),
           e.toString());
       return;
     }
     settled.whenComplete(
         (outcome, error) -> {
-          slots.release(lanes);
+          slots.release(1);
           if (outcome != null) {
             progress.settled(outcome);
           } else {
-            log.error("event=batch_failed queue={} messages={}", queueUrl, batch.size(), error);
+            log.error(
+                "event=lane_failed queue={} lane={} messages={}",
+                queueUrl,
+                lane(lane.get(0)),
+                lane.size(),
+                error);
           }
         });
   }
 
-  private ReceiveMessageRequest request(int room) {
+  /** The batch's messages by lane, lanes in order of first appearance, each in received order. */
+  private static Collection<List<Message>> byLane(List<Message> batch) {
+    Map<String, List<Message>> lanes = new LinkedHashMap<>();
+    for (Message m : batch) {
+      lanes.computeIfAbsent(lane(m), g -> new ArrayList<>()).add(m);
+    }
+    return lanes.values();
+  }
+
+  private ReceiveMessageRequest request(int ask) {
     ReceiveMessageRequest.Builder request =
         ReceiveMessageRequest.builder()
             .queueUrl(queueUrl)
-            .maxNumberOfMessages(room)
+            .maxNumberOfMessages(ask)
             .waitTimeSeconds((int) wait.toSeconds())
             .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
             .messageAttributeNames(LaneProcessor.RECEIVE_MESSAGE_ATTRIBUTES);

@@ -92,7 +92,7 @@ class ReceiveLoopTest {
   }
 
   @Test
-  void asksForAllAttributesAndNoMoreMessagesThanItHasRoomFor() throws Exception {
+  void asksForAllAttributesAndAtFirstOneMessagePerFreeSlot() throws Exception {
     start(null);
 
     ReceiveMessageRequest first = requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -113,30 +113,66 @@ class ReceiveLoopTest {
   }
 
   @Test
-  void aBatchHoldsOneSlotPerLaneUntilItIsSettled() throws Exception {
+  void eachLaneIsHandedOnItsOwnAndHoldsOneSlotUntilItIsSettled() throws Exception {
     start(null);
     requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
 
-    // Three messages on two lanes: two slots stay taken, so the next poll asks for two.
     answers.add(
         () ->
             List.of(
-                message("a", "lane-0001"), message("b", "lane-0001"), message("c", "lane-0002")));
-    CompletableFuture<BatchOutcome> settled = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).maxNumberOfMessages()).isEqualTo(2);
-
+                message("a", "lane-0001"), message("c", "lane-0002"), message("b", "lane-0001")));
+    CompletableFuture<BatchOutcome> lane1 = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    CompletableFuture<BatchOutcome> lane2 = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS); // two of four slots free: it polls again
     answers.add(() -> List.of(message("d", "lane-0003"), message("e", "lane-0004")));
-    CompletableFuture<BatchOutcome> second = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-    // Every slot is taken: no poll until a batch is settled.
-    assertThat(requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    CompletableFuture<BatchOutcome> lane3 = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
 
-    settled.complete(new BatchOutcome(List.of()));
-    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).maxNumberOfMessages()).isEqualTo(2);
-    second.complete(new BatchOutcome(List.of()));
+    // Every slot is taken: no poll until a lane is settled.
+    assertThat(requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    lane2.complete(new BatchOutcome(List.of()));
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
     synchronized (handed) {
-      assertThat(handed).hasSize(2);
-      assertThat(handed.get(0)).extracting(Message::messageId).containsExactly("a", "b", "c");
+      assertThat(handed)
+          .extracting(lane -> lane.stream().map(Message::messageId).toList())
+          .containsExactly(List.of("a", "b"), List.of("c"), List.of("d"), List.of("e"));
     }
+    lane1.complete(new BatchOutcome(List.of()));
+    lane3.complete(new BatchOutcome(List.of()));
+  }
+
+  @Test
+  void aFullReceiveFromOneLaneMakesTheNextAskAFullBatchAndExtraLanesOverdrawTheSlots()
+      throws Exception {
+    start(null);
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    // Four of one lane: the lane may hold more, as SQS FIFO batches do with a backlog.
+    answers.add(
+        () ->
+            List.of(
+                message("a", "lane-0001"),
+                message("b", "lane-0001"),
+                message("c", "lane-0001"),
+                message("d", "lane-0001")));
+    batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).maxNumberOfMessages())
+        .isEqualTo(ReceiveLoop.MAX_BATCH);
+
+    // That ask brings five lanes with two slots free: three wait beyond the capacity.
+    answers.add(
+        () ->
+            List.of(
+                message("e", "lane-0002"),
+                message("f", "lane-0003"),
+                message("g", "lane-0004"),
+                message("h", "lane-0005"),
+                message("i", "lane-0006")));
+    for (int i = 0; i < 5; i++) {
+      assertThat(batches.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
+    }
+    assertThat(slots.free()).isEqualTo(-2);
+    assertThat(requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
   }
 
   @Test
@@ -150,7 +186,7 @@ class ReceiveLoopTest {
         });
 
     assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).maxNumberOfMessages()).isEqualTo(4);
-    assertThat(slots.free()).isZero(); // all four taken again by the retry
+    assertThat(slots.free()).isEqualTo(3); // one slot taken again by the retry
   }
 
   private static Message message(String id, String lane) {
