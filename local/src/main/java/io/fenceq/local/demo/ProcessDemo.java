@@ -61,8 +61,7 @@ final class ProcessDemo {
       StateReader reader = new StateReader(sqs, dynamoDb, target.stack());
       FaultPoints points = new FaultPoints(directory);
       Producer producer =
-          new Producer(
-              enqueuer, workload, history, options.maxBacklog(), () -> applied + deadLettered);
+          new Producer(enqueuer, workload, history, backlog(options), () -> applied + deadLettered);
       out.println(
           "fenceq demo: "
               + options.workers()
@@ -116,6 +115,20 @@ final class ProcessDemo {
         deleteTree(directory);
       }
     }
+  }
+
+  /**
+   * The producer's backlog bound. Progress across processes is counted from DynamoDB every half
+   * second, and the workers can apply a whole backlog between two counts: a fault armed at its
+   * count would then find no job left to strike on. With faults the backlog stays below half the
+   * jobs after the last planned fault, so work keeps coming after every arming.
+   */
+  static int backlog(DemoOptions options) {
+    if (options.faults().isEmpty()) {
+      return options.maxBacklog();
+    }
+    int afterLastFault = (int) (options.jobs() * (1 - FaultPlan.LAST) / 2);
+    return Math.min(options.maxBacklog(), Math.max(10, afterLastFault));
   }
 
   /** Like the in-process run's, with progress summed from the journals every half second. */
