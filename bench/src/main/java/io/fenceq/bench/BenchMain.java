@@ -31,6 +31,12 @@ import picocli.CommandLine.Option;
 public final class BenchMain {
   /** Options every benchmark takes. */
   static class Common {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "show this benchmark's options and exit")
+    boolean help;
+
     @Option(names = "--smoke", description = "a tiny size that runs in seconds (CI)")
     boolean smoke;
 

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * fenceq workers with the example inventory handlers: one {@link Worker} per consumer, each with
- * one receive loop and up to 10 lanes in flight (a receive returns at most 10 lanes).
+ * one receive loop and up to 10 lanes in flight, as the baselines' {@link GroupPipeline} consumers.
  */
 final class FenceqDrain implements Drain {
   private final WorkerConfig config;

@@ -1,41 +1,24 @@
 package io.fenceq.bench.throughput;
 
-import io.fenceq.bench.support.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/**
- * Consumers with no coordination: receive up to 10, optionally make the inventory write without
- * lease or fence, delete the batch. Without the write it is the queue's ceiling.
- */
+/** The queue's ceiling: consumers that receive up to 10 and delete them, doing nothing else. */
 final class RawDrain implements Drain {
   private final SqsClient sqs;
   private final String queueUrl;
-  private final DynamoDbClient dynamoDb;
-  private final String inventoryTable;
   private final int consumers;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong done = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
 
-  /**
-   * @param dynamoDb null for receive + delete only
-   */
-  RawDrain(
-      SqsClient sqs,
-      String queueUrl,
-      DynamoDbClient dynamoDb,
-      String inventoryTable,
-      int consumers) {
+  RawDrain(SqsClient sqs, String queueUrl, int consumers) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
-    this.dynamoDb = dynamoDb;
-    this.inventoryTable = inventoryTable;
     this.consumers = consumers;
   }
 
@@ -53,11 +36,6 @@ final class RawDrain implements Drain {
               .messages();
       if (batch.isEmpty()) {
         continue;
-      }
-      if (dynamoDb != null) {
-        for (Message m : batch) {
-          Workload.plainReserve(dynamoDb, inventoryTable, m.body());
-        }
       }
       int deleted = Deletes.batch(sqs, queueUrl, batch);
       done.addAndGet(deleted);

@@ -109,9 +109,18 @@ public final class ThroughputBench {
             .build());
 
     Map<Variant, Supplier<Drain>> drains = new LinkedHashMap<>();
-    drains.put(Variant.RAW, () -> new RawDrain(sqs, queueUrl, null, null, consumers));
+    drains.put(Variant.RAW, () -> new RawDrain(sqs, queueUrl, consumers));
     drains.put(
-        Variant.RAW_WRITE, () -> new RawDrain(sqs, queueUrl, dynamoDb, inventoryTable, consumers));
+        Variant.RAW_WRITE,
+        () ->
+            new GroupPipeline(
+                sqs,
+                queueUrl,
+                consumers,
+                (consumer, group) -> {
+                  group.forEach(m -> Workload.plainReserve(dynamoDb, inventoryTable, m.body()));
+                  return group;
+                }));
     drains.put(Variant.FENCEQ, () -> new FenceqDrain(base, sqs, dynamoDb, inventory, consumers));
     drains.put(
         Variant.LOCK_CLIENT,
