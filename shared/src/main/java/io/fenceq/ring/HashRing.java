@@ -33,10 +33,10 @@ import java.util.Set;
  * <p>Because a lane's points depend only on its own id, adding a lane moves only the keys that now
  * land on the new lane's points, and removing a lane moves only that lane's keys.
  *
- * <p>A ring is immutable and safe to share between threads. It holds about ten bytes per virtual
- * node ({@code lanes * virtualNodes} of them), e.g. 20 MiB for 1024 lanes at the default {@value
- * #DEFAULT_VIRTUAL_NODES} virtual nodes, and twice that while it is being built, so build it once
- * and keep it.
+ * <p>A ring is immutable and safe to share between threads. It holds about ten and a half bytes per
+ * virtual node ({@code lanes * virtualNodes} of them), e.g. 21 MiB for 1024 lanes at the default
+ * {@value #DEFAULT_VIRTUAL_NODES} virtual nodes, and twice that while it is being built, so build
+ * it once and keep it.
  */
 public final class HashRing {
 
@@ -67,6 +67,14 @@ public final class HashRing {
   // owners[j] is the position in lanes of the lane owning points[j]; lanes never exceed 10000,
   // so a short holds the position and the ring takes less memory than with ints.
   private final short[] owners;
+  // A lookup only searches the points whose top bucketBits bits equal its own: bucketStarts[b] is
+  // the first position in points at or past bucket b's range, and bucketStarts[b + 1] ends it.
+  // Searching all points costs a cache miss per halving once they outgrow the caches; a bucket
+  // with about eight points spans one or two cache lines instead. So the bits scale with the point
+  // count to keep eight points per bucket on average: the index then adds half a byte per point
+  // (4 bytes per 8), 5% on top of the ten bytes a point already takes, e.g. 1 MiB at 1024 lanes.
+  private final int bucketBits;
+  private final int[] bucketStarts;
   private final String descriptor;
 
   private HashRing(Lane[] lanes, int virtualNodes) {
@@ -76,6 +84,8 @@ public final class HashRing {
     RingPoints built = RingPoints.place(lanes, virtualNodes);
     this.points = built.points();
     this.owners = built.owners();
+    this.bucketBits = Math.max(1, log2(points.length) - 3);
+    this.bucketStarts = bucketStarts(points, bucketBits);
     this.descriptor = describe(lanes, virtualNodes);
   }
 
@@ -112,15 +122,32 @@ public final class HashRing {
    */
   public Lane laneFor(byte[] utf8Key) {
     Objects.requireNonNull(utf8Key, "utf8Key");
-    long point = Murmur3.hash64(utf8Key) ^ Long.MIN_VALUE;
-    int at = Arrays.binarySearch(points, point);
+    return lanes[owners[pointAtOrAfter(Murmur3.hash64(utf8Key))]];
+  }
+
+  /**
+   * The position in the sorted points of the first point at or after {@code hash} in unsigned
+   * order, wrapping around to 0; package-private so tests can probe exact points and bucket edges.
+   */
+  int pointAtOrAfter(long hash) {
+    int bucket = (int) (hash >>> (Long.SIZE - bucketBits));
+    // Points before the bucket are below the hash and points from the next bucket on are above
+    // it, so the position within the bucket (or its end) is the position among all points.
+    int at =
+        Arrays.binarySearch(
+            points, bucketStarts[bucket], bucketStarts[bucket + 1], hash ^ Long.MIN_VALUE);
     if (at < 0) {
       at = -at - 1;
       if (at == points.length) {
         at = 0; // past the largest point: wrap around to the smallest
       }
     }
-    return lanes[owners[at]];
+    return at;
+  }
+
+  /** How many top bits of a hash choose its bucket; package-private for tests. */
+  int bucketBits() {
+    return bucketBits;
   }
 
   /** How many lanes share the keys; part of the {@link #descriptor()}. */
@@ -197,6 +224,25 @@ public final class HashRing {
   @Override
   public String toString() {
     return descriptor;
+  }
+
+  private static int log2(int n) {
+    return Integer.SIZE - 1 - Integer.numberOfLeadingZeros(n);
+  }
+
+  /**
+   * Where each bucket of the sign-biased, ascending points starts, and after the last bucket the
+   * point count, by counting the points of each bucket.
+   */
+  private static int[] bucketStarts(long[] points, int bits) {
+    int[] starts = new int[(1 << bits) + 1];
+    for (long point : points) {
+      starts[(int) ((point ^ Long.MIN_VALUE) >>> (Long.SIZE - bits)) + 1]++;
+    }
+    for (int b = 1; b < starts.length; b++) {
+      starts[b] += starts[b - 1];
+    }
+    return starts;
   }
 
   private static String describe(Lane[] lanes, int virtualNodes) {
