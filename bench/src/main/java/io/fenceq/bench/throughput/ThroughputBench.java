@@ -2,6 +2,7 @@ package io.fenceq.bench.throughput;
 
 import com.amazonaws.services.dynamodbv2.AmazonDynamoDBLockClient;
 import com.amazonaws.services.dynamodbv2.CreateDynamoDBTableOptions;
+import io.fenceq.bench.support.ApiCalls;
 import io.fenceq.bench.support.BenchClients;
 import io.fenceq.bench.support.DynamoDbWrites;
 import io.fenceq.bench.support.Report;
@@ -12,6 +13,7 @@ import io.fenceq.local.LocalAws;
 import io.fenceq.ring.HashRing;
 import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.example.Inventory;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,15 +82,32 @@ public final class ThroughputBench {
     report.progress("starting the emulators");
     try (LocalAws aws = LocalAws.builder().stackName("fenceq-bench").start()) {
       DynamoDbWrites writes = new DynamoDbWrites();
-      try (DynamoDbClient dynamoDb = BenchClients.dynamoDb(aws, writes)) {
-        run(aws, dynamoDb, writes);
+      ApiCalls dynamoDbCalls = new ApiCalls();
+      ApiCalls sqsCalls = new ApiCalls();
+      try (DynamoDbClient dynamoDb = BenchClients.dynamoDb(aws, writes, dynamoDbCalls);
+          SqsClient sqs = BenchClients.sqs(aws, sqsCalls)) {
+        run(aws, sqs, dynamoDb, writes, new Calls(dynamoDbCalls, sqsCalls));
       }
     }
   }
 
-  private void run(LocalAws aws, DynamoDbClient dynamoDb, DynamoDbWrites writes)
+  /** The calls every variant's clients make, and the process's CPU time. */
+  private record Calls(ApiCalls dynamoDb, ApiCalls sqs) {
+    long[] now() {
+      return new long[] {dynamoDb.count(), sqs.count(), cpuNanos()};
+    }
+
+    private static long cpuNanos() {
+      return ManagementFactory.getOperatingSystemMXBean()
+              instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime()
+          : -1;
+    }
+  }
+
+  private void run(
+      LocalAws aws, SqsClient sqs, DynamoDbClient dynamoDb, DynamoDbWrites writes, Calls calls)
       throws InterruptedException {
-    SqsClient sqs = aws.sqsClient();
     WorkerConfig base = WorkerConfig.fromEnvironment(aws.environment());
     String queueUrl = base.queueUrl();
     String leaseTable = base.leaseTable();
@@ -135,6 +154,9 @@ public final class ThroughputBench {
 
     Map<Variant, List<Double>> rates = new LinkedHashMap<>();
     Map<Variant, List<Double>> writesPerJob = new LinkedHashMap<>();
+    Map<Variant, List<Double>> dynamoDbCallsPerJob = new LinkedHashMap<>();
+    Map<Variant, List<Double>> sqsCallsPerJob = new LinkedHashMap<>();
+    Map<Variant, List<Double>> cpuPerJob = new LinkedHashMap<>();
     List<Double> jobsPerGrant = new ArrayList<>();
     List<Variant> order = new ArrayList<>(drains.keySet());
     List<List<String>> trialRows = new ArrayList<>();
@@ -156,7 +178,15 @@ public final class ThroughputBench {
         long writesBefore = table == null ? 0 : writes.to(table);
         long inventoryBefore = writes.to(inventoryTable);
         long grantsBefore = writes.to(leaseTable, LeaseStore.ACQUIRE_UPDATE);
+        long[] callsBefore = calls.now();
         Trial trial = drain(drains.get(v).get(), v, t, jobs);
+        long[] callsAfter = calls.now();
+        double dynamoDbPerJob = (callsAfter[0] - callsBefore[0]) / (double) trial.done;
+        double sqsPerJob = (callsAfter[1] - callsBefore[1]) / (double) trial.done;
+        double cpuMsPerJob = (callsAfter[2] - callsBefore[2]) / 1e6 / trial.done;
+        dynamoDbCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(dynamoDbPerJob);
+        sqsCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(sqsPerJob);
+        cpuPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(cpuMsPerJob);
         double coordination =
             table == null ? 0 : (writes.to(table) - writesBefore) / (double) trial.done;
         double business = (writes.to(inventoryTable) - inventoryBefore) / (double) trial.done;
@@ -174,7 +204,10 @@ public final class ThroughputBench {
                 Report.format(trial.seconds),
                 Report.format(trial.rate()),
                 Report.format(coordination),
-                Report.format(business)));
+                Report.format(business),
+                Report.format(dynamoDbPerJob),
+                Report.format(sqsPerJob),
+                Report.format(cpuMsPerJob)));
         report.progress(
             "trial %d/%d %s: %d jobs in %.1f s = %.0f jobs/s, coordination writes/job %.2f",
             t, trials, v.title, trial.done, trial.seconds, trial.rate(), coordination);
@@ -198,11 +231,21 @@ public final class ThroughputBench {
               v.title,
               Report.format(median(rates, v)),
               Report.format(median(rates, v) / raw),
-              Report.format(median(writesPerJob, v))));
+              Report.format(median(writesPerJob, v)),
+              Report.format(median(dynamoDbCallsPerJob, v)),
+              Report.format(median(sqsCallsPerJob, v)),
+              Report.format(median(cpuPerJob, v))));
     }
     report.table(
         "Medians",
-        List.of("variant", "jobs/s (median)", "vs raw", "coordination writes per job (median)"),
+        List.of(
+            "variant",
+            "jobs/s",
+            "vs raw",
+            "coordination writes per job",
+            "DynamoDB calls per job",
+            "SQS calls per job",
+            "CPU ms per job (emulators included)"),
         summary);
     report.table(
         "Every trial",
@@ -213,7 +256,10 @@ public final class ThroughputBench {
             "seconds",
             "jobs/s",
             "coordination writes/job",
-            "inventory writes/job"),
+            "inventory writes/job",
+            "DynamoDB calls/job",
+            "SQS calls/job",
+            "CPU ms/job"),
         trialRows);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("jobs", jobs);
@@ -229,6 +275,11 @@ public final class ThroughputBench {
     result.put("fenceq_lease_writes_per_job", fenceqWrites);
     result.put("lock_client_lock_writes_per_job", lockWrites);
     result.put("fenceq_jobs_per_lease_grant", Stats.median(jobsPerGrant));
+    result.put("fenceq_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.FENCEQ));
+    result.put(
+        "lock_client_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.LOCK_CLIENT));
+    result.put("fenceq_cpu_ms_per_job", median(cpuPerJob, Variant.FENCEQ));
+    result.put("lock_client_cpu_ms_per_job", median(cpuPerJob, Variant.LOCK_CLIENT));
     result.put("target_0.8x_raw", fenceq / raw >= 0.8 ? "met" : "missed");
     result.put("target_writes_0.2", fenceqWrites <= 0.2 ? "met" : "missed");
     result.put("target_3x_lock_client", fenceq / lock >= 3 ? "met" : "missed");
