@@ -128,7 +128,8 @@ public final class ThroughputBench {
             .build());
 
     Map<Variant, Supplier<Drain>> drains = new LinkedHashMap<>();
-    drains.put(Variant.RAW, () -> new RawDrain(sqs, queueUrl, consumers));
+    // The queue's ceiling: receive and delete, nothing else.
+    drains.put(Variant.RAW, () -> new GroupPipeline(sqs, queueUrl, consumers, (c, group) -> group));
     drains.put(
         Variant.RAW_WRITE,
         () ->
