@@ -43,7 +43,7 @@ public final class FailoverBench {
     this.report = report;
     this.rounds = smoke ? 1 : rounds;
     this.lanes = smoke ? 16 : 256;
-    this.jobsPerLane = smoke ? 20 : 40;
+    this.jobsPerLane = smoke ? 100 : 40;
   }
 
   public void run() throws IOException, InterruptedException {
@@ -93,14 +93,18 @@ public final class FailoverBench {
         report.progress("round %d/%d: enqueueing %d jobs", round, rounds, jobsPerLane * lanes);
         Workload.enqueue(aws.sqsClient(), config.queueUrl(), ring, skus, jobsPerLane * lanes);
         awaitStarted(workers);
-        // Let the workers get going, then pick the one holding the most lanes.
+        // Let the workers get going, then pick the one holding the most lanes. A lease is held
+        // only while its lane-batch runs, so look often: a small backlog drains in seconds.
         Map<String, Map<Lane, Long>> held = Map.of();
         WorkerJvm victim = null;
+        Thread.sleep(1000);
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (victim == null && System.nanoTime() < until) {
-          Thread.sleep(3000);
           held = heldLanes(dynamoDb, config.leaseTable());
           victim = mostLanes(workers, held);
+          if (victim == null) {
+            Thread.sleep(100);
+          }
         }
         if (victim == null) {
           throw new IllegalStateException(
