@@ -93,17 +93,18 @@ public final class ThroughputBench {
 
   /** The calls every variant's clients make, and the process's CPU time. */
   private record Calls(ApiCalls dynamoDb, ApiCalls sqs) {
-    long[] now() {
-      return new long[] {dynamoDb.count(), sqs.count(), cpuNanos()};
-    }
-
-    private static long cpuNanos() {
-      return ManagementFactory.getOperatingSystemMXBean()
-              instanceof com.sun.management.OperatingSystemMXBean os
-          ? os.getProcessCpuTime()
-          : -1;
+    Count now() {
+      long cpu =
+          ManagementFactory.getOperatingSystemMXBean()
+                  instanceof com.sun.management.OperatingSystemMXBean os
+              ? os.getProcessCpuTime()
+              : -1;
+      return new Count(dynamoDb.count(), sqs.count(), cpu);
     }
   }
+
+  /** Calls made and CPU time used so far. */
+  private record Count(long dynamoDb, long sqs, long cpuNanos) {}
 
   private void run(
       LocalAws aws, SqsClient sqs, DynamoDbClient dynamoDb, DynamoDbWrites writes, Calls calls)
@@ -179,12 +180,12 @@ public final class ThroughputBench {
         long writesBefore = table == null ? 0 : writes.to(table);
         long inventoryBefore = writes.to(inventoryTable);
         long grantsBefore = writes.to(leaseTable, LeaseStore.ACQUIRE_UPDATE);
-        long[] callsBefore = calls.now();
+        Count before = calls.now();
         Trial trial = drain(drains.get(v).get(), v, t, jobs);
-        long[] callsAfter = calls.now();
-        double dynamoDbPerJob = (callsAfter[0] - callsBefore[0]) / (double) trial.done;
-        double sqsPerJob = (callsAfter[1] - callsBefore[1]) / (double) trial.done;
-        double cpuMsPerJob = (callsAfter[2] - callsBefore[2]) / 1e6 / trial.done;
+        Count after = calls.now();
+        double dynamoDbPerJob = (after.dynamoDb() - before.dynamoDb()) / (double) trial.done;
+        double sqsPerJob = (after.sqs() - before.sqs()) / (double) trial.done;
+        double cpuMsPerJob = (after.cpuNanos() - before.cpuNanos()) / 1e6 / trial.done;
         dynamoDbCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(dynamoDbPerJob);
         sqsCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(sqsPerJob);
         cpuPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(cpuMsPerJob);

@@ -2,13 +2,11 @@ package io.fenceq.worker.internal;
 
 import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.LaneProcessor;
+import io.fenceq.engine.internal.LaneBatch;
+import io.fenceq.engine.internal.LaneSplitter;
 import io.fenceq.queue.internal.SqsErrors;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +111,21 @@ public final class ReceiveLoop implements Runnable {
         slots.release(1);
         continue;
       }
-      Collection<List<Message>> lanes = byLane(batch);
+      List<LaneBatch> lanes;
+      try {
+        lanes = LaneSplitter.split(batch);
+      } catch (IllegalArgumentException e) {
+        // A message without the attributes the engine reads: nothing was acted on, and the
+        // messages come back after their visibility.
+        slots.release(1);
+        log.error(
+            "event=batch_refused queue={} messages={} firstMessageId={} error=\"{}\"",
+            queueUrl,
+            batch.size(),
+            batch.get(0).messageId(),
+            e.getMessage());
+        continue;
+      }
       sizer.observed(ask, batch.size(), lanes.size());
       slots.overdraw(lanes.size() - 1);
       progress.received(batch.size());
@@ -125,19 +137,19 @@ public final class ReceiveLoop implements Runnable {
    * Submits one lane's messages on their own, so that its slot comes back when it is settled, not
    * when the slowest lane of the receive is.
    */
-  private void hand(List<Message> lane) {
+  private void hand(LaneBatch lane) {
     CompletableFuture<BatchOutcome> settled;
     try {
-      settled = processor.apply(lane);
+      settled = processor.apply(lane.messages());
     } catch (RuntimeException e) {
       // Nothing of the lane was acted on: its messages come back after their visibility.
       slots.release(1);
       log.error(
           "event=lane_refused queue={} lane={} messages={} firstMessageId={} error=\"{}\"",
           queueUrl,
-          lane(lane.get(0)),
-          lane.size(),
-          lane.get(0).messageId(),
+          lane.groupId(),
+          lane.messages().size(),
+          lane.messages().get(0).messageId(),
           e.toString());
       return;
     }
@@ -150,20 +162,11 @@ public final class ReceiveLoop implements Runnable {
             log.error(
                 "event=lane_failed queue={} lane={} messages={}",
                 queueUrl,
-                lane(lane.get(0)),
-                lane.size(),
+                lane.groupId(),
+                lane.messages().size(),
                 error);
           }
         });
-  }
-
-  /** The batch's messages by lane, lanes in order of first appearance, each in received order. */
-  private static Collection<List<Message>> byLane(List<Message> batch) {
-    Map<String, List<Message>> lanes = new LinkedHashMap<>();
-    for (Message m : batch) {
-      lanes.computeIfAbsent(lane(m), g -> new ArrayList<>()).add(m);
-    }
-    return lanes.values();
   }
 
   private ReceiveMessageRequest request(int ask) {
@@ -178,11 +181,6 @@ public final class ReceiveLoop implements Runnable {
       request.visibilityTimeout((int) visibility.toSeconds());
     }
     return request.build();
-  }
-
-  private static String lane(Message m) {
-    String group = m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
-    return group == null ? "" : group;
   }
 
   private boolean stopped() {

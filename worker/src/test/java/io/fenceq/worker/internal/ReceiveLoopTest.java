@@ -189,11 +189,34 @@ class ReceiveLoopTest {
     assertThat(slots.free()).isEqualTo(3); // one slot taken again by the retry
   }
 
+  @Test
+  void aBatchWithoutTheEnginesAttributesIsNotHandedOnAndItsSlotComesBack() throws Exception {
+    start(null);
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    answers.add(
+        () ->
+            List.of(
+                Message.builder()
+                    .messageId("bare")
+                    .body("{}")
+                    .attributes(Map.of(MessageSystemAttributeName.MESSAGE_GROUP_ID, "lane-0001"))
+                    .build()));
+
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS)).as("polls again").isNotNull();
+    assertThat(batches).isEmpty();
+    assertThat(slots.free()).isEqualTo(3);
+  }
+
   private static Message message(String id, String lane) {
     return Message.builder()
         .messageId(id)
         .body("{}")
-        .attributes(Map.of(MessageSystemAttributeName.MESSAGE_GROUP_ID, lane))
+        .attributes(
+            Map.of(
+                MessageSystemAttributeName.MESSAGE_GROUP_ID, lane,
+                MessageSystemAttributeName.SEQUENCE_NUMBER, "1",
+                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))
         .build();
   }
 }
