@@ -3,9 +3,7 @@ package io.fenceq.engine;
 import io.fenceq.engine.internal.Backoff;
 import io.fenceq.engine.internal.EngineParts;
 import io.fenceq.engine.internal.Heartbeat;
-import io.fenceq.engine.internal.LaneBatch;
 import io.fenceq.engine.internal.LaneRun;
-import io.fenceq.engine.internal.LaneSplitter;
 import io.fenceq.engine.internal.NamedThreads;
 import io.fenceq.engine.internal.ShutdownGate;
 import io.fenceq.lease.LeaseStore;
@@ -171,25 +169,38 @@ public final class LaneProcessor implements Closeable {
    * @param notAfter the host's deadline by {@link Builder#clock}, or null for none
    */
   public CompletableFuture<BatchOutcome> submit(List<Message> messages, Instant notAfter) {
-    List<LaneBatch> lanes = LaneSplitter.split(messages);
-    List<LaneRun> runs = new ArrayList<>(lanes.size());
+    List<LaneBatch> lanes = LaneBatch.split(messages);
+    List<CompletableFuture<BatchOutcome>> results = new ArrayList<>(lanes.size());
     for (LaneBatch lane : lanes) {
-      LaneRun run = new LaneRun(parts, lane, notAfter);
-      runs.add(run);
-      if (!parts.gate().enter(run)) {
-        parts.shutdownReturns().addAndGet(lane.messages().size());
-        run.finishUnstarted("the consumer is shutting down; the lane was not started");
-        continue;
-      }
+      results.add(submitLane(lane, notAfter));
+    }
+    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .thenApply(v -> inReceivedOrder(messages, results));
+  }
+
+  /**
+   * Starts processing one lane of a received batch, split by {@link LaneBatch#split}; returns at
+   * once. A host that hands lanes on their own (the ECS worker) gets each lane's slot back when that
+   * lane is settled, not when the slowest lane of its receive is.
+   *
+   * @param notAfter the host's deadline by {@link Builder#clock}, or null for none (see {@link
+   *     #submit(List, Instant)})
+   * @return completes when every message of the lane is settled, with their outcomes in received
+   *     order; never completes exceptionally for a job's failure
+   */
+  public CompletableFuture<BatchOutcome> submitLane(LaneBatch lane, Instant notAfter) {
+    LaneRun run = new LaneRun(parts, lane, notAfter);
+    if (!parts.gate().enter(run)) {
+      parts.shutdownReturns().addAndGet(lane.messages().size());
+      run.finishUnstarted("the consumer is shutting down; the lane was not started");
+    } else {
       try {
         executor.execute(run::run);
       } catch (RejectedExecutionException e) {
         run.finishUnstarted("the lane could not be started: its executor refused it (" + e + ")");
       }
     }
-    CompletableFuture<?>[] results =
-        runs.stream().map(LaneRun::result).toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(results).thenApply(v -> inReceivedOrder(messages, runs));
+    return run.result().thenApply(BatchOutcome::new);
   }
 
   /**
@@ -316,10 +327,11 @@ public final class LaneProcessor implements Closeable {
         report == null ? "-" : report.messagesReturned());
   }
 
-  private static BatchOutcome inReceivedOrder(List<Message> messages, List<LaneRun> runs) {
+  private static BatchOutcome inReceivedOrder(
+      List<Message> messages, List<CompletableFuture<BatchOutcome>> lanes) {
     Map<String, MessageOutcome> byId = new HashMap<>();
-    for (LaneRun run : runs) {
-      for (MessageOutcome o : run.result().join()) {
+    for (CompletableFuture<BatchOutcome> lane : lanes) {
+      for (MessageOutcome o : lane.join().messages()) {
         byId.put(o.messageId(), o);
       }
     }

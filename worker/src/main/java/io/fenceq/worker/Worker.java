@@ -155,7 +155,7 @@ public final class Worker implements Closeable {
                 config.receiveWait(),
                 visibility,
                 slots,
-                processor::submit,
+                lane -> processor.submitLane(lane, null),
                 progress,
                 stopping);
         Thread thread =

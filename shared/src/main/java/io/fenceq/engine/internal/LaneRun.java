@@ -1,6 +1,9 @@
 package io.fenceq.engine.internal;
 
 import io.fenceq.engine.BatchOutcome;
+import io.fenceq.engine.LaneBatch;
+
+
 import io.fenceq.engine.DeadLetterException;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;

@@ -1,9 +1,8 @@
 package io.fenceq.worker.internal;
 
 import io.fenceq.engine.BatchOutcome;
+import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.LaneProcessor;
-import io.fenceq.engine.internal.LaneBatch;
-import io.fenceq.engine.internal.LaneSplitter;
 import io.fenceq.queue.internal.SqsErrors;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class ReceiveLoop implements Runnable {
   private final Duration visibility;
   private final LaneSlots slots;
   private final ReceiveSizer sizer = new ReceiveSizer(MAX_BATCH);
-  private final Function<List<Message>, CompletableFuture<BatchOutcome>> processor;
+  private final Function<LaneBatch, CompletableFuture<BatchOutcome>> processor;
   private final Progress progress;
   private final CountDownLatch stopping;
 
@@ -58,7 +57,7 @@ public final class ReceiveLoop implements Runnable {
       Duration wait,
       Duration visibility,
       LaneSlots slots,
-      Function<List<Message>, CompletableFuture<BatchOutcome>> processor,
+      Function<LaneBatch, CompletableFuture<BatchOutcome>> processor,
       Progress progress,
       CountDownLatch stopping) {
     this.sqs = sqs;
@@ -113,7 +112,7 @@ public final class ReceiveLoop implements Runnable {
       }
       List<LaneBatch> lanes;
       try {
-        lanes = LaneSplitter.split(batch);
+        lanes = LaneBatch.split(batch);
       } catch (IllegalArgumentException e) {
         // A message without the attributes the engine reads: nothing was acted on, and the
         // messages come back after their visibility.
@@ -140,7 +139,7 @@ public final class ReceiveLoop implements Runnable {
   private void hand(LaneBatch lane) {
     CompletableFuture<BatchOutcome> settled;
     try {
-      settled = processor.apply(lane.messages());
+      settled = processor.apply(lane);
     } catch (RuntimeException e) {
       // Nothing of the lane was acted on: its messages come back after their visibility.
       slots.release(1);

@@ -72,7 +72,7 @@ class ReceiveLoopTest {
             batch -> {
               CompletableFuture<BatchOutcome> settled = new CompletableFuture<>();
               synchronized (handed) {
-                handed.add(batch);
+                handed.add(batch.messages());
               }
               batches.add(settled);
               return settled;

@@ -1,4 +1,4 @@
-package io.fenceq.engine.internal;
+package io.fenceq.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-class LaneSplitterTest {
+class LaneBatchTest {
   private static Message message(String id, String group, long seq) {
     return Message.builder()
         .messageId(id)
@@ -32,7 +32,7 @@ class LaneSplitterTest {
   @Test
   void groupsByLaneInOrderOfFirstAppearanceKeepingEachLanesOrder() {
     List<LaneBatch> lanes =
-        LaneSplitter.split(
+        LaneBatch.split(
             List.of(
                 message("a1", "lane-0007", 10),
                 message("b1", "lane-0002", 11),
@@ -56,14 +56,14 @@ class LaneSplitterTest {
   void keepsTheReceivedOrderWithinALaneRatherThanSortingIt() {
     // SQS delivers a group in sequence order; the splitter must not reorder what it was given.
     List<LaneBatch> lanes =
-        LaneSplitter.split(List.of(message("x", "lane-0001", 20), message("y", "lane-0001", 19)));
+        LaneBatch.split(List.of(message("x", "lane-0001", 20), message("y", "lane-0001", 19)));
     assertThat(ids(lanes.get(0))).containsExactly("x", "y");
   }
 
   @Test
   void aGroupThatIsNotALaneIdIsItsOwnLaneWithoutALane() {
     List<LaneBatch> lanes =
-        LaneSplitter.split(List.of(message("o1", "orders", 1), message("o2", "orders", 2)));
+        LaneBatch.split(List.of(message("o1", "orders", 1), message("o2", "orders", 2)));
     assertThat(lanes)
         .singleElement()
         .satisfies(
@@ -76,7 +76,7 @@ class LaneSplitterTest {
 
   @Test
   void anEmptyBatchHasNoLanes() {
-    assertThat(LaneSplitter.split(List.of())).isEmpty();
+    assertThat(LaneBatch.split(List.of())).isEmpty();
   }
 
   @Test
@@ -87,7 +87,7 @@ class LaneSplitterTest {
             .messageId("bare")
             .attributes(Map.of(MessageSystemAttributeName.MESSAGE_GROUP_ID, "lane-0001"))
             .build();
-    assertThatThrownBy(() -> LaneSplitter.split(List.of(ok, bare)))
+    assertThatThrownBy(() -> LaneBatch.split(List.of(ok, bare)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("message bare")
         .hasMessageContaining("SequenceNumber");
