@@ -15,7 +15,7 @@ import io.fenceq.functions.internal.Environment;
 import io.fenceq.functions.internal.InvocationBudget;
 import io.fenceq.functions.internal.Priming;
 import io.fenceq.functions.internal.SqsMessages;
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.lease.internal.Durations;

@@ -12,7 +12,7 @@ import io.fenceq.functions.internal.Environment;
 import io.fenceq.functions.internal.HttpAnswers;
 import io.fenceq.functions.internal.JobRequestReader;
 import io.fenceq.functions.internal.Priming;
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueException;
 import io.fenceq.queue.EnqueueFailure;

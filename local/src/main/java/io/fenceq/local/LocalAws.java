@@ -1,6 +1,6 @@
 package io.fenceq.local;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.local.internal.EmbeddedDynamoDb;
 import io.fenceq.local.internal.EmbeddedSqs;
 import io.fenceq.local.internal.EmulatorLogging;

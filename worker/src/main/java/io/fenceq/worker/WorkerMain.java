@@ -2,11 +2,10 @@ package io.fenceq.worker;
 
 import io.fenceq.FenceqException;
 import io.fenceq.engine.ShutdownReport;
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.metrics.EmbeddedMetricFormat;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.worker.internal.HandlerLoader;
-import io.fenceq.worker.internal.StopSignals;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;

@@ -1,7 +1,7 @@
 package io.fenceq.local.cli;
 
 import io.fenceq.FenceqException;
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueFailure;
 import io.fenceq.queue.EnqueueResult;

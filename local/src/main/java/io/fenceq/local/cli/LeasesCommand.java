@@ -1,7 +1,7 @@
 package io.fenceq.local.cli;
 
 import io.fenceq.FenceqException;
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.lease.internal.LeaseItem;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.fenceq.local.cli;
 
 import io.fenceq.local.LocalAws;
-import io.fenceq.worker.internal.StopSignals;
+import io.fenceq.worker.StopSignals;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;

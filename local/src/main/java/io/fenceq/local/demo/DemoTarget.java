@@ -1,6 +1,6 @@
 package io.fenceq.local.demo;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.ring.HashRing;
 import io.fenceq.worker.example.Inventory;

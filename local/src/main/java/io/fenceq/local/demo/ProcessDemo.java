@@ -1,6 +1,6 @@
 package io.fenceq.local.demo;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.queue.Enqueuer;
 import java.io.IOException;
 import java.io.PrintWriter;

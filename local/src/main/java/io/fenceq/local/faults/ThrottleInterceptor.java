@@ -1,6 +1,6 @@
 package io.fenceq.local.faults;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -37,7 +37,7 @@
  * </table>
  *
  * <p>In-process workers get their faults through their SDK clients, built with {@code
- * io.fenceq.internal.aws.AwsClients.Options}:
+ * io.fenceq.aws.AwsClients.Options}:
  *
  * <pre>{@code
  * PauseGate gate = PauseGate.named("w1");

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.fenceq.FenceqException;
-import io.fenceq.engine.internal.NamedThreads;
 import io.fenceq.local.lambda.internal.Counters;
 import io.fenceq.local.lambda.internal.GroupGate;
 import io.fenceq.local.lambda.internal.Invoker;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,9 +76,9 @@ public final class SqsEventSource implements Closeable {
     this.config = b.config;
     int instance = INSTANCES.incrementAndGet();
     this.invoker =
-        new Invoker(b.function, new NamedThreads("fenceq-lambda-" + instance + "-invoke-"));
+        new Invoker(b.function, daemonThreads("fenceq-lambda-" + instance + "-invoke-"));
     GroupGate gate = new GroupGate();
-    NamedThreads pollThreads = new NamedThreads("fenceq-lambda-" + instance + "-poll-");
+    ThreadFactory pollThreads = daemonThreads("fenceq-lambda-" + instance + "-poll-");
     for (int i = 0; i < config.maximumConcurrency(); i++) {
       pollers.add(
           pollThreads.newThread(
@@ -262,5 +262,10 @@ public final class SqsEventSource implements Closeable {
         throw new IllegalArgumentException("invalid SqsEventSource setting " + setting + ": null");
       }
     }
+  }
+
+  /** Daemon threads named {@code <prefix><n>}: a thread dump tells whose they are. */
+  private static ThreadFactory daemonThreads(String prefix) {
+    return Thread.ofPlatform().name(prefix, 1).daemon(true).factory();
   }
 }

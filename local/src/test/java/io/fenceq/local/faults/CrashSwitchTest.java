@@ -4,7 +4,7 @@ import static io.fenceq.local.faults.FaultTestAws.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.lease.internal.LeaseItem;
 import io.fenceq.local.LocalAws;

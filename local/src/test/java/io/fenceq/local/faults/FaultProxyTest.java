@@ -7,7 +7,7 @@ import static io.fenceq.local.faults.FaultTestAws.uniqueSku;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.testing.Eventually;
 import java.io.InputStream;

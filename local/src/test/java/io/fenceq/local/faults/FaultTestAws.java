@@ -1,6 +1,6 @@
 package io.fenceq.local.faults;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.faults.ThrottleInterceptor.Fault;
 import io.fenceq.local.faults.ThrottleInterceptor.Service;

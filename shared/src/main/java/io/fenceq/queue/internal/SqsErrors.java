@@ -1,5 +1,6 @@
 package io.fenceq.queue.internal;
 
+import io.fenceq.aws.AwsErrors;
 import io.fenceq.queue.EnqueueException;
 import io.fenceq.queue.InvalidJobException;
 import io.fenceq.queue.QueueNotFoundException;
@@ -12,15 +13,9 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 public final class SqsErrors {
   private SqsErrors() {}
 
-  /** The AWS error code, or the exception's simple name when there is none (network errors). */
+  /** The AWS error code, or the exception's simple name; see {@link AwsErrors#code}. */
   public static String code(SdkException e) {
-    if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
-      String code = ase.awsErrorDetails().errorCode();
-      if (code != null) {
-        return code;
-      }
-    }
-    return e.getClass().getSimpleName();
+    return AwsErrors.code(e);
   }
 
   /**

@@ -2,8 +2,8 @@ package io.fenceq.tests.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fenceq.lease.CronEnqueuer;
-import io.fenceq.lease.CronJob;
+import io.fenceq.cron.CronEnqueuer;
+import io.fenceq.cron.CronJob;
 import io.fenceq.lease.ExpiryMode;
 import io.fenceq.lease.LeaderElector;
 import io.fenceq.lease.LeadershipListener;

@@ -1,6 +1,6 @@
 package io.fenceq.tests.support;
 
-import io.fenceq.internal.aws.AwsClients;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.ProvisionedStack;

@@ -3,7 +3,7 @@ package io.fenceq.worker.internal;
 import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.LaneProcessor;
-import io.fenceq.queue.internal.SqsErrors;
+import io.fenceq.aws.AwsErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -96,7 +96,7 @@ public final class ReceiveLoop implements Runnable {
         log.warn(
             "event=receive_failed queue={} error={} message=\"{}\" retryInMs={}",
             queueUrl,
-            e instanceof SdkException sdk ? SqsErrors.code(sdk) : e.getClass().getSimpleName(),
+            e instanceof SdkException sdk ? AwsErrors.code(sdk) : e.getClass().getSimpleName(),
             e.getMessage(),
             pause.toMillis());
         if (pauseUnlessStopped(pause)) {

@@ -3,7 +3,7 @@ package io.fenceq.local.lambda.internal;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.fenceq.local.lambda.EventSourceConfig;
-import io.fenceq.queue.internal.SqsErrors;
+import io.fenceq.aws.AwsErrors;
 import io.fenceq.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ public final class Poller implements Runnable {
         log.warn(
             "event=receive_failed queue={} error={} message=\"{}\" retryInMs={}",
             queue.url(),
-            e instanceof SdkException sdk ? SqsErrors.code(sdk) : e.getClass().getSimpleName(),
+            e instanceof SdkException sdk ? AwsErrors.code(sdk) : e.getClass().getSimpleName(),
             e.getMessage(),
             pause.toMillis());
         if (pauseUnlessStopped(pause)) {

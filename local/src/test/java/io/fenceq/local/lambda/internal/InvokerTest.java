@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.fenceq.engine.internal.NamedThreads;
 import io.fenceq.time.ManualTicker;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +30,7 @@ class InvokerTest {
 
   private InvocationResult invoke(RequestHandler<SQSEvent, SQSBatchResponse> function)
       throws InterruptedException {
-    return new Invoker(function, new NamedThreads("test-invoke-"))
+    return new Invoker(function, Thread.ofPlatform().name("test-invoke-", 1).daemon(true).factory())
         .invoke(new SQSEvent(), context(), exits::incrementAndGet);
   }
 
@@ -115,7 +114,7 @@ class InvokerTest {
               }
               return null;
             },
-            new NamedThreads("test-invoke-"));
+            Thread.ofPlatform().name("test-invoke-", 1).daemon(true).factory());
     CompletableFuture<InvocationResult> result =
         CompletableFuture.supplyAsync(
             () -> {

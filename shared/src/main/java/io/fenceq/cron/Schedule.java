@@ -1,8 +1,8 @@
-package io.fenceq.lease;
+package io.fenceq.cron;
 
-import io.fenceq.lease.internal.CronRule;
-import io.fenceq.lease.internal.RateRule;
-import io.fenceq.lease.internal.TickRule;
+import io.fenceq.cron.internal.CronRule;
+import io.fenceq.cron.internal.RateRule;
+import io.fenceq.cron.internal.TickRule;
 import java.time.Instant;
 import java.util.Optional;
 

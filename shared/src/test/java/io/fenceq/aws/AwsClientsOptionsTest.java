@@ -1,4 +1,4 @@
-package io.fenceq.internal.aws;
+package io.fenceq.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

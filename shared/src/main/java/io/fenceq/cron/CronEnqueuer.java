@@ -1,4 +1,4 @@
-package io.fenceq.lease;
+package io.fenceq.cron;
 
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.BatchEnqueueResult;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns named schedules into jobs: the leader calls {@link #enqueueDue()} now and then (from its
- * {@link LeaderElector} listener or {@link LeaderElector#runIfLeader}), and every tick that fell
+ * {@link io.fenceq.lease.LeaderElector} listener or {@link io.fenceq.lease.LeaderElector#runIfLeader}), and every tick that fell
  * due since is enqueued as a job with {@code jobId = cron:<name>:<tick>}.
  *
  * <p>Exactly once per tick comes from SQS deduplication, not from the leader being alone: two

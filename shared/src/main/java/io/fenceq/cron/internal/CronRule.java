@@ -1,4 +1,4 @@
-package io.fenceq.lease.internal;
+package io.fenceq.cron.internal;
 
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.fenceq.worker.internal;
+package io.fenceq.worker;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;

@@ -1,4 +1,4 @@
-package io.fenceq.lease;
+package io.fenceq.cron;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,4 +1,4 @@
-package io.fenceq.internal.aws;
+package io.fenceq.aws;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.fenceq.lease;
+package io.fenceq.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
