@@ -1,22 +1,20 @@
 package io.fenceq.engine.internal;
 
 import io.fenceq.engine.BatchOutcome;
-import io.fenceq.engine.LaneBatch;
-
-
 import io.fenceq.engine.DeadLetterException;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.engine.MessageOutcome;
 import io.fenceq.engine.MessageOutcome.Status;
 import io.fenceq.lease.AcquireResult;
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseException;
 import io.fenceq.lease.LeaseLoss;
 import io.fenceq.lease.LeaseRefusal;
-import io.fenceq.lease.LeaseStore;
 import io.fenceq.lease.ReleaseResult;
 import io.fenceq.lease.RenewResult;
 import io.fenceq.lease.internal.Durations;
@@ -353,7 +351,7 @@ public final class LaneRun {
   private boolean acquireLease(Lane lane) {
     AcquireResult acquired;
     try {
-      acquired = parts.leases().acquire(LeaseStore.laneLeaseId(lane), parts.config().owner());
+      acquired = parts.leases().acquire(LaneLeases.leaseId(lane), parts.config().owner());
     } catch (LeaseException e) {
       settleFrom(
           0,
