@@ -6,7 +6,7 @@ import io.fenceq.engine.internal.Heartbeat;
 import io.fenceq.engine.internal.LaneRun;
 import io.fenceq.engine.internal.NamedThreads;
 import io.fenceq.engine.internal.ShutdownGate;
-import io.fenceq.lease.LeaseStore;
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.time.Ticker;
@@ -180,8 +180,8 @@ public final class LaneProcessor implements Closeable {
 
   /**
    * Starts processing one lane of a received batch, split by {@link LaneBatch#split}; returns at
-   * once. A host that hands lanes on their own (the ECS worker) gets each lane's slot back when that
-   * lane is settled, not when the slowest lane of its receive is.
+   * once. A host that hands lanes on their own (the ECS worker) gets each lane's slot back when
+   * that lane is settled, not when the slowest lane of its receive is.
    *
    * @param notAfter the host's deadline by {@link Builder#clock}, or null for none (see {@link
    *     #submit(List, Instant)})
@@ -353,7 +353,7 @@ public final class LaneProcessor implements Closeable {
    */
   public static final class Builder {
     private EngineConfig config;
-    private LeaseStore leases;
+    private LaneLeases leases;
     private JobHandlers handlers;
     private SqsClient sqs;
     private QueueActions actions;
@@ -370,8 +370,11 @@ public final class LaneProcessor implements Closeable {
       return this;
     }
 
-    /** The lane leases; its configuration sets the lease duration and the heartbeat interval. */
-    public Builder leases(LeaseStore leases) {
+    /**
+     * The lane leases: a {@link io.fenceq.lease.LeaseStore} on the lease table in production. Their
+     * configuration sets the lease duration and the heartbeat interval.
+     */
+    public Builder leases(LaneLeases leases) {
       this.leases = leases;
       return this;
     }
