@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns named schedules into jobs: the leader calls {@link #enqueueDue()} now and then (from its
- * {@link io.fenceq.lease.LeaderElector} listener or {@link io.fenceq.lease.LeaderElector#runIfLeader}), and every tick that fell
- * due since is enqueued as a job with {@code jobId = cron:<name>:<tick>}.
+ * {@link io.fenceq.lease.LeaderElector} listener or {@link
+ * io.fenceq.lease.LeaderElector#runIfLeader}), and every tick that fell due since is enqueued as a
+ * job with {@code jobId = cron:<name>:<tick>}.
  *
  * <p>Exactly once per tick comes from SQS deduplication, not from the leader being alone: two
  * processes that both believe they lead enqueue the same job id, and SQS keeps one. That only holds

@@ -1,8 +1,8 @@
 package io.fenceq.worker;
 
 import io.fenceq.FenceqException;
-import io.fenceq.engine.ShutdownReport;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.engine.ShutdownReport;
 import io.fenceq.metrics.EmbeddedMetricFormat;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.worker.internal.HandlerLoader;

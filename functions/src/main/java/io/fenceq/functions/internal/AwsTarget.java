@@ -1,7 +1,7 @@
 package io.fenceq.functions.internal;
 
-import io.fenceq.functions.FunctionConfigException;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.functions.FunctionConfigException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Set;

@@ -2,9 +2,9 @@ package io.fenceq.functions.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fenceq.functions.FunctionConfigException;
 import io.fenceq.cron.CronJob;
 import io.fenceq.cron.Schedule;
+import io.fenceq.functions.FunctionConfigException;
 import io.fenceq.queue.InvalidJobException;
 import io.fenceq.queue.internal.Json;
 import java.util.ArrayList;

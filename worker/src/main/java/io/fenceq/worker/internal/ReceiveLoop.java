@@ -1,9 +1,9 @@
 package io.fenceq.worker.internal;
 
+import io.fenceq.aws.AwsErrors;
 import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.LaneProcessor;
-import io.fenceq.aws.AwsErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
