@@ -4,8 +4,8 @@ package io.fenceq.internal;
  * The one argument check behind every builder and configuration of this module, so that a bad
  * setting reads the same wherever it is made: {@code invalid <Owner> setting <setting>: <value>}.
  *
- * <p>Builders check each setting when they are built and throw {@link IllegalArgumentException};
- * nothing here touches the network.
+ * <p>Builders call it from {@code build()}, before any I/O, so that a bad setting fails where it
+ * was made rather than at the first AWS call.
  */
 public final class Require {
 
