@@ -6,6 +6,7 @@ import io.fenceq.engine.internal.Heartbeat;
 import io.fenceq.engine.internal.LaneRun;
 import io.fenceq.engine.internal.NamedThreads;
 import io.fenceq.engine.internal.ShutdownGate;
+import io.fenceq.internal.Require;
 import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.metrics.Metrics;
@@ -437,24 +438,18 @@ public final class LaneProcessor implements Closeable {
      * @throws IllegalArgumentException naming a missing setting
      */
     public LaneProcessor build() {
-      require(config != null, "config", "null");
-      require(leases != null, "leases", "null");
-      require(handlers != null, "handlers", "null");
-      require(
+      Require.notNull(config, "LaneProcessor", "config");
+      Require.notNull(leases, "LaneProcessor", "leases");
+      Require.notNull(handlers, "LaneProcessor", "handlers");
+      Require.argument(
           (sqs == null) != (actions == null),
+          "LaneProcessor",
           "sqs/queueActions",
           "exactly one must be set, got " + (sqs == null ? "neither" : "both"));
-      require(metrics != null, "metrics", "null");
-      require(ticker != null, "ticker", "null");
-      require(clock != null, "clock", "null");
+      Require.notNull(metrics, "LaneProcessor", "metrics");
+      Require.notNull(ticker, "LaneProcessor", "ticker");
+      Require.notNull(clock, "LaneProcessor", "clock");
       return new LaneProcessor(this);
-    }
-
-    private static void require(boolean ok, String setting, String value) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "invalid LaneProcessor setting " + setting + ": " + value);
-      }
     }
   }
 }

@@ -7,5 +7,8 @@
  * lease renewed and reports gains and losses. Leases buy liveness only: safety comes from the fence
  * carried by every downstream write ({@link io.fenceq.fence}). The cron a leader runs is in {@link
  * io.fenceq.cron}.
+ *
+ * <p>{@link io.fenceq.lease.LeaseTableReader} lists the table as {@link
+ * io.fenceq.lease.LeaseSnapshot}s for display ({@code fenceq leases}, a console); it never writes.
  */
 package io.fenceq.lease;
