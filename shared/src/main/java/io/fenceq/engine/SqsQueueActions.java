@@ -51,15 +51,27 @@ public final class SqsQueueActions implements QueueActions {
   private final SqsClient sqs;
   private final String queueUrl;
   private final String deadLetterQueueUrl;
+  private final int deadLetterMaxBytes;
 
   /**
+   * Budgets the dead-letter copy for SQS's largest message size, which the template gives the
+   * dead-letter queue.
+   *
    * @param sqs the client; the caller closes it
    * @param config the work queue and dead-letter queue to act on
    */
   public SqsQueueActions(SqsClient sqs, EngineConfig config) {
+    this(sqs, config, DeadLetterSize.SQS_MAX_MESSAGE_BYTES);
+  }
+
+  /**
+   * @param deadLetterMaxBytes the dead-letter queue's {@code MaximumMessageSize}
+   */
+  SqsQueueActions(SqsClient sqs, EngineConfig config, int deadLetterMaxBytes) {
     this.sqs = Objects.requireNonNull(sqs, "sqs");
     this.queueUrl = config.queueUrl();
     this.deadLetterQueueUrl = config.deadLetterQueueUrl().orElse(null);
+    this.deadLetterMaxBytes = deadLetterMaxBytes;
   }
 
   @Override
@@ -142,9 +154,16 @@ public final class SqsQueueActions implements QueueActions {
     }
   }
 
+  /**
+   * The copy's attributes. Only the reason is cut to keep the copy within the dead-letter queue's
+   * size: the body and the other attributes are what an operator needs to redrive the job.
+   *
+   * @throws DeadLetterException when the copy is too large even with a one-character reason
+   */
   private Map<String, MessageAttributeValue> deadLetterAttributes(Message message, String reason) {
     Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-    attributes.put(REASON_ATTRIBUTE, text(truncate(reason)));
+    // A placeholder keeps the reason first among the attributes; its value is set below.
+    attributes.put(REASON_ATTRIBUTE, text(""));
     attributes.put(SOURCE_QUEUE_ATTRIBUTE, text(queueUrl));
     attributes.put(MESSAGE_ID_ATTRIBUTE, text(message.messageId()));
     // Keep the producer's own attributes (the ring, for one) as far as SQS's limit allows.
@@ -159,6 +178,25 @@ public final class SqsQueueActions implements QueueActions {
       }
       attributes.putIfAbsent(e.getKey(), e.getValue());
     }
+    // Everything but the reason's value: the empty placeholder counts its name and data type.
+    int fixed = DeadLetterSize.of(message.body(), attributes);
+    String fitted =
+        DeadLetterSize.fit(truncate(reason), deadLetterMaxBytes - fixed)
+            .orElseThrow(
+                () ->
+                    new DeadLetterException(
+                        "dead-letter copy of message "
+                            + message.messageId()
+                            + " from queue "
+                            + queueUrl
+                            + " would be "
+                            + fixed
+                            + " bytes without its reason, no room for one within the"
+                            + " dead-letter queue's limit of "
+                            + deadLetterMaxBytes
+                            + " bytes; it stays on the work queue until the redrive policy"
+                            + " moves it"));
+    attributes.put(REASON_ATTRIBUTE, text(fitted));
     return attributes;
   }
 

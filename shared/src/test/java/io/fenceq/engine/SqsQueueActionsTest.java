@@ -142,6 +142,100 @@ class SqsQueueActionsTest {
         .hasMessageContaining("no dead-letter queue is configured");
   }
 
+  private static Message withBody(String body) {
+    return messages(1).get(0).toBuilder().body(body).build();
+  }
+
+  private static int copySize(SendMessageRequest sent) {
+    return DeadLetterSize.of(sent.messageBody(), sent.messageAttributes());
+  }
+
+  private static String reasonOf(SendMessageRequest sent) {
+    return sent.messageAttributes().get(SqsQueueActions.REASON_ATTRIBUTE).stringValue();
+  }
+
+  @Test
+  void aLargeJobsDeadLetterCopyStaysWithinTheLimitByCuttingOnlyTheReason() {
+    // The largest body whose copy has room for a 20-byte reason (17 bytes and the 3-byte marker).
+    Message probe = withBody("x");
+    actions.deadLetter(probe, "x");
+    int overhead = copySize(sqs.sends.get(0)) - 2;
+    Message m = withBody("x".repeat(262_144 - overhead - 20));
+    String reason = "handler failed: " + "stack frame ".repeat(100);
+
+    actions.deadLetter(m, reason);
+
+    SendMessageRequest sent = sqs.sends.get(1);
+    assertThat(copySize(sent)).isLessThanOrEqualTo(262_144);
+    assertThat(sent.messageBody()).isEqualTo(m.body());
+    assertThat(sent.messageAttributes().get(Enqueuer.RING_ATTRIBUTE).stringValue())
+        .isEqualTo("m3-16x2048");
+    assertThat(sent.messageAttributes().get(SqsQueueActions.SOURCE_QUEUE_ATTRIBUTE).stringValue())
+        .isEqualTo(QUEUE);
+    assertThat(reasonOf(sent)).isEqualTo("handler failed: s" + DeadLetterSize.TRUNCATED);
+  }
+
+  @Test
+  void aJobOf262061BytesHasNoRoomForItsCopysAttributesAndFailsSayingSoInsteadOfOversending() {
+    // The copy's own attributes (source queue, message id, the ring) take more than the 83 bytes
+    // left, so no reason fits; SQS would refuse the send, so fenceq refuses it first, with sizes.
+    Message m = withBody("x".repeat(262_061));
+
+    assertThatThrownBy(() -> actions.deadLetter(m, "why"))
+        .isInstanceOf(DeadLetterException.class)
+        .hasMessageContaining("message m-0")
+        .hasMessageContaining("no room for one")
+        .hasMessageContaining("limit of 262144 bytes");
+    assertThat(sqs.sends).isEmpty();
+  }
+
+  @Test
+  void aCopyExactlyAtTheLimitKeepsItsReasonAndOneByteMoreCutsIt() {
+    Message m = messages(1).get(0);
+    String reason = "exactly at the limit";
+    actions.deadLetter(m, reason);
+    int exact = copySize(sqs.sends.get(0));
+
+    new SqsQueueActions(sqs, config(DLQ), exact).deadLetter(m, reason);
+    new SqsQueueActions(sqs, config(DLQ), exact - 1).deadLetter(m, reason);
+
+    assertThat(copySize(sqs.sends.get(1))).isEqualTo(exact);
+    assertThat(reasonOf(sqs.sends.get(1))).isEqualTo(reason);
+    assertThat(copySize(sqs.sends.get(2))).isLessThanOrEqualTo(exact - 1);
+    // The marker takes three bytes, so four characters go for one byte over.
+    assertThat(reasonOf(sqs.sends.get(2))).isEqualTo("exactly at the l" + DeadLetterSize.TRUNCATED);
+  }
+
+  @Test
+  void aMultiByteReasonIsCutOnACharacterBoundary() {
+    Message m = messages(1).get(0);
+    // Each "é" is two bytes in UTF-8 and each "😀" four; a cut inside one would send broken text.
+    String reason = "é😀".repeat(50);
+    actions.deadLetter(m, "é");
+    int withOneChar = copySize(sqs.sends.get(0));
+
+    // Room for the marker plus five bytes: "é" (2) fits, then "😀" (4) does not.
+    new SqsQueueActions(sqs, config(DLQ), withOneChar - 2 + 3 + 5).deadLetter(m, reason);
+
+    String sent = reasonOf(sqs.sends.get(1));
+    assertThat(sent).isEqualTo("é" + DeadLetterSize.TRUNCATED);
+    assertThat(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .asString(java.nio.charset.StandardCharsets.UTF_8)
+        .isEqualTo(sent);
+  }
+
+  @Test
+  void aCopyTooLargeEvenWithoutAReasonFailsSayingSoAndSendsNothing() {
+    Message m = withBody("x".repeat(262_144));
+
+    assertThatThrownBy(() -> actions.deadLetter(m, "why"))
+        .isInstanceOf(DeadLetterException.class)
+        .hasMessageContaining("message m-0")
+        .hasMessageContaining("no room for one")
+        .hasMessageContaining("262144 bytes");
+    assertThat(sqs.sends).isEmpty();
+  }
+
   /** Records requests; fails entries by receipt handle, or the n-th request as a whole. */
   private static final class FakeSqs implements SqsClient {
     final List<DeleteMessageBatchRequest> deletes = new ArrayList<>();
