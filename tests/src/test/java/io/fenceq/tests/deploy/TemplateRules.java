@@ -74,7 +74,68 @@ final class TemplateRules {
     problems.addAll(workerEnvironment(workerVariables));
     problems.addAll(iamScopedToStack());
     problems.addAll(alarms());
+    problems.addAll(retentionAndSize());
     return problems;
+  }
+
+  /** SQS's longest retention, in seconds (14 days). */
+  static final int MAX_RETENTION_SECONDS = 1_209_600;
+
+  /** SQS's largest message size, which the engine budgets the dead-letter copy for. */
+  static final int MAX_MESSAGE_BYTES = 262_144;
+
+  /**
+   * Both queues keep messages for SQS's longest retention, the dead-letter queue takes SQS's
+   * largest message (the job plus the copy's attributes), and an alarm on the work queue's oldest
+   * job fires by half the retention, long before SQS deletes it silently.
+   */
+  List<String> retentionAndSize() {
+    List<String> problems = new ArrayList<>();
+    for (String queue : List.of(WORK_QUEUE, DEAD_LETTER_QUEUE)) {
+      Object retention = properties(queue).get("MessageRetentionPeriod");
+      if (!Integer.valueOf(MAX_RETENTION_SECONDS).equals(retention)) {
+        problems.add(
+            queue
+                + ": MessageRetentionPeriod must be "
+                + MAX_RETENTION_SECONDS
+                + ", is "
+                + describe(retention));
+      }
+    }
+    Object size = properties(DEAD_LETTER_QUEUE).get("MaximumMessageSize");
+    if (!Integer.valueOf(MAX_MESSAGE_BYTES).equals(size)) {
+      problems.add(
+          DEAD_LETTER_QUEUE
+              + ": MaximumMessageSize must be "
+              + MAX_MESSAGE_BYTES
+              + ", is "
+              + describe(size));
+    }
+    boolean nearExpiry =
+        ofType("AWS::CloudWatch::Alarm").stream()
+            .map(TemplateResource::properties)
+            .filter(alarm -> isQueueAlarm(alarm, "ApproximateAgeOfOldestMessage", WORK_QUEUE))
+            .map(alarm -> alarm.get("Threshold"))
+            .anyMatch(t -> t instanceof Number n && n.longValue() <= MAX_RETENTION_SECONDS / 2);
+    if (!nearExpiry) {
+      problems.add(
+          "no alarm on "
+              + WORK_QUEUE
+              + " ApproximateAgeOfOldestMessage at a fixed threshold of at most half its retention");
+    }
+    return problems;
+  }
+
+  private static boolean isQueueAlarm(Map<String, Object> alarm, String metric, String queue) {
+    return metric.equals(alarm.get("MetricName"))
+        && "AWS/SQS".equals(alarm.get("Namespace"))
+        && "GreaterThanThreshold".equals(alarm.get("ComparisonOperator"))
+        && list(alarm.get("Dimensions")).stream()
+            .map(TemplateRules::map)
+            .anyMatch(
+                d ->
+                    "QueueName".equals(d.get("Name"))
+                        && getAtt(queue, "QueueName").equals(d.get("Value")));
   }
 
   /** The work queue and its dead-letter queue are FIFO and encrypted, and redrive to each other. */

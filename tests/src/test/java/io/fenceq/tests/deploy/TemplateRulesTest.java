@@ -216,6 +216,25 @@ class TemplateRulesTest {
   }
 
   @Test
+  void theQueuesKeepJobsTheLongestAndTheOldestIsAlarmedAtHalfOfIt() {
+    assertThat(rules.retentionAndSize()).isEmpty();
+    assertThat(
+            doctored(
+                    "      MessageRetentionPeriod: 1209600\n      MaximumMessageSize",
+                    "      MessageRetentionPeriod: 345600\n      MaximumMessageSize")
+                .retentionAndSize())
+        .containsExactly("WorkQueue: MessageRetentionPeriod must be 1209600, is '345600'");
+    assertThat(
+            doctored("      MaximumMessageSize: 262144\n      SqsManagedSse", "      SqsManagedSse")
+                .retentionAndSize())
+        .containsExactly("DeadLetterQueue: MaximumMessageSize must be 262144, is nothing (null)");
+    assertThat(doctored("      Threshold: 604800", "      Threshold: 1000000").retentionAndSize())
+        .containsExactly(
+            "no alarm on WorkQueue ApproximateAgeOfOldestMessage at a fixed threshold of at most"
+                + " half its retention");
+  }
+
+  @Test
   void everyHandlerExistsAndGetsEveryVariableItReads() {
     assertThat(rules.functions(CLASSES)).isEmpty();
     assertThat(
