@@ -1,5 +1,7 @@
 package io.fenceq.tests.deploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.TemplateParameter;
 import io.fenceq.local.template.TemplateResource;
@@ -47,12 +49,16 @@ final class TemplateRules {
           // ECR's GetAuthorizationToken has no resource-level permissions: AWS requires "*".
           Set.of("ecr:GetAuthorizationToken"),
           "*",
-          // The worker image is a parameter: it may live in any repository of the account.
+          // The worker image's repository is not created by the stack (the image is pushed before
+          // the stack can run it), so it is named by a parameter: that repository and no other.
           Set.of(
               "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
           Map.of(
               "Fn::Sub",
-              "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*"));
+              "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}"
+                  + ":repository/${WorkerRepository}"));
+
+  static final String ENQUEUE_API = "EnqueueApi";
 
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
 
@@ -75,6 +81,91 @@ final class TemplateRules {
     problems.addAll(iamScopedToStack());
     problems.addAll(alarms());
     problems.addAll(retentionAndSize());
+    problems.addAll(apiThrottlingAndAccessLogs());
+    problems.addAll(workerTaskHardening());
+    return problems;
+  }
+
+  /**
+   * The enqueue API throttles every route by parameters (a runaway client answers 429 instead of
+   * spending the account's Lambda concurrency) and writes JSON access logs to a log group of the
+   * stack that expires them.
+   */
+  List<String> apiThrottlingAndAccessLogs() {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> properties = properties(ENQUEUE_API);
+    Map<String, Object> route = map(properties.get("DefaultRouteSettings"));
+    for (String limit : List.of("ThrottlingBurstLimit", "ThrottlingRateLimit")) {
+      Object value = route.get(limit);
+      if (!(map(value).get("Ref") instanceof String parameter)
+          || !template.parameters().containsKey(parameter)) {
+        problems.add(
+            ENQUEUE_API
+                + ": DefaultRouteSettings."
+                + limit
+                + " must be a parameter, is "
+                + describe(value));
+      }
+    }
+    Map<String, Object> logs = map(properties.get("AccessLogSettings"));
+    Object destination = logs.get("DestinationArn");
+    List<?> getAtt = list(map(destination).get("Fn::GetAtt"));
+    String group = getAtt.isEmpty() ? "" : String.valueOf(getAtt.get(0));
+    TemplateResource logGroup = template.resources().get(group);
+    if (logGroup == null || !logGroup.type().equals("AWS::Logs::LogGroup")) {
+      problems.add(
+          ENQUEUE_API
+              + ": AccessLogSettings.DestinationArn must be a log group of the stack, is "
+              + describe(destination));
+    } else if (!logGroup.properties().containsKey("RetentionInDays")) {
+      problems.add(group + ": needs RetentionInDays");
+    }
+    Object format = logs.get("Format");
+    try {
+      if (!(format instanceof String text) || !new ObjectMapper().readTree(text).isObject()) {
+        problems.add(ENQUEUE_API + ": AccessLogSettings.Format must be a JSON object");
+      }
+    } catch (JsonProcessingException e) {
+      problems.add(
+          ENQUEUE_API
+              + ": AccessLogSettings.Format must be a JSON object: "
+              + e.getOriginalMessage());
+    }
+    return problems;
+  }
+
+  /**
+   * The worker container has a read-only root filesystem with a writable /tmp volume (the JVM
+   * writes there) and a health check.
+   */
+  List<String> workerTaskHardening() {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> task = properties(WORKER_TASK_DEFINITION);
+    Set<String> volumes = new TreeSet<>();
+    for (Object volume : list(task.get("Volumes"))) {
+      volumes.add(String.valueOf(map(volume).get("Name")));
+    }
+    for (Object node : list(task.get("ContainerDefinitions"))) {
+      Map<String, Object> container = map(node);
+      String name = WORKER_TASK_DEFINITION + " container " + container.get("Name");
+      if (!Boolean.TRUE.equals(container.get("ReadonlyRootFilesystem"))) {
+        problems.add(name + ": ReadonlyRootFilesystem must be true");
+      }
+      boolean tmp =
+          list(container.get("MountPoints")).stream()
+              .map(TemplateRules::map)
+              .anyMatch(
+                  m ->
+                      "/tmp".equals(m.get("ContainerPath"))
+                          && volumes.contains(String.valueOf(m.get("SourceVolume")))
+                          && !Boolean.TRUE.equals(m.get("ReadOnly")));
+      if (!tmp) {
+        problems.add(name + ": needs a writable volume of the task mounted at /tmp");
+      }
+      if (list(map(container.get("HealthCheck")).get("Command")).isEmpty()) {
+        problems.add(name + ": needs a HealthCheck command");
+      }
+    }
     return problems;
   }
 

@@ -235,6 +235,57 @@ class TemplateRulesTest {
   }
 
   @Test
+  void theApiIsThrottledByParametersAndWritesJsonAccessLogsThatExpire() {
+    assertThat(rules.apiThrottlingAndAccessLogs()).isEmpty();
+    assertThat(
+            doctored(
+                    "ThrottlingBurstLimit: !Ref ApiThrottlingBurstLimit\n",
+                    "ThrottlingBurstLimit: 5000\n")
+                .apiThrottlingAndAccessLogs())
+        .containsExactly(
+            "EnqueueApi: DefaultRouteSettings.ThrottlingBurstLimit must be a parameter, is '5000'");
+    assertThat(doctored("\"integrationError\":", "integrationError:").apiThrottlingAndAccessLogs())
+        .singleElement()
+        .asString()
+        .startsWith("EnqueueApi: AccessLogSettings.Format must be a JSON object");
+    assertThat(
+            doctored(
+                    "      LogGroupName: !Sub \"/fenceq/${AWS::StackName}/api-access\"\n"
+                        + "      RetentionInDays: !Ref LogRetentionDays\n",
+                    "      LogGroupName: !Sub \"/fenceq/${AWS::StackName}/api-access\"\n")
+                .apiThrottlingAndAccessLogs())
+        .containsExactly("ApiAccessLogGroup: needs RetentionInDays");
+  }
+
+  @Test
+  void theWorkerRunsOnAReadOnlyRootWithAWritableTmpAndAHealthCheck() {
+    assertThat(rules.workerTaskHardening()).isEmpty();
+    assertThat(
+            doctored("ReadonlyRootFilesystem: true", "ReadonlyRootFilesystem: false")
+                .workerTaskHardening())
+        .containsExactly(
+            "WorkerTaskDefinition container worker: ReadonlyRootFilesystem must be true");
+    assertThat(doctored("      Volumes:\n        - Name: tmp\n", "").workerTaskHardening())
+        .containsExactly(
+            "WorkerTaskDefinition container worker: needs a writable volume of the task mounted"
+                + " at /tmp");
+    assertThat(
+            doctored("          HealthCheck:\n", "          HealthCheckOff:\n")
+                .workerTaskHardening())
+        .containsExactly("WorkerTaskDefinition container worker: needs a HealthCheck command");
+  }
+
+  @Test
+  void theWorkerPullsOnlyFromItsImagesRepository() {
+    assertThat(doctored(":repository/${WorkerRepository}", ":repository/*").iamScopedToStack())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "WorkerExecutionRole statement#2: [ecr:BatchCheckLayerAvailability, ecr:BatchGetImage,"
+                + " ecr:GetDownloadUrlForLayer] on");
+  }
+
+  @Test
   void everyHandlerExistsAndGetsEveryVariableItReads() {
     assertThat(rules.functions(CLASSES)).isEmpty();
     assertThat(
