@@ -56,7 +56,10 @@ final class TemplateRules {
           Map.of(
               "Fn::Sub",
               "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}"
-                  + ":repository/${WorkerRepository}"));
+                  + ":repository/${WorkerRepository}"),
+          // The customer-managed key is the customer's, named by the KmsKeyArn parameter.
+          Set.of("kms:Decrypt", "kms:GenerateDataKey"),
+          Map.of("Ref", "KmsKeyArn"));
 
   static final String ENQUEUE_API = "EnqueueApi";
 
@@ -83,6 +86,38 @@ final class TemplateRules {
     problems.addAll(retentionAndSize());
     problems.addAll(apiThrottlingAndAccessLogs());
     problems.addAll(workerTaskHardening());
+    problems.addAll(customerKey());
+    return problems;
+  }
+
+  /**
+   * With {@code KmsKeyArn} set, the queues, the tables and every log group use that key; without
+   * it, none names a key (the default deploy is unchanged).
+   */
+  List<String> customerKey() {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> keyProperty = new LinkedHashMap<>();
+    for (TemplateResource r : template.resources().values()) {
+      switch (r.type()) {
+        case "AWS::SQS::Queue" -> keyProperty.put(r.logicalId(), "KmsMasterKeyId");
+        case "AWS::DynamoDB::Table" -> keyProperty.put(r.logicalId(), "SSESpecification");
+        case "AWS::Logs::LogGroup" -> keyProperty.put(r.logicalId(), "KmsKeyId");
+        default -> {}
+      }
+    }
+    for (String key : List.of("", SOME_KEY)) {
+      Stack stack = stack(Map.of("KmsKeyArn", key));
+      keyProperty.forEach(
+          (id, property) -> {
+            Object value = stack.properties(id).get(property);
+            Object named =
+                property.equals("SSESpecification") ? map(value).get("KMSMasterKeyId") : value;
+            Object expected = key.isEmpty() ? null : key;
+            if (!java.util.Objects.equals(expected, named)) {
+              problems.add(id + ": with KmsKeyArn '" + key + "' uses key " + describe(named));
+            }
+          });
+    }
     return problems;
   }
 
@@ -229,6 +264,10 @@ final class TemplateRules {
                         && getAtt(queue, "QueueName").equals(d.get("Value")));
   }
 
+  /** A customer-managed key ARN, to evaluate the template with {@code KmsKeyArn} set. */
+  static final String SOME_KEY =
+      "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
   /** The work queue and its dead-letter queue are FIFO and encrypted, and redrive to each other. */
   List<String> fifoQueues() {
     List<String> problems = new ArrayList<>();
@@ -238,9 +277,21 @@ final class TemplateRules {
         problems.add(
             queue + ": FifoQueue must be true, is " + describe(properties.get("FifoQueue")));
       }
-      if (!Boolean.TRUE.equals(properties.get("SqsManagedSseEnabled"))
-          && !properties.containsKey("KmsMasterKeyId")) {
-        problems.add(queue + ": needs server-side encryption (SqsManagedSseEnabled or a KMS key)");
+      for (String key : List.of("", SOME_KEY)) {
+        Map<String, Object> resolved = stack(Map.of("KmsKeyArn", key)).properties(queue);
+        boolean encrypted =
+            key.isEmpty()
+                ? "true".equals(String.valueOf(resolved.get("SqsManagedSseEnabled")))
+                : key.equals(resolved.get("KmsMasterKeyId"));
+        if (!encrypted) {
+          problems.add(
+              queue
+                  + ": with KmsKeyArn '"
+                  + key
+                  + "' needs server-side encryption ("
+                  + (key.isEmpty() ? "SqsManagedSseEnabled" : "KmsMasterKeyId KmsKeyArn")
+                  + ")");
+        }
       }
     }
     Object target = map(properties(WORK_QUEUE).get("RedrivePolicy")).get("deadLetterTargetArn");
@@ -565,7 +616,13 @@ final class TemplateRules {
       int index = 0;
       for (Object document : documents) {
         for (Object statement : elements(map(document).get("Statement"))) {
-          statements.put(resource.logicalId() + " statement#" + index++, map(statement));
+          String key = resource.logicalId() + " statement#" + index++;
+          // A statement under a condition is checked as if the condition held.
+          if (map(statement).get("Fn::If") instanceof List<?> branches && branches.size() == 3) {
+            statements.put(key + " if " + branches.get(0), map(branches.get(1)));
+          } else {
+            statements.put(key, map(statement));
+          }
         }
       }
     }
@@ -705,6 +762,11 @@ final class TemplateRules {
                       resource(logicalId).type(),
                       logicalId,
                       Map.of("Arn", "arn:" + logicalId, "QueueName", logicalId)));
+    }
+
+    /** The resource's properties with every intrinsic function resolved. */
+    Map<String, Object> properties(String logicalId) {
+      return map(resolver.resolve(resource(logicalId).properties(), Site.resource(logicalId)));
     }
 
     boolean created(String logicalId) {

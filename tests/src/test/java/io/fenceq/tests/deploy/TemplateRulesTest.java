@@ -33,6 +33,9 @@ class TemplateRulesTest {
           "dynamodb:DescribeTable",
           "dynamodb:DescribeTimeToLive");
 
+  /** What SQS needs of a customer-managed key, granted only when KmsKeyArn is set. */
+  private static final Set<String> KEY = Set.of("kms:Decrypt", "kms:GenerateDataKey");
+
   private static String text;
   private static TemplateRules rules;
 
@@ -79,9 +82,14 @@ class TemplateRulesTest {
     assertThat(rules.fifoQueues()).isEmpty();
     assertThat(doctored("FifoQueue: true", "FifoQueue: false").fifoQueues())
         .containsExactly("DeadLetterQueue: FifoQueue must be true, is 'false'");
-    assertThat(doctored("      SqsManagedSseEnabled: true\n", "").fifoQueues())
+    assertThat(
+            doctored(
+                    "SqsManagedSseEnabled: !If [HasKmsKey, !Ref AWS::NoValue, true]",
+                    "SqsManagedSseEnabled: !If [HasKmsKey, !Ref AWS::NoValue, false]")
+                .fifoQueues())
         .containsExactly(
-            "DeadLetterQueue: needs server-side encryption (SqsManagedSseEnabled or a KMS key)");
+            "DeadLetterQueue: with KmsKeyArn '' needs server-side encryption"
+                + " (SqsManagedSseEnabled)");
   }
 
   @Test
@@ -159,12 +167,12 @@ class TemplateRulesTest {
                     "Action: sqs:SendMessage\n            Resource: \"*\"")
                 .iamScopedToStack())
         .containsExactly(
-            "ConsumerAccessPolicy statement#1: [sqs:SendMessage] on '*', which is not one of this"
+            "ConsumerAccessPolicy statement#2: [sqs:SendMessage] on '*', which is not one of this"
                 + " stack's resources");
     assertThat(
             doctored("Action: [sqs:SendMessage, sqs:GetQueueAttributes]", "Action: [sqs:*]")
                 .iamScopedToStack())
-        .containsExactly("EnqueueRole statement#1: wildcard action sqs:*");
+        .containsExactly("EnqueueRole statement#2: wildcard action sqs:*");
     assertThat(
             doctored(
                     "      ManagedPolicyArns:\n        - !Ref ConsumerAccessPolicy\n",
@@ -192,12 +200,16 @@ class TemplateRulesTest {
             "LeaseTable",
             LEASES,
             "InventoryTable",
-            Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"));
+            Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"),
+            "KmsKeyArn",
+            KEY);
 
     assertThat(rules.grants("EnqueueRole"))
-        .isEqualTo(Map.of("EnqueueLogGroup", LOGS, "WorkQueue", send));
+        .isEqualTo(Map.of("EnqueueLogGroup", LOGS, "WorkQueue", send, "KmsKeyArn", KEY));
     assertThat(rules.grants("LeaderRole"))
-        .isEqualTo(Map.of("LeaderLogGroup", LOGS, "LeaseTable", LEASES, "WorkQueue", send));
+        .isEqualTo(
+            Map.of(
+                "LeaderLogGroup", LOGS, "LeaseTable", LEASES, "WorkQueue", send, "KmsKeyArn", KEY));
     assertThat(rules.grants("WorkerTaskRole")).isEqualTo(consumer);
     Map<String, Set<String>> lambdaConsumer = new HashMap<>(consumer);
     lambdaConsumer.put("ConsumerLogGroup", LOGS);
@@ -225,7 +237,7 @@ class TemplateRulesTest {
                 .retentionAndSize())
         .containsExactly("WorkQueue: MessageRetentionPeriod must be 1209600, is '345600'");
     assertThat(
-            doctored("      MaximumMessageSize: 262144\n      SqsManagedSse", "      SqsManagedSse")
+            doctored("within this size.\n      MaximumMessageSize: 262144\n", "within this size.\n")
                 .retentionAndSize())
         .containsExactly("DeadLetterQueue: MaximumMessageSize must be 262144, is nothing (null)");
     assertThat(doctored("      Threshold: 604800", "      Threshold: 1000000").retentionAndSize())
@@ -273,6 +285,32 @@ class TemplateRulesTest {
             doctored("          HealthCheck:\n", "          HealthCheckOff:\n")
                 .workerTaskHardening())
         .containsExactly("WorkerTaskDefinition container worker: needs a HealthCheck command");
+  }
+
+  @Test
+  void aCustomerKeyWhenGivenEncryptsTheQueuesTheTablesAndTheLogsAndNothingOtherwise() {
+    assertThat(rules.customerKey()).isEmpty();
+    assertThat(
+            doctored("      KmsKeyId: !If [HasKmsKey, !Ref KmsKeyArn, !Ref AWS::NoValue]\n", "")
+                .customerKey())
+        .containsExactly(
+            "ApiAccessLogGroup: with KmsKeyArn '"
+                + TemplateRules.SOME_KEY
+                + "' uses key nothing (null)");
+    assertThat(
+            doctored(
+                    "KMSMasterKeyId: !If [HasKmsKey, !Ref KmsKeyArn, !Ref AWS::NoValue]",
+                    "KMSMasterKeyId: alias/aws/dynamodb")
+                .customerKey())
+        .hasSize(2)
+        .allMatch(problem -> problem.startsWith("LeaseTable: with KmsKeyArn"));
+    // The key's grant follows the statement's condition: checked like any other statement.
+    assertThat(
+            doctored("              Resource: !Ref KmsKeyArn", "              Resource: \"*\"")
+                .iamScopedToStack())
+        .singleElement()
+        .asString()
+        .contains("[kms:Decrypt, kms:GenerateDataKey] on '*'");
   }
 
   @Test
