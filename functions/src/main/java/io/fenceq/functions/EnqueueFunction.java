@@ -6,13 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.functions.internal.AwsTarget;
 import io.fenceq.functions.internal.BadRequestException;
 import io.fenceq.functions.internal.Environment;
 import io.fenceq.functions.internal.HttpAnswers;
 import io.fenceq.functions.internal.JobRequestReader;
 import io.fenceq.functions.internal.Priming;
-import io.fenceq.aws.AwsClients;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueException;
 import io.fenceq.queue.EnqueueFailure;
@@ -24,7 +25,6 @@ import io.fenceq.queue.JobRequest;
 import io.fenceq.queue.QueueNotFoundException;
 import io.fenceq.queue.internal.Json;
 import io.fenceq.ring.HashRing;
-import io.fenceq.worker.WorkerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -70,7 +70,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public final class EnqueueFunction
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
   /** The {@code FENCEQ_*} variables this function reads. */
-  public static final Set<String> VARIABLES = Set.of(WorkerConfig.QUEUE_URL, WorkerConfig.LANES);
+  public static final Set<String> VARIABLES =
+      Set.of(ConsumerConfig.QUEUE_URL, ConsumerConfig.LANES);
 
   /** Path of the single-job route. */
   public static final String JOB_PATH = "/jobs";
@@ -99,14 +100,14 @@ public final class EnqueueFunction
    */
   public EnqueueFunction(Map<String, String> environment) {
     Environment env = new Environment(environment);
-    this.queueUrl = env.fifoQueueUrl(WorkerConfig.QUEUE_URL);
+    this.queueUrl = env.fifoQueueUrl(ConsumerConfig.QUEUE_URL);
     this.ring =
         HashRing.of(
             env.integer(
-                WorkerConfig.LANES,
-                WorkerConfig.DEFAULT_LANES,
+                ConsumerConfig.LANES,
+                ConsumerConfig.DEFAULT_LANES,
                 1,
-                Math.min(WorkerConfig.MAX_LANES, HashRing.MAX_LANES)));
+                Math.min(ConsumerConfig.MAX_LANES, HashRing.MAX_LANES)));
     AwsClients.Target target = AwsTarget.from(env);
     this.region = target.region();
     this.sqs = AwsClients.sqs(target);

@@ -23,9 +23,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
@@ -439,28 +437,7 @@ public final class Enqueuer {
     }
 
     private int checkQueue() {
-      GetQueueAttributesResponse response;
-      try {
-        response =
-            sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queueUrl)
-                        .attributeNames(
-                            QueueAttributeName.FIFO_QUEUE,
-                            QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
-      } catch (SdkException e) {
-        throw SqsErrors.translate(e, queueUrl, "reading its attributes");
-      }
-      Map<QueueAttributeName, String> attrs = response.attributes();
-      if (!"true".equalsIgnoreCase(attrs.get(QueueAttributeName.FIFO_QUEUE))) {
-        throw new QueueNotFoundException(
-            "queue "
-                + queueUrl
-                + " is not a FIFO queue; fenceq needs FifoQueue=true (a name ending in .fifo)",
-            null);
-      }
-      String max = attrs.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
-      return max == null ? 262_144 : Integer.parseInt(max);
+      return QueueDescription.read(sqs, queueUrl).requireFifo().maximumMessageSize();
     }
 
     private static void require(boolean ok, String setting, String value) {

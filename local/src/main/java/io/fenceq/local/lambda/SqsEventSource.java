@@ -17,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,8 +75,7 @@ public final class SqsEventSource implements Closeable {
     this.queue = queue;
     this.config = b.config;
     int instance = INSTANCES.incrementAndGet();
-    this.invoker =
-        new Invoker(b.function, daemonThreads("fenceq-lambda-" + instance + "-invoke-"));
+    this.invoker = new Invoker(b.function, daemonThreads("fenceq-lambda-" + instance + "-invoke-"));
     GroupGate gate = new GroupGate();
     ThreadFactory pollThreads = daemonThreads("fenceq-lambda-" + instance + "-poll-");
     for (int i = 0; i < config.maximumConcurrency(); i++) {
