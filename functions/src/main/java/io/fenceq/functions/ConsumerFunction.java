@@ -10,11 +10,13 @@ import io.fenceq.consumer.ConsumerConfigException;
 import io.fenceq.consumer.HandlerFactories;
 import io.fenceq.consumer.HandlerFactory;
 import io.fenceq.consumer.lambda.LambdaConsumer;
+import io.fenceq.consumer.lambda.SqsMessages;
 import io.fenceq.functions.internal.AwsTarget;
 import io.fenceq.functions.internal.Environment;
 import io.fenceq.functions.internal.Priming;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.queue.JobEnvelope;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.crac.Core;
@@ -26,6 +28,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The SQS consumer as a Lambda function: one use of the library's {@link LambdaConsumer}, which
@@ -121,14 +125,29 @@ public final class ConsumerFunction
   }
 
   /**
-   * Before a SnapStart snapshot: loads the code paths of a first batch (envelope parsing, the SQS
-   * and DynamoDB calls the engine makes) without calling AWS.
+   * Before a SnapStart snapshot: loads the code paths of a first batch (event conversion, envelope
+   * parsing, the SQS and DynamoDB calls the engine makes) without calling AWS.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    JobEnvelope.parse(
+    SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+    record.setMessageId("priming");
+    record.setReceiptHandle("priming");
+    record.setBody(
         "{\"v\":1,\"key\":\"priming\",\"type\":\"priming\",\"payload\":{},\"jobId\":\"priming\","
             + "\"enqueuedAt\":\"2026-01-01T00:00:00Z\"}");
+    record.setAttributes(
+        Map.of(
+            MessageSystemAttributeName.MESSAGE_GROUP_ID.toString(),
+            config.engine().ring().laneFor("priming").id(),
+            MessageSystemAttributeName.SEQUENCE_NUMBER.toString(),
+            "1",
+            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT.toString(),
+            "1"));
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(record));
+    Message message = SqsMessages.of(event).get(0);
+    JobEnvelope.parse(message.body());
     String queue = config.engine().queueUrl();
     Priming.sqs(
         region,

@@ -12,7 +12,6 @@ import io.fenceq.consumer.HandlerFactories;
 import io.fenceq.consumer.HandlerFactory;
 import io.fenceq.consumer.HandlerResources;
 import io.fenceq.consumer.internal.InvocationBudget;
-import io.fenceq.consumer.internal.SqsMessages;
 import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.JobHandlers;

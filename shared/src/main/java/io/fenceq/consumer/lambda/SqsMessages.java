@@ -1,4 +1,4 @@
-package io.fenceq.consumer.internal;
+package io.fenceq.consumer.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.nio.ByteBuffer;
@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * keeping everything Lambda passes on: body, ids, receipt handle, the system attributes ({@code
  * MessageGroupId}, {@code SequenceNumber}, {@code ApproximateReceiveCount}, ...) and the message
  * attributes ({@code fenceq.ring} among them). System attributes this SDK does not know are
- * dropped; the engine reads none of them.
+ * dropped; the engine reads none of them. {@link LambdaConsumer} uses it; a function that hands
+ * batches to a {@link io.fenceq.engine.LaneProcessor} of its own can too.
  */
 public final class SqsMessages {
   private SqsMessages() {}

@@ -1,4 +1,4 @@
-package io.fenceq.consumer.internal;
+package io.fenceq.consumer.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
