@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceq.aws.AwsClients;
 import io.fenceq.consumer.ConsumerConfig;
@@ -23,7 +24,6 @@ import io.fenceq.queue.InvalidJobException;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.queue.QueueNotFoundException;
-import io.fenceq.queue.internal.Json;
 import io.fenceq.ring.HashRing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -179,14 +179,14 @@ public final class EnqueueFunction
   private APIGatewayV2HTTPResponse enqueueBatch(String body) {
     List<JobRequest> requests = JobRequestReader.batch(body);
     BatchEnqueueResult result = enqueuer().enqueueAll(requests);
-    ArrayNode accepted = Json.MAPPER.createArrayNode();
+    ArrayNode accepted = JsonNodeFactory.instance.arrayNode();
     result.accepted().forEach(r -> accepted.add(accepted(r)));
     if (result.allAccepted()) {
-      ObjectNode answer = Json.MAPPER.createObjectNode();
+      ObjectNode answer = JsonNodeFactory.instance.objectNode();
       answer.set("jobs", accepted);
       return HttpAnswers.json(202, answer);
     }
-    ArrayNode failed = Json.MAPPER.createArrayNode();
+    ArrayNode failed = JsonNodeFactory.instance.arrayNode();
     for (EnqueueFailure f : result.failed()) {
       ObjectNode job = failed.addObject();
       job.put("index", f.index());
@@ -222,7 +222,7 @@ public final class EnqueueFunction
   }
 
   private static ObjectNode accepted(EnqueueResult r) {
-    ObjectNode job = Json.MAPPER.createObjectNode();
+    ObjectNode job = JsonNodeFactory.instance.objectNode();
     job.put("jobId", r.jobId());
     job.put("key", r.key());
     job.put("lane", r.lane().id());
@@ -299,7 +299,7 @@ public final class EnqueueFunction
         JobRequestReader.one(
             "{\"key\":\"priming\",\"type\":\"priming\",\"payload\":{\"qty\":1},\"jobId\":\"p\"}");
     String envelope = JobEnvelope.of(request, "priming", Instant.EPOCH).toJson();
-    HttpAnswers.json(202, Json.MAPPER.createObjectNode().put("jobId", "priming"));
+    HttpAnswers.json(202, JsonNodeFactory.instance.objectNode().put("jobId", "priming"));
     MessageAttributeValue ring =
         MessageAttributeValue.builder().dataType("String").stringValue("priming").build();
     Priming.sqs(

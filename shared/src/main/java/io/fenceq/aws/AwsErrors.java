@@ -8,8 +8,9 @@ public final class AwsErrors {
   private AwsErrors() {}
 
   /**
-   * The AWS error code ({@code ThrottlingException}, {@code AWS.SimpleQueueService.NonExistentQueue}
-   * ...), or the exception's simple name when the service gave none (a network error).
+   * The AWS error code ({@code ThrottlingException}, {@code
+   * AWS.SimpleQueueService.NonExistentQueue} ...), or the exception's simple name when the service
+   * gave none (a network error).
    */
   public static String code(SdkException e) {
     if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {

@@ -1,5 +1,6 @@
 package io.fenceq.cron;
 
+import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueResult;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns named schedules into jobs: the leader calls {@link #enqueueDue()} now and then (from its
- * {@link io.fenceq.lease.LeaderElector} listener or {@link io.fenceq.lease.LeaderElector#runIfLeader}), and every tick that fell
- * due since is enqueued as a job with {@code jobId = cron:<name>:<tick>}.
+ * {@link io.fenceq.lease.LeaderElector} listener or {@link
+ * io.fenceq.lease.LeaderElector#runIfLeader}), and every tick that fell due since is enqueued as a
+ * job with {@code jobId = cron:<name>:<tick>}.
  *
  * <p>Exactly once per tick comes from SQS deduplication, not from the leader being alone: two
  * processes that both believe they lead enqueue the same job id, and SQS keeps one. That only holds
@@ -166,9 +168,7 @@ public final class CronEnqueuer {
 
     /** Adds a schedule; names must be unique. */
     public Builder job(CronJob job) {
-      if (job == null) {
-        throw new IllegalArgumentException("invalid CronEnqueuer setting job: null");
-      }
+      Require.notNull(job, "CronEnqueuer", "job");
       if (jobs.putIfAbsent(job.name(), job) != null) {
         throw new IllegalArgumentException("cron job name " + job.name() + " is used twice");
       }
@@ -176,24 +176,18 @@ public final class CronEnqueuer {
     }
 
     public CronEnqueuer build() {
-      require(enqueuer != null, "enqueuer", "null");
-      require(clock != null, "clock", "null");
-      require(
+      Require.notNull(enqueuer, "CronEnqueuer", "enqueuer");
+      Require.notNull(clock, "CronEnqueuer", "clock");
+      Require.argument(
           catchUp != null && catchUp.isPositive() && catchUp.compareTo(MAX_CATCH_UP) <= 0,
+          "CronEnqueuer",
           "catchUp",
           "must be positive and at most "
               + Durations.format(MAX_CATCH_UP)
               + " (SQS deduplicates for 5 minutes), got "
               + Durations.format(catchUp));
-      require(!jobs.isEmpty(), "job", "none given");
+      Require.argument(!jobs.isEmpty(), "CronEnqueuer", "job", "none given");
       return new CronEnqueuer(this);
-    }
-
-    private static void require(boolean ok, String setting, String value) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "invalid CronEnqueuer setting " + setting + ": " + value);
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.fenceq.engine;
 
+import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.ring.HashRing;
 import java.time.Duration;
@@ -241,45 +242,58 @@ public final class EngineConfig {
       requireFifoUrl("queueUrl", queueUrl, false);
       requireFifoUrl("deadLetterQueueUrl", deadLetterQueueUrl, true);
       if (deadLetterQueueUrl != null && deadLetterQueueUrl.equals(queueUrl)) {
-        throw invalid(
-            "deadLetterQueueUrl", deadLetterQueueUrl, "must not be the work queue itself");
+        throw Require.invalid(
+            "EngineConfig",
+            "deadLetterQueueUrl",
+            "must not be the work queue itself",
+            deadLetterQueueUrl);
       }
       if (owner != null && (owner.isBlank() || owner.length() > MAX_OWNER_LENGTH)) {
-        throw invalid(
-            "owner", '"' + owner + '"', "must be 1 to " + MAX_OWNER_LENGTH + " characters");
+        throw Require.invalid(
+            "EngineConfig",
+            "owner",
+            "must be 1 to " + MAX_OWNER_LENGTH + " characters",
+            '"' + owner + '"');
       }
       if (ring == null) {
-        throw invalid("ring", "null", "is required: the ring producers place jobs with");
+        throw Require.invalid(
+            "EngineConfig", "ring", "is required: the ring producers place jobs with", "null");
       }
       if (maxLanesInFlight < 1 || maxLanesInFlight > MAX_LANES_IN_FLIGHT) {
-        throw invalid(
+        throw Require.invalid(
+            "EngineConfig",
             "maxLanesInFlight",
-            Integer.toString(maxLanesInFlight),
-            "must be between 1 and " + MAX_LANES_IN_FLIGHT);
+            "must be between 1 and " + MAX_LANES_IN_FLIGHT,
+            Integer.toString(maxLanesInFlight));
       }
       if (backoffCap == null || backoffCap.isNegative() || backoffCap.isZero()) {
-        throw invalid("backoffCap", Durations.format(backoffCap), "must be positive");
+        throw Require.invalid(
+            "EngineConfig", "backoffCap", "must be positive", Durations.format(backoffCap));
       }
       if (backoffCap.compareTo(MAX_VISIBILITY) > 0) {
-        throw invalid(
+        throw Require.invalid(
+            "EngineConfig",
             "backoffCap",
-            Durations.format(backoffCap),
-            "must be at most 12h, the longest visibility timeout SQS accepts");
+            "must be at most 12h, the longest visibility timeout SQS accepts",
+            Durations.format(backoffCap));
       }
       if (backoffBase == null || backoffBase.isNegative() || backoffBase.isZero()) {
-        throw invalid("backoffBase", Durations.format(backoffBase), "must be positive");
+        throw Require.invalid(
+            "EngineConfig", "backoffBase", "must be positive", Durations.format(backoffBase));
       }
       if (backoffBase.compareTo(backoffCap) > 0) {
-        throw invalid(
+        throw Require.invalid(
+            "EngineConfig",
             "backoffBase",
-            Durations.format(backoffBase),
-            "must be at most backoffCap (" + Durations.format(backoffCap) + ")");
+            "must be at most backoffCap (" + Durations.format(backoffCap) + ")",
+            Durations.format(backoffBase));
       }
       if (maxReceiveCount < 0 || maxReceiveCount > MAX_RECEIVE_COUNT) {
-        throw invalid(
+        throw Require.invalid(
+            "EngineConfig",
             "maxReceiveCount",
-            Integer.toString(maxReceiveCount),
-            "must be between 1 and " + MAX_RECEIVE_COUNT + ", or 0 for unknown");
+            "must be between 1 and " + MAX_RECEIVE_COUNT + ", or 0 for unknown",
+            Integer.toString(maxReceiveCount));
       }
       return new EngineConfig(this);
     }
@@ -289,17 +303,15 @@ public final class EngineConfig {
         return;
       }
       if (url == null || url.isBlank()) {
-        throw invalid(setting, String.valueOf(url), "is required");
+        throw Require.invalid("EngineConfig", setting, "is required", String.valueOf(url));
       }
       if (!url.endsWith(".fifo")) {
-        throw invalid(
-            setting, url, "must be a FIFO queue's URL (ending in .fifo): lanes are message groups");
+        throw Require.invalid(
+            "EngineConfig",
+            setting,
+            "must be a FIFO queue's URL (ending in .fifo): lanes are message groups",
+            url);
       }
-    }
-
-    private static IllegalArgumentException invalid(String setting, String value, String rule) {
-      return new IllegalArgumentException(
-          "invalid EngineConfig setting " + setting + ": " + rule + ", got " + value);
     }
   }
 }

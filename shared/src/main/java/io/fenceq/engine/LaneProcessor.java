@@ -6,7 +6,8 @@ import io.fenceq.engine.internal.Heartbeat;
 import io.fenceq.engine.internal.LaneRun;
 import io.fenceq.engine.internal.NamedThreads;
 import io.fenceq.engine.internal.ShutdownGate;
-import io.fenceq.lease.LeaseStore;
+import io.fenceq.internal.Require;
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.time.Ticker;
@@ -414,7 +415,7 @@ public final class LaneProcessor implements Closeable {
    */
   public static final class Builder {
     private EngineConfig config;
-    private LeaseStore leases;
+    private LaneLeases leases;
     private JobHandlers handlers;
     private SqsClient sqs;
     private QueueActions actions;
@@ -431,8 +432,11 @@ public final class LaneProcessor implements Closeable {
       return this;
     }
 
-    /** The lane leases; its configuration sets the lease duration and the heartbeat interval. */
-    public Builder leases(LeaseStore leases) {
+    /**
+     * The lane leases: a {@link io.fenceq.lease.LeaseStore} on the lease table in production. Their
+     * configuration sets the lease duration and the heartbeat interval.
+     */
+    public Builder leases(LaneLeases leases) {
       this.leases = leases;
       return this;
     }
@@ -495,24 +499,18 @@ public final class LaneProcessor implements Closeable {
      * @throws IllegalArgumentException naming a missing setting
      */
     public LaneProcessor build() {
-      require(config != null, "config", "null");
-      require(leases != null, "leases", "null");
-      require(handlers != null, "handlers", "null");
-      require(
+      Require.notNull(config, "LaneProcessor", "config");
+      Require.notNull(leases, "LaneProcessor", "leases");
+      Require.notNull(handlers, "LaneProcessor", "handlers");
+      Require.argument(
           (sqs == null) != (actions == null),
+          "LaneProcessor",
           "sqs/queueActions",
           "exactly one must be set, got " + (sqs == null ? "neither" : "both"));
-      require(metrics != null, "metrics", "null");
-      require(ticker != null, "ticker", "null");
-      require(clock != null, "clock", "null");
+      Require.notNull(metrics, "LaneProcessor", "metrics");
+      Require.notNull(ticker, "LaneProcessor", "ticker");
+      Require.notNull(clock, "LaneProcessor", "clock");
       return new LaneProcessor(this);
-    }
-
-    private static void require(boolean ok, String setting, String value) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "invalid LaneProcessor setting " + setting + ": " + value);
-      }
     }
   }
 }

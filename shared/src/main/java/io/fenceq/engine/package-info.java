@@ -4,8 +4,10 @@
  *
  * <p>Users write a {@link io.fenceq.engine.JobHandler} per job type and register them in {@link
  * io.fenceq.engine.JobHandlers}; hosts build a {@link io.fenceq.engine.LaneProcessor} from an
- * {@link io.fenceq.engine.EngineConfig}, a {@link io.fenceq.lease.LeaseStore} and either an SQS
- * client or their own {@link io.fenceq.engine.QueueActions}, and hand it each received batch.
+ * {@link io.fenceq.engine.EngineConfig}, the lane leases ({@link io.fenceq.lease.LaneLeases}: a
+ * {@link io.fenceq.lease.LeaseStore} on the lease table) and either an SQS client or their own
+ * {@link io.fenceq.engine.QueueActions}, and hand it each received batch. The engine uses the
+ * leases only through that interface, so its tests run on an in-memory one.
  *
  * <h2>Choices</h2>
  *

@@ -1,5 +1,6 @@
 package io.fenceq.fence;
 
+import io.fenceq.internal.Require;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,10 +56,7 @@ public final class DynamoDbFence {
   private final DynamoDbClient dynamoDb;
 
   public DynamoDbFence(DynamoDbClient dynamoDb) {
-    if (dynamoDb == null) {
-      throw new IllegalArgumentException("invalid DynamoDbFence setting dynamoDb: null");
-    }
-    this.dynamoDb = dynamoDb;
+    this.dynamoDb = Require.notNull(dynamoDb, "DynamoDbFence", "dynamoDb");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.fenceq.lease;
 
+import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.Durations;
 import java.io.Closeable;
 import java.time.Duration;
@@ -388,21 +389,16 @@ public final class LeaderElector implements Closeable {
     }
 
     public LeaderElector build() {
-      require(store != null, "store", "null");
-      require(
+      Require.notNull(store, "LeaderElector", "store");
+      Require.argument(
           name != null && name.matches("[A-Za-z0-9._-]{1,64}"),
+          "LeaderElector",
           "name",
           String.valueOf(name) + " (1 to 64 of A-Z a-z 0-9 . _ -)");
-      require(owner == null || !owner.isBlank(), "owner", "\"" + owner + "\"");
-      require(listener != null, "listener", "null");
+      Require.argument(
+          owner == null || !owner.isBlank(), "LeaderElector", "owner", "\"" + owner + "\"");
+      Require.notNull(listener, "LeaderElector", "listener");
       return new LeaderElector(this);
-    }
-
-    private static void require(boolean ok, String setting, String value) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "invalid LeaderElector setting " + setting + ": " + value);
-      }
     }
   }
 }

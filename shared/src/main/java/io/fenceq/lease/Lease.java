@@ -15,7 +15,7 @@ import java.time.Instant;
  *     contenders in {@link ExpiryMode#WALL_CLOCK_HINT} mode, not a promise
  * @param renewals how many times the item has been renewed, by any holder, ever
  * @param duration the lease duration the grant or renewal was made for
- * @param localDeadlineNanos on the ticker of the {@link LeaseStore} that granted it, the instant
+ * @param localDeadlineNanos on the ticker of the {@link LaneLeases} that granted it, the instant
  *     after which the holder must consider the lease gone unless renewed: the ticker reading taken
  *     before the write was sent, plus {@code duration}
  */

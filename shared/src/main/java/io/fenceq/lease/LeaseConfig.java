@@ -1,5 +1,6 @@
 package io.fenceq.lease;
 
+import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
@@ -143,43 +144,31 @@ public final class LeaseConfig {
      *     or inconsistent with another
      */
     public LeaseConfig build() {
-      if (leaseDuration == null) {
-        throw new IllegalArgumentException("leaseDuration must be set, got null");
-      }
-      if (leaseDuration.compareTo(MIN_LEASE_DURATION) < 0
-          || leaseDuration.compareTo(MAX_LEASE_DURATION) > 0) {
-        throw new IllegalArgumentException(
-            "leaseDuration must be between "
-                + Durations.format(MIN_LEASE_DURATION)
-                + " and "
-                + Durations.format(MAX_LEASE_DURATION)
-                + ", got "
-                + Durations.format(leaseDuration));
-      }
+      Require.value(leaseDuration != null, "leaseDuration", "must be set", null);
+      Require.value(
+          leaseDuration.compareTo(MIN_LEASE_DURATION) >= 0
+              && leaseDuration.compareTo(MAX_LEASE_DURATION) <= 0,
+          "leaseDuration",
+          "must be between "
+              + Durations.format(MIN_LEASE_DURATION)
+              + " and "
+              + Durations.format(MAX_LEASE_DURATION),
+          Durations.format(leaseDuration));
       Duration renew = renewInterval != null ? renewInterval : leaseDuration.dividedBy(3);
-      if (renew.isNegative() || renew.isZero()) {
-        throw new IllegalArgumentException(
-            "renewInterval must be positive, got " + Durations.format(renew));
-      }
-      if (renew.multipliedBy(2).compareTo(leaseDuration) >= 0) {
-        throw new IllegalArgumentException(
-            "renewInterval must be less than leaseDuration / 2, got "
-                + Durations.format(renew)
-                + " for a "
-                + Durations.format(leaseDuration)
-                + " lease");
-      }
-      if (expiryMode == null) {
-        throw new IllegalArgumentException("expiryMode must be set, got null");
-      }
-      if (retryJitter != null
-          && (retryJitter.isNegative() || retryJitter.compareTo(leaseDuration) > 0)) {
-        throw new IllegalArgumentException(
-            "retryJitter must be between 0 and leaseDuration ("
-                + Durations.format(leaseDuration)
-                + "), got "
-                + Durations.format(retryJitter));
-      }
+      Require.value(
+          renew.isPositive(), "renewInterval", "must be positive", Durations.format(renew));
+      Require.value(
+          renew.multipliedBy(2).compareTo(leaseDuration) < 0,
+          "renewInterval",
+          "must be less than leaseDuration / 2",
+          Durations.format(renew) + " for a " + Durations.format(leaseDuration) + " lease");
+      Require.value(expiryMode != null, "expiryMode", "must be set", null);
+      Require.value(
+          retryJitter == null
+              || (!retryJitter.isNegative() && retryJitter.compareTo(leaseDuration) <= 0),
+          "retryJitter",
+          "must be between 0 and leaseDuration (" + Durations.format(leaseDuration) + ")",
+          Durations.format(retryJitter));
       return new LeaseConfig(leaseDuration, renew, this);
     }
   }

@@ -22,9 +22,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Leases with fencing tokens on a DynamoDB table: one item per lane ({@code lane#0042}) or leader
- * name ({@code leader#nightly}). {@link #acquire}, {@link #renew} and {@link #release} are each one
- * conditional {@code UpdateItem}; the conditions are the constants below, and a refused write
- * returns the item it was refused on, so every refusal says who holds the lease and until when.
+ * name ({@code leader#nightly}). It is the {@link LaneLeases} the engine runs on in production, and
+ * the store {@link LeaderElector} elects on. {@link #acquire}, {@link #renew} and {@link #release}
+ * are each one conditional {@code UpdateItem}; the conditions are the constants below, and a
+ * refused write returns the item it was refused on, so every refusal says who holds the lease and
+ * until when.
  *
  * <p>Each grant adds one to the item's {@code fence} in the same write that grants it, so fences of
  * one lease are unique and strictly increasing in grant order. Items are never deleted (release
@@ -38,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Thread-safe. One store is one contender's view: in {@link ExpiryMode#OBSERVED} mode it keeps
  * what it has observed of each lease it was refused. The DynamoDB client belongs to the caller.
  */
-public final class LeaseStore {
+public final class LeaseStore implements LaneLeases {
   /**
    * Acquire in {@link ExpiryMode#WALL_CLOCK_HINT} mode: grants when nobody holds the lease (never
    * acquired, or released), when the caller already holds it (the grant mints a new fence), or when
@@ -126,9 +128,9 @@ public final class LeaseStore {
     return new Builder();
   }
 
-  /** The lease id of a lane: {@code lane#0042}. */
+  /** The lease id of a lane: {@code lane#0042}; the same as {@link LaneLeases#leaseId}. */
   public static String laneLeaseId(Lane lane) {
-    return String.format("lane#%04d", lane.index());
+    return LaneLeases.leaseId(lane);
   }
 
   /** The lease id of a leader name: {@code leader#nightly}. */
@@ -141,6 +143,7 @@ public final class LeaseStore {
     return table.name();
   }
 
+  @Override
   public LeaseConfig config() {
     return config;
   }
@@ -149,11 +152,13 @@ public final class LeaseStore {
    * Whether {@code lease} is still within its local deadline on this store's ticker. A holder acts
    * under a lease only while this is true; past it, a contender may already hold the lease.
    */
+  @Override
   public boolean isValid(Lease lease) {
     return ticker.nanos() - lease.localDeadlineNanos() < 0;
   }
 
   /** Time left before {@code lease}'s local deadline on this store's ticker; zero once past it. */
+  @Override
   public Duration remaining(Lease lease) {
     return Duration.ofNanos(Math.max(0, lease.localDeadlineNanos() - ticker.nanos()));
   }
@@ -165,6 +170,7 @@ public final class LeaseStore {
    *     LeaseRefusal} naming the holder and when to retry
    * @throws LeaseException if DynamoDB could not be asked
    */
+  @Override
   public AcquireResult acquire(String leaseId, String owner) {
     requireId(leaseId, "lease id");
     requireId(owner, "owner");
@@ -226,6 +232,7 @@ public final class LeaseStore {
    * @throws LeaseException if DynamoDB could not be asked; the lease may still be the caller's
    *     until {@link #isValid} turns false
    */
+  @Override
   public RenewResult renew(Lease lease) {
     long sentNanos = ticker.nanos();
     long nowMillis = clock.millis();
@@ -259,6 +266,7 @@ public final class LeaseStore {
    *     (then nothing was changed)
    * @throws LeaseException if DynamoDB could not be asked
    */
+  @Override
   public ReleaseResult release(Lease lease) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":me", AttributeValue.fromS(lease.owner()));

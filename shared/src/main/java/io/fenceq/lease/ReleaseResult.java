@@ -1,7 +1,7 @@
 package io.fenceq.lease;
 
 /**
- * The answer to {@link LeaseStore#release}: {@link Released}, or a {@link LeaseLoss} when the lease
+ * The answer to {@link LaneLeases#release}: {@link Released}, or a {@link LeaseLoss} when the lease
  * had already passed to someone else (then nothing was changed).
  */
 public sealed interface ReleaseResult permits ReleaseResult.Released, LeaseLoss {

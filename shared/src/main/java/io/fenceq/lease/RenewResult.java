@@ -1,7 +1,7 @@
 package io.fenceq.lease;
 
 /**
- * The answer to {@link LeaseStore#renew}: the renewed {@link Lease}, or a {@link LeaseLoss} when
+ * The answer to {@link LaneLeases#renew}: the renewed {@link Lease}, or a {@link LeaseLoss} when
  * the lease is no longer the caller's. A loss is final: the holder stops, performs no further side
  * effect under that fence, and acquires again if it still wants the lease.
  */

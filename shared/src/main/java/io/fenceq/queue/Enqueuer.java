@@ -1,5 +1,6 @@
 package io.fenceq.queue;
 
+import io.fenceq.internal.Require;
 import io.fenceq.queue.internal.BatchPlanner;
 import io.fenceq.queue.internal.Json;
 import io.fenceq.queue.internal.SqsErrors;
@@ -422,28 +423,24 @@ public final class Enqueuer {
     }
 
     public Enqueuer build() {
-      require(sqs != null, "sqs", "null");
-      require(queueUrl != null && !queueUrl.isBlank(), "queueUrl", String.valueOf(queueUrl));
-      require(ring != null, "ring", "null");
-      require(clock != null, "clock", "null");
-      require(jobIds != null, "jobIds", "null");
-      require(sleeper != null, "sleeper", "null");
-      require(entryAttempts >= 1 && entryAttempts <= 20, "entryAttempts", entryAttempts + "");
-      require(
+      Require.notNull(sqs, "Enqueuer", "sqs");
+      Require.argument(queueUrl != null && !queueUrl.isBlank(), "Enqueuer", "queueUrl", queueUrl);
+      Require.notNull(ring, "Enqueuer", "ring");
+      Require.notNull(clock, "Enqueuer", "clock");
+      Require.notNull(jobIds, "Enqueuer", "jobIds");
+      Require.notNull(sleeper, "Enqueuer", "sleeper");
+      Require.argument(
+          entryAttempts >= 1 && entryAttempts <= 20, "Enqueuer", "entryAttempts", entryAttempts);
+      Require.argument(
           entryBackoff != null && !entryBackoff.isNegative() && entryBackoff.toMillis() <= 5_000,
+          "Enqueuer",
           "entryBackoff",
-          String.valueOf(entryBackoff));
+          entryBackoff);
       return new Enqueuer(this, checkQueue());
     }
 
     private int checkQueue() {
       return QueueDescription.read(sqs, queueUrl).requireFifo().maximumMessageSize();
-    }
-
-    private static void require(boolean ok, String setting, String value) {
-      if (!ok) {
-        throw new IllegalArgumentException("invalid Enqueuer setting " + setting + ": " + value);
-      }
     }
   }
 }

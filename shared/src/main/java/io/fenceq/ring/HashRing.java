@@ -1,5 +1,6 @@
 package io.fenceq.ring;
 
+import io.fenceq.internal.Require;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -309,10 +310,11 @@ public final class HashRing {
      *     #MAX_VIRTUAL_NODES}
      */
     public Builder virtualNodes(int count) {
-      if (count < 1 || count > MAX_VIRTUAL_NODES) {
-        throw new IllegalArgumentException(
-            "virtualNodes must be between 1 and " + MAX_VIRTUAL_NODES + ", got " + count);
-      }
+      Require.value(
+          count >= 1 && count <= MAX_VIRTUAL_NODES,
+          "virtualNodes",
+          "must be between 1 and " + MAX_VIRTUAL_NODES,
+          count);
       this.virtualNodes = count;
       return this;
     }
@@ -330,10 +332,8 @@ public final class HashRing {
     }
 
     private static void checkLaneCount(int count) {
-      if (count < 1 || count > MAX_LANES) {
-        throw new IllegalArgumentException(
-            "lanes must be between 1 and " + MAX_LANES + ", got " + count);
-      }
+      Require.value(
+          count >= 1 && count <= MAX_LANES, "lanes", "must be between 1 and " + MAX_LANES, count);
     }
   }
 }

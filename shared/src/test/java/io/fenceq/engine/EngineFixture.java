@@ -1,13 +1,13 @@
 package io.fenceq.engine;
 
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.LeaseConfig;
-import io.fenceq.lease.LeaseStore;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
-import io.fenceq.testing.FakeDynamoDb;
+import io.fenceq.testing.InMemoryLeases;
 import io.fenceq.time.ManualClock;
 import io.fenceq.time.ManualTicker;
 import java.time.Duration;
@@ -16,21 +16,20 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * One consumer's world for engine tests: an in-memory lease table, manual time, a recording queue,
- * a manual scheduler, and received messages built the way SQS delivers them.
+ * One consumer's world for engine tests: in-memory lane leases, manual time, a recording queue, a
+ * manual scheduler, and received messages built the way SQS delivers them.
  */
 final class EngineFixture {
   static final String QUEUE = "https://sqs.test/000000000000/work.fifo";
   static final String DLQ = "https://sqs.test/000000000000/dlq.fifo";
-  static final String TABLE = "leases";
   static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
   static final Duration LEASE = Duration.ofSeconds(30);
   static final Duration RENEW = Duration.ofSeconds(10);
@@ -41,9 +40,8 @@ final class EngineFixture {
   final HashRing ring = HashRing.of(16);
   final ManualTicker ticker = new ManualTicker(5_000_000_000L);
   final ManualClock clock = new ManualClock(T0);
-  final FakeDynamoDb dynamoDb = new FakeDynamoDb().createTable(TABLE);
   final LeaseConfig leaseConfig = LeaseConfig.builder().retryJitter(Duration.ZERO).build();
-  final LeaseStore leases = store(ticker, clock);
+  final InMemoryLeases leases = new InMemoryLeases(leaseConfig, ticker, clock);
   final RecordingQueueActions actions = new RecordingQueueActions();
   final RecordingMetrics metrics = new RecordingMetrics();
   final ManualScheduler scheduler = new ManualScheduler(ticker);
@@ -78,15 +76,9 @@ final class EngineFixture {
         .build();
   }
 
-  /** Another consumer's view of the same lease table, on the same time. */
-  LeaseStore store(ManualTicker ticker, ManualClock clock) {
-    return LeaseStore.builder()
-        .dynamoDb(dynamoDb)
-        .table(TABLE)
-        .config(leaseConfig)
-        .ticker(ticker)
-        .clock(clock)
-        .build();
+  /** Another consumer's view of the same leases, on the given time. */
+  InMemoryLeases contender(ManualTicker ticker, ManualClock clock) {
+    return leases.contender(ticker, clock);
   }
 
   /** A first delivery of a job, as SQS delivers it. */
@@ -144,25 +136,18 @@ final class EngineFixture {
     return ring.laneFor(key);
   }
 
-  /** The lease item of {@code lane}, or an empty map. */
-  Map<String, AttributeValue> leaseItem(Lane lane) {
-    return dynamoDb.item(TABLE, Map.of("id", AttributeValue.fromS(LeaseStore.laneLeaseId(lane))));
+  /** Who holds {@code lane}'s lease, if anyone. */
+  Optional<String> holder(Lane lane) {
+    return leases.holder(LaneLeases.leaseId(lane));
   }
 
   /** Whether someone holds {@code lane}'s lease. */
   boolean held(Lane lane) {
-    return leaseItem(lane).containsKey("owner");
+    return holder(lane).isPresent();
   }
 
-  /** The number of lease writes of {@code kind} (acquire, renew, release) sent so far. */
-  long leaseWrites(String kind) {
-    String update =
-        switch (kind) {
-          case "acquire" -> LeaseStore.ACQUIRE_UPDATE;
-          case "renew" -> LeaseStore.RENEW_UPDATE;
-          case "release" -> LeaseStore.RELEASE_UPDATE;
-          default -> throw new IllegalArgumentException(kind);
-        };
-    return dynamoDb.updates().stream().filter(u -> u.updateExpression().equals(update)).count();
+  /** The number of lease writes of {@code kind} sent so far, by every consumer. */
+  long leaseWrites(InMemoryLeases.Write kind) {
+    return leases.writes(kind);
   }
 }

@@ -1,11 +1,12 @@
 package io.fenceq.engine;
 
+import static io.fenceq.testing.InMemoryLeases.Write.RENEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.engine.MessageOutcome.Status;
 import io.fenceq.engine.RecordingQueueActions.Call;
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.Lease;
-import io.fenceq.lease.LeaseStore;
 import io.fenceq.time.ManualClock;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +90,7 @@ class HeartbeatTest {
     for (int beat = 1; beat <= 4; beat++) {
       advance(beat == 1 ? Duration.ofMillis(1) : EngineFixture.RENEW);
       assertThat(world.scheduler.runDue()).isEqualTo(1);
-      assertThat(world.leaseWrites("renew")).isEqualTo(beat);
+      assertThat(world.leaseWrites(RENEW)).isEqualTo(beat);
     }
     // 40 s after the grant: only the renewals keep the 30 s lease, and the fence check, alive.
     BatchOutcome batch = finish(outcome);
@@ -114,7 +115,7 @@ class HeartbeatTest {
     CompletableFuture<BatchOutcome> outcome = start(world.config().build(), List.of(m1, m2));
 
     advance(EngineFixture.RENEW);
-    world.dynamoDb.failNextUpdates(1);
+    world.leases.failNextWrites(1);
     world.scheduler.runDue();
     BatchOutcome batch = finish(outcome);
 
@@ -150,8 +151,9 @@ class HeartbeatTest {
     CompletableFuture<BatchOutcome> outcome = processor.submit(List.of(m1));
     assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     // A consumer whose clock runs 31 s ahead takes the lease over while the job runs.
-    LeaseStore fast = world.store(world.ticker, new ManualClock(EngineFixture.T0.plusSeconds(31)));
-    assertThat(fast.acquire(LeaseStore.laneLeaseId(world.laneOf(key)), "consumer-b"))
+    LaneLeases fast =
+        world.contender(world.ticker, new ManualClock(EngineFixture.T0.plusSeconds(31)));
+    assertThat(fast.acquire(LaneLeases.leaseId(world.laneOf(key)), "consumer-b"))
         .isInstanceOf(Lease.class);
 
     advance(EngineFixture.RENEW);
@@ -164,7 +166,7 @@ class HeartbeatTest {
         .contains("its handler returned, but the lane was lost while it ran")
         .contains("held by consumer-b at fence 2");
     assertThat(world.actions.calls("delete")).isEmpty();
-    assertThat(world.leaseItem(world.laneOf(key)).get("owner").s()).isEqualTo("consumer-b");
+    assertThat(world.holder(world.laneOf(key))).contains("consumer-b");
   }
 
   @Test
@@ -198,7 +200,7 @@ class HeartbeatTest {
     BatchOutcome batch = finish(outcome);
 
     assertThat(fenceCheck.get()).hasMessageContaining("the lease ran out locally");
-    assertThat(world.leaseWrites("renew")).isZero();
+    assertThat(world.leaseWrites(RENEW)).isZero();
     assertThat(batch.messages()).extracting(MessageOutcome::status).containsOnly(Status.LOST);
     assertThat(world.actions.calls("delete")).isEmpty();
   }

@@ -1,13 +1,15 @@
 package io.fenceq.engine;
 
+import static io.fenceq.testing.InMemoryLeases.Write.ACQUIRE;
+import static io.fenceq.testing.InMemoryLeases.Write.RELEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceq.engine.MessageOutcome.Status;
 import io.fenceq.engine.RecordingQueueActions.Call;
 import io.fenceq.fence.FenceToken;
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.Lease;
-import io.fenceq.lease.LeaseStore;
 import io.fenceq.ring.Lane;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,8 +70,8 @@ class LaneProcessorTest {
         .extracting(Call::messageIds)
         .containsExactly(ids(a1, a2, a3), ids(b1, b2));
     assertThat(world.actions.calls("visibility")).isEmpty();
-    assertThat(world.leaseWrites("acquire")).isEqualTo(2);
-    assertThat(world.leaseWrites("release")).isEqualTo(2);
+    assertThat(world.leaseWrites(ACQUIRE)).isEqualTo(2);
+    assertThat(world.leaseWrites(RELEASE)).isEqualTo(2);
     assertThat(world.held(world.laneOf(keys.get(0)))).isFalse();
     assertThat(world.metrics.total(EngineMetrics.JOBS_OK)).isEqualTo(5);
     assertThat(world.metrics.points(EngineMetrics.JOBS_OK).get(0).dimensions())
@@ -188,8 +190,8 @@ class LaneProcessorTest {
   void aLaneHeldByAnotherLiveConsumerGoesBackForTheRestOfItsLeaseAndIsNotRun() throws Exception {
     String key = world.keysInDistinctLanes(1).get(0);
     Lane lane = world.laneOf(key);
-    LeaseStore other = world.store(world.ticker, world.clock);
-    assertThat(other.acquire(LeaseStore.laneLeaseId(lane), "consumer-b")).isInstanceOf(Lease.class);
+    LaneLeases other = world.contender(world.ticker, world.clock);
+    assertThat(other.acquire(LaneLeases.leaseId(lane), "consumer-b")).isInstanceOf(Lease.class);
     world.ticker.advance(Duration.ofSeconds(12));
     world.clock.advance(Duration.ofSeconds(12));
     Message m1 = world.job(key, "reserve");
@@ -209,7 +211,7 @@ class LaneProcessorTest {
             });
     assertThat(world.actions.calls())
         .containsExactly(new Call("visibility", ids(m1, m2), rest, ""));
-    assertThat(world.leaseItem(lane).get("owner").s()).isEqualTo("consumer-b");
+    assertThat(world.holder(lane)).contains("consumer-b");
     assertThat(world.metrics.total(EngineMetrics.LEASE_REFUSALS)).isEqualTo(1);
   }
 
@@ -262,7 +264,7 @@ class LaneProcessorTest {
     assertThat(calls.get(6).messageIds()).containsExactly(foreign.messageId());
     assertThat(outcome(batch, unknownType).reason()).isEqualTo(calls.get(1).reason());
     // The foreign group names no lane, so no lease was asked for it.
-    assertThat(world.leaseWrites("acquire")).isEqualTo(1);
+    assertThat(world.leaseWrites(ACQUIRE)).isEqualTo(1);
     assertThat(world.metrics.total(EngineMetrics.JOBS_DEAD_LETTERED)).isEqualTo(5);
   }
 
@@ -416,7 +418,7 @@ class LaneProcessorTest {
 
     assertThat(stillInterrupted).isTrue();
     assertThat(batch.redeliveredMessageIds()).containsExactlyElementsOf(ids(m1, m2));
-    // The in-memory table, like the SDK, aborts calls made on an interrupted thread.
+    // The in-memory leases, like the SDK, abort calls made on an interrupted thread.
     assertThat(world.held(world.laneOf(key))).isFalse();
     assertThat(world.actions.calls("visibility"))
         .singleElement()
@@ -454,7 +456,7 @@ class LaneProcessorTest {
         .hasMessageContaining(bare.messageId())
         .hasMessageContaining("SequenceNumber");
     assertThat(world.actions.calls()).isEmpty();
-    assertThat(world.dynamoDb.updates()).isEmpty();
+    assertThat(world.leases.writes()).isZero();
   }
 
   @Test
@@ -510,7 +512,7 @@ class LaneProcessorTest {
     assertThat(returned.visibility()).isEqualTo(Duration.ZERO);
     assertThat(returned.reason()).contains("waited 20.001s for a lane slot");
     assertThat(ran).containsExactly(early.messageId());
-    assertThat(world.leaseWrites("acquire")).isEqualTo(1);
+    assertThat(world.leaseWrites(ACQUIRE)).isEqualTo(1);
     assertThat(world.held(world.laneOf(keys.get(1)))).isFalse();
   }
 }

@@ -1,10 +1,10 @@
 package io.fenceq.engine;
 
+import static io.fenceq.testing.InMemoryLeases.Write.ACQUIRE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.engine.MessageOutcome.Status;
 import io.fenceq.engine.RecordingQueueActions.Call;
-import io.fenceq.lease.LeaseStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -103,7 +100,7 @@ class ShutdownTest {
               assertThat(o.visibility()).isZero();
               assertThat(o.reason()).contains("shutting down");
             });
-    assertThat(world.leaseWrites("acquire")).isEqualTo(1);
+    assertThat(world.leaseWrites(ACQUIRE)).isEqualTo(1);
 
     proceed.countDown();
     ShutdownReport report = stopped.get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -169,45 +166,16 @@ class ShutdownTest {
     Message m1 = world.job(key, "reserve");
     AtomicReference<LaneProcessor> racing = new AtomicReference<>();
     // The grant is written, then the deadline fires before the lane has taken the lease in.
-    DynamoDbClient deadlineDuringAcquire =
-        new DynamoDbClient() {
-          @Override
-          public UpdateItemResponse updateItem(UpdateItemRequest request) {
-            UpdateItemResponse response = world.dynamoDb.updateItem(request);
-            if (request.updateExpression().equals(LeaseStore.ACQUIRE_UPDATE)) {
-              racing.get().shutdown(Duration.ZERO);
-              world.scheduler.runDue();
-            }
-            return response;
-          }
-
-          @Override
-          public String serviceName() {
-            return "dynamodb";
-          }
-
-          @Override
-          public void close() {}
-        };
+    world.leases.afterGrant(
+        () -> {
+          racing.get().shutdown(Duration.ZERO);
+          world.scheduler.runDue();
+        });
     LaneProcessor processor =
-        LaneProcessor.builder()
-            .config(world.config().build())
-            .leases(
-                LeaseStore.builder()
-                    .dynamoDb(deadlineDuringAcquire)
-                    .table(EngineFixture.TABLE)
-                    .config(world.leaseConfig)
-                    .ticker(world.ticker)
-                    .clock(world.clock)
-                    .checkTable(false)
-                    .build())
-            .handlers(JobHandlers.builder().on("reserve", firstJobWaits).build())
-            .queueActions(world.actions)
-            .ticker(world.ticker)
-            .clock(world.clock)
-            .executor(EngineFixture.SAME_THREAD)
-            .scheduler(world.scheduler)
-            .build();
+        world.processor(
+            JobHandlers.builder().on("reserve", firstJobWaits).build(),
+            world.config().build(),
+            EngineFixture.SAME_THREAD);
     racing.set(processor);
 
     BatchOutcome batch;
@@ -224,7 +192,7 @@ class ShutdownTest {
     assertThat(batch.messages())
         .singleElement()
         .satisfies(o -> assertThat(o.status()).isEqualTo(Status.RETURNED));
-    assertThat(world.leaseWrites("acquire")).isEqualTo(1);
+    assertThat(world.leaseWrites(ACQUIRE)).isEqualTo(1);
     assertThat(world.held(world.laneOf(key))).isFalse();
     assertThat(world.scheduler.scheduled()).isZero();
     assertThat(processor.shutdown(Duration.ZERO).join()).isEqualTo(new ShutdownReport(true, 1, 1));

@@ -2,11 +2,11 @@ package io.fenceq.functions.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fenceq.functions.FunctionConfigException;
 import io.fenceq.cron.CronJob;
 import io.fenceq.cron.Schedule;
+import io.fenceq.functions.FunctionConfigException;
 import io.fenceq.queue.InvalidJobException;
-import io.fenceq.queue.internal.Json;
+import io.fenceq.queue.JobJson;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -42,19 +42,19 @@ public final class CronJobs {
     }
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(json);
+      root = JobJson.read(json);
     } catch (JsonProcessingException e) {
       throw new FunctionConfigException(
           variable
               + " must be a JSON array of cron jobs, got invalid JSON: "
-              + Json.shortMessage(e));
+              + JobJson.errorText(e));
     }
     if (root == null || !root.isArray()) {
       throw new FunctionConfigException(
           variable
               + " must be a JSON array of cron jobs such as [{\"name\": \"sweep\", \"schedule\":"
               + " \"rate(5 minutes)\", \"type\": \"sweep.run\"}], got "
-              + Environment.quote(Json.preview(json)));
+              + Environment.quote(JobJson.preview(json)));
     }
     List<CronJob> jobs = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -81,7 +81,7 @@ public final class CronJobs {
         throw new FunctionConfigException(
             at
                 + "."
-                + Json.preview(field)
+                + JobJson.preview(field)
                 + " is not a cron job field; expected name, schedule, type, key, payload");
       }
     }

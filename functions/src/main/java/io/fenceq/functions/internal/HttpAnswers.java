@@ -1,8 +1,9 @@
 package io.fenceq.functions.internal;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fenceq.queue.internal.Json;
+import io.fenceq.queue.JobJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,7 +37,7 @@ public final class HttpAnswers {
 
   /** A new problem body; add extension members to it, then pass it to {@link #problem}. */
   public static ObjectNode problemBody(int status, String type, String title, String detail) {
-    ObjectNode problem = Json.MAPPER.createObjectNode();
+    ObjectNode problem = JsonNodeFactory.instance.objectNode();
     problem.put("type", type);
     problem.put("title", title);
     problem.put("status", status);
@@ -63,7 +64,7 @@ public final class HttpAnswers {
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(status)
         .withHeaders(all)
-        .withBody(Json.write(body))
+        .withBody(JobJson.write(body))
         .withIsBase64Encoded(false)
         .build();
   }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.InvalidJobException;
+import io.fenceq.queue.JobJson;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.queue.internal.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -108,7 +108,7 @@ public final class JobRequestReader {
       String name = names.next();
       if (!known.contains(name)) {
         throw new BadRequestException(
-            prefix + Json.preview(name),
+            prefix + JobJson.preview(name),
             "is not a field of this request; expected " + String.join(", ", sorted(known)));
       }
     }
@@ -123,13 +123,13 @@ public final class JobRequestReader {
       throw new BadRequestException("body", "is empty; expected " + JOB_SHAPE);
     }
     try {
-      JsonNode root = Json.MAPPER.readTree(body);
+      JsonNode root = JobJson.read(body);
       if (root == null || root.isMissingNode()) {
         throw new BadRequestException("body", "is empty; expected " + JOB_SHAPE);
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new BadRequestException("body", "is not valid JSON: " + Json.shortMessage(e));
+      throw new BadRequestException("body", "is not valid JSON: " + JobJson.errorText(e));
     }
   }
 

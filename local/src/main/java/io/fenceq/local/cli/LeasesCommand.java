@@ -2,15 +2,12 @@ package io.fenceq.local.cli;
 
 import io.fenceq.FenceqException;
 import io.fenceq.aws.AwsClients;
-import io.fenceq.lease.internal.LeaseItem;
+import io.fenceq.lease.LeaseSnapshot;
+import io.fenceq.lease.LeaseTableReader;
 import java.io.PrintWriter;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +15,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** {@code fenceq leases}: who holds which lane or leader lease, at which fence, until when. */
 @Command(
@@ -48,50 +43,36 @@ final class LeasesCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no lease table: pass --table or set FENCEQ_LEASE_TABLE (`fenceq local` prints it)");
     }
-    List<Row> rows = new ArrayList<>();
+    List<LeaseSnapshot> leases;
     try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(AwsClients.Target.fromEnvironment())) {
-      // A consistent scan: the table holds one small item per lane and leader.
-      for (Map<String, AttributeValue> item :
-          dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
-        AttributeValue id = item.get(LeaseItem.ID);
-        LeaseItem lease = LeaseItem.from(item);
-        if (id != null && (!heldOnly || lease.held())) {
-          rows.add(new Row(id.s(), lease));
-        }
-      }
-    } catch (ResourceNotFoundException e) {
-      throw new FenceqException("lease table " + table + " does not exist", e);
+      leases = new LeaseTableReader(dynamoDb, table).list();
     } catch (SdkException e) {
+      // The client itself could not be set up (no region, no credentials provider).
       throw new FenceqException("could not read lease table " + table + ": " + e.getMessage(), e);
     }
-    rows.sort(Comparator.comparing(Row::id));
-    print(rows, Clock.systemUTC().instant());
+    if (heldOnly) {
+      leases = leases.stream().filter(LeaseSnapshot::held).toList();
+    }
+    // Whole milliseconds, the precision of the expiry hints.
+    print(spec.commandLine().getOut(), leases, Instant.now().truncatedTo(ChronoUnit.MILLIS), table);
     return 0;
   }
 
-  private void print(List<Row> rows, Instant now) {
-    PrintWriter out = spec.commandLine().getOut();
+  static void print(PrintWriter out, List<LeaseSnapshot> leases, Instant now, String table) {
     String format = "%-24s %-40s %8s %-24s %10s %9s%n";
     out.printf(format, "LEASE", "HOLDER", "FENCE", "EXPIRES (hint)", "IN", "RENEWALS");
     long held = 0;
-    for (Row row : rows) {
-      LeaseItem l = row.lease();
+    for (LeaseSnapshot l : leases) {
       held += l.held() ? 1 : 0;
-      String in =
-          l.held()
-              ? Duration.ofMillis(l.expiresAtMillis() - now.toEpochMilli()).toSeconds() + "s"
-              : "-";
       out.printf(
           format,
-          row.id(),
+          l.id(),
           l.held() ? l.owner() : "(free)",
           l.fence(),
-          l.held() ? Instant.ofEpochMilli(l.expiresAtMillis()).toString() : "-",
-          in,
+          l.held() ? l.expiresAt().toString() : "-",
+          l.held() ? l.expiresIn(now).toSeconds() + "s" : "-",
           l.renewals());
     }
-    out.printf("%d leases, %d held (table %s)%n", rows.size(), held, table);
+    out.printf("%d leases, %d held (table %s)%n", leases.size(), held, table);
   }
-
-  private record Row(String id, LeaseItem lease) {}
 }

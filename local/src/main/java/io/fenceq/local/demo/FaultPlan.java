@@ -1,8 +1,8 @@
 package io.fenceq.local.demo;
 
+import io.fenceq.aws.AwsClients;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
-import io.fenceq.aws.AwsClients;
 import io.fenceq.local.faults.CrashSwitch;
 import io.fenceq.local.faults.FaultProxy;
 import io.fenceq.local.faults.PauseGate;

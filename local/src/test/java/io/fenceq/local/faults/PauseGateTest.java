@@ -7,8 +7,8 @@ import static io.fenceq.local.faults.FaultTestAws.target;
 import static io.fenceq.local.faults.FaultTestAws.uniqueSku;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fenceq.engine.JobHandler;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.engine.JobHandler;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.testing.Eventually;
 import java.time.Duration;

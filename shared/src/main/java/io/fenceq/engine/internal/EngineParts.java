@@ -4,7 +4,7 @@ import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.JobHandlers;
 import io.fenceq.engine.QueueActions;
-import io.fenceq.lease.LeaseStore;
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.time.Ticker;
 import java.time.Clock;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public record EngineParts(
     EngineConfig config,
-    LeaseStore leases,
+    LaneLeases leases,
     JobHandlers handlers,
     QueueActions actions,
     Metrics metrics,

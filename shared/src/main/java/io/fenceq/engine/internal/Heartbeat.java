@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link LaneRun#heartbeat()} of every lane holding a lease, every {@code interval} (the
+ * Runs {@link LaneLiveness#beat()} of every lane holding a lease, every {@code interval} (the
  * lease's renew interval, a third of it by default), from when the lease was granted until the lane
  * finishes.
  */
@@ -20,7 +20,7 @@ public final class Heartbeat {
 
   private final ScheduledExecutorService scheduler;
   private final Duration interval;
-  private final Map<LaneRun, ScheduledFuture<?>> beats = new ConcurrentHashMap<>();
+  private final Map<LaneLiveness, ScheduledFuture<?>> beats = new ConcurrentHashMap<>();
 
   public Heartbeat(ScheduledExecutorService scheduler, Duration interval) {
     this.scheduler = scheduler;
@@ -32,25 +32,25 @@ public final class Heartbeat {
   }
 
   /**
-   * Starts beating for {@code run}.
+   * Starts beating for {@code lane}.
    *
    * @return false if the scheduler no longer runs tasks (it was shut down)
    */
-  boolean start(LaneRun run) {
+  boolean start(LaneLiveness lane) {
     long nanos = interval.toNanos();
     try {
       beats.put(
-          run,
-          scheduler.scheduleWithFixedDelay(() -> beat(run), nanos, nanos, TimeUnit.NANOSECONDS));
+          lane,
+          scheduler.scheduleWithFixedDelay(() -> beat(lane), nanos, nanos, TimeUnit.NANOSECONDS));
       return true;
     } catch (RejectedExecutionException e) {
       return false;
     }
   }
 
-  /** Stops beating for {@code run}; a beat already running finishes. */
-  void stop(LaneRun run) {
-    ScheduledFuture<?> beat = beats.remove(run);
+  /** Stops beating for {@code lane}; a beat already running finishes. */
+  void stop(LaneLiveness lane) {
+    ScheduledFuture<?> beat = beats.remove(lane);
     if (beat != null) {
       beat.cancel(false);
     }
@@ -61,12 +61,12 @@ public final class Heartbeat {
     return beats.size();
   }
 
-  private static void beat(LaneRun run) {
+  private static void beat(LaneLiveness lane) {
     try {
-      run.heartbeat();
+      lane.beat();
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again, silently: keep it alive, and say why.
-      log.error("event=heartbeat_crashed lane={}", run.groupId(), e);
+      log.error("event=heartbeat_crashed lane={}", lane.groupId(), e);
     }
   }
 }

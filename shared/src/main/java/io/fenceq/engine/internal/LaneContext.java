@@ -11,14 +11,16 @@ import java.time.Instant;
 /** The {@link JobContext} of one job: reads the lane's live state, never a copy of it. */
 final class LaneContext implements JobContext {
   private final LaneRun run;
+  private final LaneLiveness liveness;
   private final Job job;
   private final long fence;
 
-  LaneContext(LaneRun run, Job job) {
+  LaneContext(LaneRun run, LaneLiveness liveness, Job job) {
     this.run = run;
+    this.liveness = liveness;
     this.job = job;
     // The fence of the grant the job started under; renewals keep it.
-    this.fence = run.lease().fence();
+    this.fence = liveness.lease().fence();
   }
 
   @Override
@@ -49,7 +51,7 @@ final class LaneContext implements JobContext {
   @Override
   public Instant deadline() {
     EngineParts parts = run.parts();
-    Instant leaseEnd = parts.clock().instant().plus(parts.leases().remaining(run.lease()));
+    Instant leaseEnd = parts.clock().instant().plus(parts.leases().remaining(liveness.lease()));
     Instant host = run.notAfter();
     return host != null && host.isBefore(leaseEnd) ? host : leaseEnd;
   }
@@ -62,12 +64,12 @@ final class LaneContext implements JobContext {
 
   @Override
   public void checkFence() {
-    String lost = run.lostReason();
+    String lost = liveness.lostReason();
     if (lost == null) {
-      Lease current = run.lease();
+      Lease current = liveness.lease();
       if (!run.parts().leases().isValid(current)) {
-        run.lose("the lease ran out locally before it was renewed (was this process paused?)");
-        lost = run.lostReason();
+        liveness.lose("the lease ran out locally before it was renewed (was this process paused?)");
+        lost = liveness.lostReason();
       }
     }
     if (lost != null) {

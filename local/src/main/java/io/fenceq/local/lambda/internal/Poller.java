@@ -2,8 +2,8 @@ package io.fenceq.local.lambda.internal;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.aws.AwsErrors;
+import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;

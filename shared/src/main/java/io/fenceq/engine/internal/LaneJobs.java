@@ -1,0 +1,327 @@
+package io.fenceq.engine.internal;
+
+import io.fenceq.engine.DeadLetterException;
+import io.fenceq.engine.EngineMetrics;
+import io.fenceq.engine.Job;
+import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.LaneLostException;
+import io.fenceq.lease.internal.Durations;
+import io.fenceq.queue.JobEnvelope;
+import io.fenceq.queue.MalformedJobException;
+import io.fenceq.ring.Lane;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Runs the lane's jobs and decides what each one comes to. A job is read from its envelope and
+ * checked: a message that can never succeed (malformed, placed by another ring or in the wrong
+ * lane, or of a type with no handler) goes to the dead-letter queue at once and the lane goes on.
+ * Otherwise its handler is called with its context, and then: a success is recorded for deletion; a
+ * failure stops the lane, the job and the rest going back with its backoff, unless it was the job's
+ * last delivery, when it goes to the dead-letter queue and the lane goes on; a handler stopped by,
+ * or finishing after, the loss of the lane leaves the job and the rest alone.
+ *
+ * <p>Threads: the lane's own only. It records outcomes in the {@link LaneSettlement}, which takes
+ * the run's monitor, and reads the lane's state from the {@link LaneLiveness} without it.
+ */
+final class LaneJobs {
+  private static final Logger log = LoggerFactory.getLogger(LaneJobs.class);
+  private static final String UNKNOWN_TYPE = "unknown";
+
+  private final LaneRun run;
+  private final EngineParts parts;
+  private final List<Message> messages;
+  private final LaneSettlement settlement;
+  private final LaneLiveness liveness;
+
+  LaneJobs(
+      LaneRun run,
+      EngineParts parts,
+      List<Message> messages,
+      LaneSettlement settlement,
+      LaneLiveness liveness) {
+    this.run = run;
+    this.parts = parts;
+    this.messages = messages;
+    this.settlement = settlement;
+    this.liveness = liveness;
+  }
+
+  /**
+   * Sends every message of a group that is not a lane to the dead-letter queue: nothing says which
+   * ring placed them or what lease would guard them.
+   */
+  void refuseForeignGroup() {
+    String reason =
+        "message group id \""
+            + run.groupId()
+            + "\" is not a lane id (lane-NNNN): the message was not enqueued through a fenceq"
+            + " ring";
+    for (int i = 0; i < messages.size(); i++) {
+      deadLetterOrFail(i, null, UNKNOWN_TYPE, reason);
+    }
+  }
+
+  /**
+   * Runs job {@code i}; the lane holds its lease and the job may start.
+   *
+   * @return whether the lane goes on
+   */
+  boolean run(int i) {
+    Message m = messages.get(i);
+    JobEnvelope envelope;
+    try {
+      envelope = JobEnvelope.parse(m.body());
+    } catch (MalformedJobException e) {
+      String ringProblem = ringProblem(m, null);
+      deadLetterOrFail(i, null, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
+      return true;
+    }
+    String problem = ringProblem(m, envelope.key());
+    JobHandler handler = parts.handlers().handlerFor(envelope.type()).orElse(null);
+    if (problem == null && handler == null) {
+      problem =
+          "no handler for job type \""
+              + envelope.type()
+              + "\"; this consumer handles "
+              + new TreeSet<>(parts.handlers().types());
+    }
+    if (problem != null) {
+      deadLetterOrFail(i, envelope.key(), envelope.type(), problem);
+      return true;
+    }
+    Job job =
+        new Job(
+            envelope.key(),
+            envelope.type(),
+            envelope.payload(),
+            envelope.jobId(),
+            envelope.enqueuedAt(),
+            m.messageId(),
+            Received.sequenceNumber(m),
+            Received.receiveCount(m));
+    return runHandler(i, handler, job);
+  }
+
+  private boolean runHandler(int i, JobHandler handler, Job job) {
+    Map<String, String> dims = parts.jobDimensions(job.type());
+    long started = parts.ticker().nanos();
+    try {
+      handler.handle(job, new LaneContext(run, liveness, job));
+    } catch (LaneLostException e) {
+      liveness.lose(e.getMessage());
+      return stopLost(i, job, "its handler stopped: " + e.getMessage());
+    } catch (Throwable e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (liveness.lostReason() != null) {
+        return stopLost(
+            i, job, "its handler failed after the lane was lost: " + liveness.lostReason());
+      }
+      parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, dims);
+      // An interrupt or a JVM error says nothing about the job: it stays for another delivery.
+      boolean jobsOwnFailure =
+          !(e instanceof InterruptedException) && !(e instanceof VirtualMachineError);
+      if (jobsOwnFailure && lastDelivery(job) && deadLetterFailed(i, job, e)) {
+        return true;
+      }
+      Duration visibility = run.backoff(i);
+      log.warn(
+          "event=job_failed queue={} lane={} key={} fence={} seq={} messageId={} attempt={}"
+              + " retryIn={}",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          liveness.lease().fence(),
+          job.seq(),
+          job.messageId(),
+          job.attempt(),
+          Durations.format(visibility),
+          e);
+      settlement.returned(i, visibility, "its handler threw " + e);
+      settlement.returnedFrom(
+          i + 1, visibility, "it is behind job " + job.messageId() + " of its lane, which failed");
+      if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+        throw vme;
+      }
+      return false;
+    }
+    Duration took = Duration.ofNanos(parts.ticker().nanos() - started);
+    parts.metrics().timing(EngineMetrics.HANDLER_TIME, took, dims);
+    if (liveness.lostReason() != null) {
+      return stopLost(
+          i,
+          job,
+          "its handler returned, but the lane was lost while it ran: " + liveness.lostReason());
+    }
+    settlement.done(i);
+    parts.metrics().count(EngineMetrics.JOBS_OK, 1, dims);
+    Duration sinceEnqueue = Duration.between(job.enqueuedAt(), parts.clock().instant());
+    if (!sinceEnqueue.isNegative()) {
+      parts.metrics().timing(EngineMetrics.ENQUEUE_TO_APPLY, sinceEnqueue, dims);
+    }
+    log.debug(
+        "event=job_done queue={} lane={} key={} fence={} seq={} messageId={} took={}",
+        parts.queueName(),
+        run.groupId(),
+        job.key(),
+        liveness.lease().fence(),
+        job.seq(),
+        job.messageId(),
+        Durations.format(took));
+    return true;
+  }
+
+  /** Whether SQS would move {@code job} to the dead-letter queue at its next receive. */
+  private boolean lastDelivery(Job job) {
+    OptionalInt max = parts.config().maxReceiveCount();
+    return max.isPresent()
+        && parts.config().deadLetterQueueUrl().isPresent()
+        && job.attempt() >= max.getAsInt();
+  }
+
+  /**
+   * Sends job {@code i}, which failed on its last delivery, to the dead-letter queue with the
+   * handler's error, so that its lane goes on in this batch rather than waiting for the redrive
+   * policy, which would take the jobs received behind it too.
+   *
+   * @return whether it was dead-lettered; if not, the caller returns it as any failure
+   */
+  private boolean deadLetterFailed(int i, Job job, Throwable error) {
+    String reason =
+        "its handler failed on delivery "
+            + job.attempt()
+            + " of "
+            + parts.config().maxReceiveCount().getAsInt()
+            + " (the queue's maxReceiveCount): "
+            + error;
+    try {
+      parts.actions().deadLetter(messages.get(i), reason);
+    } catch (RuntimeException e) {
+      log.warn(
+          "event=job_dead_letter_failed queue={} lane={} key={} fence={} seq={} messageId={}"
+              + " reason=\"{}\" error=\"{}\"",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          liveness.lease().fence(),
+          job.seq(),
+          job.messageId(),
+          reason,
+          e instanceof DeadLetterException ? e.getMessage() : e.toString());
+      return false;
+    }
+    settlement.deadLettered(i, reason);
+    parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(job.type()));
+    log.warn(
+        "event=job_dead_lettered queue={} lane={} key={} fence={} seq={} messageId={}"
+            + " reason=\"{}\"",
+        parts.queueName(),
+        run.groupId(),
+        job.key(),
+        liveness.lease().fence(),
+        job.seq(),
+        job.messageId(),
+        reason,
+        error);
+    return true;
+  }
+
+  private boolean stopLost(int i, Job job, String reason) {
+    parts.metrics().count(EngineMetrics.JOBS_FENCED, 1, parts.jobDimensions(job.type()));
+    log.warn(
+        "event=job_fenced queue={} lane={} key={} fence={} seq={} messageId={} reason=\"{}\"",
+        parts.queueName(),
+        run.groupId(),
+        job.key(),
+        liveness.lease().fence(),
+        job.seq(),
+        job.messageId(),
+        reason);
+    settlement.lost(i, reason);
+    settlement.lostFrom(i + 1, "the lane was lost: " + liveness.lostReason());
+    return false;
+  }
+
+  /**
+   * Why message {@code m} was placed by another ring than this consumer's, or null: a job placed by
+   * another ring may be in another lane than its key's, and running it could reorder that key.
+   *
+   * @param key the job's key if its envelope could be read, to check its lane too
+   */
+  private String ringProblem(Message m, String key) {
+    String stamped = Received.ringDescriptor(m);
+    String ours = parts.config().ring().descriptor();
+    if (stamped != null && !stamped.equals(ours)) {
+      return "the message was placed by ring "
+          + stamped
+          + ", but this consumer runs ring "
+          + ours
+          + "; it may be in the wrong lane for its key";
+    }
+    if (key != null) {
+      Lane expected = parts.config().ring().laneFor(key);
+      if (!expected.equals(run.lane())) {
+        return "key \""
+            + key
+            + "\" belongs to "
+            + expected
+            + " on ring "
+            + ours
+            + ", but arrived in "
+            + run.groupId();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Sends message {@code i} to the dead-letter queue with {@code reason}; without one, or if the
+   * send fails, fails it normally so that the redrive policy takes it there.
+   *
+   * @param key the job's key for the logs, or null if its envelope could not be read
+   */
+  private void deadLetterOrFail(int i, String key, String type, String reason) {
+    Message m = messages.get(i);
+    String failure;
+    if (parts.config().deadLetterQueueUrl().isEmpty()) {
+      failure = "no dead-letter queue is configured; it reaches one through the redrive policy";
+    } else {
+      try {
+        parts.actions().deadLetter(m, reason);
+        settlement.deadLettered(i, reason);
+        parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(type));
+        log.warn(
+            "event=job_dead_lettered queue={} lane={} key={} messageId={} reason=\"{}\"",
+            parts.queueName(),
+            run.groupId(),
+            key,
+            m.messageId(),
+            reason);
+        return;
+      } catch (RuntimeException e) {
+        failure = e instanceof DeadLetterException ? e.getMessage() : e.toString();
+      }
+    }
+    Duration visibility = run.backoff(i);
+    parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, parts.jobDimensions(type));
+    log.warn(
+        "event=job_permanent_error queue={} lane={} key={} messageId={} retryIn={}"
+            + " reason=\"{}\" deadLetter=\"{}\"",
+        parts.queueName(),
+        run.groupId(),
+        key,
+        m.messageId(),
+        Durations.format(visibility),
+        reason,
+        failure);
+    settlement.returned(i, visibility, reason + " (not dead-lettered: " + failure + ")");
+  }
+}

@@ -1,0 +1,197 @@
+package io.fenceq.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fenceq.ring.Lane;
+import io.fenceq.time.ManualClock;
+import io.fenceq.time.ManualTicker;
+import io.fenceq.time.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link LaneLeases} guarantees, checked on each implementation by a subclass: the
+ * DynamoDB one, so that the in-memory one the engine tests run on is held to the same answers.
+ * Contenders share one table; each has its own ticker and a wall clock that may be skewed, and
+ * {@link #advance} moves everyone's time together.
+ */
+abstract class LaneLeasesContract {
+  static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+  static final LeaseConfig CONFIG = LeaseConfig.builder().retryJitter(Duration.ZERO).build();
+  private static final String LANE = "lane#0001";
+
+  private final List<ManualTicker> tickers = new ArrayList<>();
+  private final List<ManualClock> clocks = new ArrayList<>();
+
+  /** A contender on the table every contender of this test shares, with {@link #CONFIG}. */
+  abstract LaneLeases contender(Ticker ticker, Clock clock);
+
+  /** A contender whose wall clock reads {@code skew} ahead of true time. */
+  private LaneLeases contender(Duration skew) {
+    // Tickers of different processes have unrelated origins; only their rates agree.
+    ManualTicker ticker = new ManualTicker(3_000_000_000L * (tickers.size() + 1));
+    ManualClock clock = new ManualClock(T0.plus(skew));
+    tickers.add(ticker);
+    clocks.add(clock);
+    return contender(ticker, clock);
+  }
+
+  private LaneLeases contender() {
+    return contender(Duration.ZERO);
+  }
+
+  private void advance(Duration by) {
+    tickers.forEach(t -> t.advance(by));
+    clocks.forEach(c -> c.advance(by));
+  }
+
+  private static Lease granted(AcquireResult result) {
+    assertThat(result).isInstanceOf(Lease.class);
+    return (Lease) result;
+  }
+
+  @Test
+  void everyGrantOfALeaseHasALargerFenceWhoeverItGoesTo() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+
+    Lease first = granted(a.acquire(LANE, "a"));
+    Lease again = granted(a.acquire(LANE, "a"));
+    assertThat(a.release(again)).isInstanceOf(ReleaseResult.Released.class);
+    Lease other = granted(b.acquire(LANE, "b"));
+    Lease elsewhere = granted(b.acquire("lane#0002", "b"));
+
+    assertThat(List.of(first.fence(), again.fence(), other.fence())).containsExactly(1L, 2L, 3L);
+    assertThat(elsewhere.fence()).isEqualTo(1);
+    assertThat(first.expiresAt()).isEqualTo(T0.plus(CONFIG.leaseDuration()));
+    assertThat(first.duration()).isEqualTo(CONFIG.leaseDuration());
+  }
+
+  @Test
+  void aHeldLeaseIsRefusedNamingItsHolderItsFenceAndWhenToRetry() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    granted(a.acquire(LANE, "a"));
+    advance(Duration.ofSeconds(12));
+
+    AcquireResult result = b.acquire(LANE, "b");
+
+    assertThat(result).isInstanceOf(LeaseRefusal.class);
+    LeaseRefusal refusal = (LeaseRefusal) result;
+    assertThat(refusal.holder()).isEqualTo("a");
+    assertThat(refusal.holderFence()).isEqualTo(1);
+    assertThat(refusal.holderExpiresAt()).isEqualTo(T0.plusSeconds(30));
+    assertThat(refusal.mode()).isEqualTo(ExpiryMode.WALL_CLOCK_HINT);
+    // The condition is expiresAt < now: the lease is free 1 ms after its expiry.
+    assertThat(refusal.retryAfter()).isEqualTo(Duration.ofMillis(18_001));
+    assertThat(refusal.reason()).contains(LANE).contains("held by a at fence 1");
+  }
+
+  @Test
+  void aLeasePastItsExpiryOnTheContendersClockIsTakenAndTheOldHolderCanNeitherRenewNorRelease() {
+    LaneLeases a = contender();
+    LaneLeases fast = contender(Duration.ofSeconds(31));
+    Lease old = granted(a.acquire(LANE, "a"));
+
+    Lease taken = granted(fast.acquire(LANE, "b"));
+    RenewResult renewed = a.renew(old);
+    ReleaseResult released = a.release(old);
+
+    assertThat(taken.fence()).isEqualTo(2);
+    for (Object refused : List.of(renewed, released)) {
+      assertThat(refused).isInstanceOf(LeaseLoss.class);
+      LeaseLoss loss = (LeaseLoss) refused;
+      assertThat(loss.heldBy()).isEqualTo("b");
+      assertThat(loss.currentFence()).isEqualTo(2);
+      assertThat(loss.fence()).isEqualTo(1);
+      assertThat(loss.reason()).contains("held by b at fence 2");
+    }
+    assertThat(fast.renew(taken)).isInstanceOf(Lease.class);
+  }
+
+  @Test
+  void aGrantToTheSameOwnerAgainMakesTheEarlierGrantLost() {
+    LaneLeases a = contender();
+    Lease first = granted(a.acquire(LANE, "a"));
+    granted(a.acquire(LANE, "a"));
+
+    RenewResult renewed = a.renew(first);
+
+    assertThat(renewed).isInstanceOf(LeaseLoss.class);
+    assertThat(((LeaseLoss) renewed).currentFence()).isEqualTo(2);
+  }
+
+  @Test
+  void aRenewalKeepsTheFenceAndMovesTheExpiryAndTheLocalDeadline() {
+    LaneLeases a = contender();
+    Lease lease = granted(a.acquire(LANE, "a"));
+    assertThat(a.remaining(lease)).isEqualTo(CONFIG.leaseDuration());
+    advance(Duration.ofSeconds(20));
+
+    RenewResult result = a.renew(lease);
+
+    assertThat(result).isInstanceOf(Lease.class);
+    Lease renewed = (Lease) result;
+    assertThat(renewed.fence()).isEqualTo(lease.fence());
+    assertThat(renewed.renewals()).isEqualTo(lease.renewals() + 1);
+    assertThat(renewed.expiresAt()).isEqualTo(T0.plusSeconds(50));
+    advance(Duration.ofSeconds(29));
+    assertThat(a.isValid(lease)).isFalse();
+    assertThat(a.remaining(lease)).isZero();
+    assertThat(a.isValid(renewed)).isTrue();
+    assertThat(a.remaining(renewed)).isEqualTo(Duration.ofSeconds(1));
+    advance(Duration.ofSeconds(1));
+    assertThat(a.isValid(renewed)).isFalse();
+  }
+
+  @Test
+  void aReleasedLeaseIsGrantedAtOnceAndCannotBeReleasedTwice() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    Lease lease = granted(a.acquire(LANE, "a"));
+
+    ReleaseResult released = a.release(lease);
+    ReleaseResult twice = a.release(lease);
+    Lease next = granted(b.acquire(LANE, "b"));
+
+    assertThat(released).isEqualTo(new ReleaseResult.Released(LANE, "a", 1));
+    assertThat(twice).isInstanceOf(LeaseLoss.class);
+    assertThat(((LeaseLoss) twice).heldBy()).isNull();
+    assertThat(next.fence()).isEqualTo(2);
+  }
+
+  @Test
+  void aCallOnAnInterruptedThreadFailsAndChangesNothing() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    Lease lease = granted(a.acquire(LANE, "a"));
+
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> a.release(lease)).isInstanceOf(LeaseException.class);
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(b.acquire(LANE, "b")).isInstanceOf(LeaseRefusal.class);
+  }
+
+  @Test
+  void ownersAndLeaseIdsAreChecked() {
+    LaneLeases a = contender();
+
+    assertThatThrownBy(() -> a.acquire(" ", "a")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.acquire(LANE, null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theLaneLeaseIdIsTheLanesIndexInFourDigits() {
+    assertThat(LaneLeases.leaseId(new Lane(42))).isEqualTo("lane#0042");
+    assertThat(LeaseStore.laneLeaseId(new Lane(42))).isEqualTo("lane#0042");
+  }
+}
