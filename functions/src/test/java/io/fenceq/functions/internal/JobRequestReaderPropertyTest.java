@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
  * a field and says why in one line; no other exception escapes, so the API never answers 5xx for
  * what a client sent.
  */
-class JobRequestReaderProperties {
+class JobRequestReaderPropertyTest {
   @Property(tries = 3000)
   void anyJobBodyIsReadWholeOrRefusedNamingAField(@ForAll("bodies") String body) {
     try {
@@ -46,7 +46,7 @@ class JobRequestReaderProperties {
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(40),
         job(),
-        job().map(JobRequestReaderProperties::cut));
+        job().map(JobRequestReaderPropertyTest::cut));
   }
 
   @Provide
@@ -56,7 +56,7 @@ class JobRequestReaderProperties {
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(40),
         batch,
-        batch.map(JobRequestReaderProperties::cut),
+        batch.map(JobRequestReaderPropertyTest::cut),
         job());
   }
 
@@ -65,7 +65,7 @@ class JobRequestReaderProperties {
     Arbitrary<String> name =
         Arbitraries.oneOf(
             Arbitraries.of("key", "type", "payload", "jobId", "key", "type"),
-            Arbitraries.strings().all().ofMaxLength(4).map(JobRequestReaderProperties::quote));
+            Arbitraries.strings().all().ofMaxLength(4).map(JobRequestReaderPropertyTest::quote));
     Arbitrary<String> member =
         net.jqwik.api.Combinators.combine(name, value())
             .as((n, v) -> (n.startsWith("\"") ? n : quote(n)) + ":" + v);
@@ -81,7 +81,7 @@ class JobRequestReaderProperties {
                 .withChars(" \t\n\u0000\u0085\u00a0\uFFFD\uFFFE\uFFFF\uD800\uDC00")
                 .ofMaxLength(4));
     return Arbitraries.oneOf(
-        text.map(JobRequestReaderProperties::quote),
+        text.map(JobRequestReaderPropertyTest::quote),
         Arbitraries.of("null", "true", "1", "-0.5e400", "[]", "{}", "[1,{\"a\":1,\"a\":2}]"),
         text.map(t -> "{" + quote(t) + ":" + quote(t) + "}"));
   }

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
  * Whatever a caller passes, a job is either accepted whole, with a body SQS takes, or refused
  * before anything is sent, naming a field and why in one line.
  */
-class JobRequestProperties {
+class JobRequestPropertyTest {
   private static final Set<String> FIELDS = Set.of("key", "type", "payload", "jobId");
 
   @Property(tries = 2000)
