@@ -8,7 +8,7 @@ start_local() {
   "$root/fenceq" local --sqs-port 0 --dynamodb-port 0 "$@" >"$out/local.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 240); do
-    grep -q '^export FENCEQ_INVENTORY_TABLE=' "$out/local.log" && return 0
+    grep -q '^export FENCEQ_HANDLER=' "$out/local.log" && return 0
     kill -0 "$pid" 2>/dev/null || { cat "$out/local.log"; echo "smoke: fenceq local exited early" >&2; return 1; }
     sleep 0.5
   done

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.functions.internal.AwsTarget;
 import io.fenceq.functions.internal.BadRequestException;
 import io.fenceq.functions.internal.Environment;
@@ -21,10 +22,10 @@ import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.InvalidJobException;
 import io.fenceq.queue.JobEnvelope;
+import io.fenceq.queue.JobJson;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.queue.QueueNotFoundException;
 import io.fenceq.ring.HashRing;
-import io.fenceq.worker.WorkerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -50,13 +51,15 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * </ul>
  *
  * <p>Answers: {@code 202} with the job id, key, lane, SQS sequence number and message id of every
- * job; {@code 400} for a body it refuses, {@code 503} when SQS did not take the job(s) (the queue
- * is gone, throttling or errors after the SDK's retries), {@code 404} for another path and {@code
- * 405} for another method; errors are RFC 9457 problem details ({@code application/problem+json})
- * and a {@code 400} names the offending field in {@code field} (e.g. {@code key} or {@code
- * jobs[3].type}). A batch that SQS took only in part answers {@code 503} listing the jobs {@code
- * accepted} and those {@code failed}, with their job ids: resending the failed ones with those ids
- * is safe, SQS deduplicates within five minutes. Nothing is ever lost silently.
+ * job; {@code 400} for a body it refuses (two jobs of a batch with one job id included), {@code
+ * 415} for a {@code Content-Type} other than JSON (a request without one is read as JSON), {@code
+ * 503} when SQS did not take the job(s) (the queue is gone, throttling or errors after the SDK's
+ * retries), {@code 404} for another path and {@code 405} for another method; errors are RFC 9457
+ * problem details ({@code application/problem+json}) and a {@code 400} names the offending field in
+ * {@code field} (e.g. {@code key} or {@code jobs[3].type}). A batch that SQS took only in part
+ * answers {@code 503} listing the jobs {@code accepted} and those {@code failed}, with their job
+ * ids: resending the failed ones with those ids is safe, SQS deduplicates within five minutes.
+ * Nothing is ever lost silently.
  *
  * <p>Configuration ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL} (required) and {@code
  * FENCEQ_LANES} (default 256, the consumers' value); AWS endpoint, region and credentials from the
@@ -70,7 +73,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public final class EnqueueFunction
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
   /** The {@code FENCEQ_*} variables this function reads. */
-  public static final Set<String> VARIABLES = Set.of(WorkerConfig.QUEUE_URL, WorkerConfig.LANES);
+  public static final Set<String> VARIABLES =
+      Set.of(ConsumerConfig.QUEUE_URL, ConsumerConfig.LANES);
 
   /** Path of the single-job route. */
   public static final String JOB_PATH = "/jobs";
@@ -99,14 +103,14 @@ public final class EnqueueFunction
    */
   public EnqueueFunction(Map<String, String> environment) {
     Environment env = new Environment(environment);
-    this.queueUrl = env.fifoQueueUrl(WorkerConfig.QUEUE_URL);
+    this.queueUrl = env.fifoQueueUrl(ConsumerConfig.QUEUE_URL);
     this.ring =
         HashRing.of(
             env.integer(
-                WorkerConfig.LANES,
-                WorkerConfig.DEFAULT_LANES,
+                ConsumerConfig.LANES,
+                ConsumerConfig.DEFAULT_LANES,
                 1,
-                Math.min(WorkerConfig.MAX_LANES, HashRing.MAX_LANES)));
+                Math.min(ConsumerConfig.MAX_LANES, HashRing.MAX_LANES)));
     AwsClients.Target target = AwsTarget.from(env);
     this.region = target.region();
     this.sqs = AwsClients.sqs(target);
@@ -135,6 +139,18 @@ public final class EnqueueFunction
               "Method Not Allowed",
               path + " accepts POST only, got " + method),
           Map.of("Allow", "POST"));
+    }
+    String contentType = header(event, "Content-Type");
+    if (contentType != null && !isJson(contentType)) {
+      return HttpAnswers.problem(
+          HttpAnswers.problemBody(
+              415,
+              HttpAnswers.ABOUT_BLANK,
+              "Unsupported Media Type",
+              path
+                  + " accepts a JSON body (Content-Type: application/json), got Content-Type: "
+                  + JobJson.preview(contentType)),
+          Map.of("Accept-Post", HttpAnswers.JSON));
     }
     try {
       String body = body(event);
@@ -248,6 +264,31 @@ public final class EnqueueFunction
       }
       return enqueuer;
     }
+  }
+
+  /** A request header; API Gateway passes names lower-cased, other callers may not. */
+  private static String header(APIGatewayV2HTTPEvent event, String name) {
+    Map<String, String> headers = event.getHeaders();
+    if (headers == null) {
+      return null;
+    }
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      if (h.getKey() != null && h.getKey().equalsIgnoreCase(name)) {
+        return h.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** {@code application/json} or a {@code +json} type, with any parameters. */
+  static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String type =
+        (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+            .strip()
+            .toLowerCase(Locale.ROOT);
+    return type.equals(HttpAnswers.JSON)
+        || (type.startsWith("application/") && type.endsWith("+json") && type.indexOf('/') == 11);
   }
 
   private static String method(APIGatewayV2HTTPEvent event) {

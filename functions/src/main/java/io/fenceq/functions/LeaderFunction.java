@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.cron.CronEnqueuer;
 import io.fenceq.cron.CronJob;
 import io.fenceq.functions.internal.AwsTarget;
@@ -14,7 +15,6 @@ import io.fenceq.lease.LeaseStore;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.ring.HashRing;
-import io.fenceq.worker.WorkerConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +57,7 @@ public final class LeaderFunction
 
   /** The {@code FENCEQ_*} variables this function reads. */
   public static final Set<String> VARIABLES =
-      Set.of(WorkerConfig.QUEUE_URL, WorkerConfig.LANES, WorkerConfig.LEASE_TABLE, CRON_JOBS);
+      Set.of(ConsumerConfig.QUEUE_URL, ConsumerConfig.LANES, ConsumerConfig.LEASE_TABLE, CRON_JOBS);
 
   /** The leadership's name: the lease item is {@code leader#cron}. */
   public static final String LEADER_NAME = "cron";
@@ -99,15 +99,15 @@ public final class LeaderFunction
    */
   public LeaderFunction(Map<String, String> environment, Clock clock) {
     Environment env = new Environment(environment);
-    this.queueUrl = env.fifoQueueUrl(WorkerConfig.QUEUE_URL);
-    this.leaseTable = env.required(WorkerConfig.LEASE_TABLE);
+    this.queueUrl = env.fifoQueueUrl(ConsumerConfig.QUEUE_URL);
+    this.leaseTable = env.required(ConsumerConfig.LEASE_TABLE);
     this.ring =
         HashRing.of(
             env.integer(
-                WorkerConfig.LANES,
-                WorkerConfig.DEFAULT_LANES,
+                ConsumerConfig.LANES,
+                ConsumerConfig.DEFAULT_LANES,
                 1,
-                Math.min(WorkerConfig.MAX_LANES, HashRing.MAX_LANES)));
+                Math.min(ConsumerConfig.MAX_LANES, HashRing.MAX_LANES)));
     this.jobs = CronJobs.parse(CRON_JOBS, env.optional(CRON_JOBS));
     this.clock = clock;
     AwsClients.Target target = AwsTarget.from(env);

@@ -21,6 +21,7 @@ class FunctionConfigTest {
       Map.of(
           "FENCEQ_QUEUE_URL", "http://127.0.0.1:1/000000000000/q-work.fifo",
           "FENCEQ_LEASE_TABLE", "q-leases",
+          "FENCEQ_HANDLER", "io.fenceq.examples.inventory.InventoryHandlers",
           "FENCEQ_INVENTORY_TABLE", "q-inventory",
           "AWS_REGION", "us-east-1",
           "AWS_ENDPOINT_URL", "http://127.0.0.1:1",
@@ -81,6 +82,17 @@ class FunctionConfigTest {
   }
 
   @Test
+  void theConsumerRefusesToStartWithoutAHandlerClass() {
+    Map<String, String> env = new HashMap<>(GOOD);
+    env.remove("FENCEQ_HANDLER");
+    assertThatThrownBy(() -> new ConsumerFunction(env))
+        .isInstanceOf(FunctionConfigException.class)
+        .hasMessageStartingWith("FENCEQ_HANDLER is required: set it to your HandlerFactory class")
+        .hasMessageContaining("io.fenceq.examples.inventory.InventoryHandlers")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
   void theExampleHandlersNeedTheirTable() {
     Map<String, String> env = new HashMap<>(GOOD);
     env.remove("FENCEQ_INVENTORY_TABLE");
@@ -108,7 +120,6 @@ class FunctionConfigTest {
             "FENCEQ_LEASE_TABLE",
             "FENCEQ_LANES",
             "FENCEQ_HANDLER",
-            "FENCEQ_INVENTORY_TABLE",
             "FENCEQ_METRICS");
     assertThat(LeaderFunction.VARIABLES)
         .containsExactlyInAnyOrder(

@@ -17,6 +17,7 @@ class SnapStartHooksTest {
       Map.of(
           "FENCEQ_QUEUE_URL", "http://127.0.0.1:1/000000000000/q-work.fifo",
           "FENCEQ_LEASE_TABLE", "q-leases",
+          "FENCEQ_HANDLER", "io.fenceq.examples.inventory.InventoryHandlers",
           "FENCEQ_INVENTORY_TABLE", "q-inventory",
           "FENCEQ_CRON_JOBS",
               "[{\"name\":\"sweep\",\"schedule\":\"rate(5 minutes)\",\"type\":\"t\"}]",

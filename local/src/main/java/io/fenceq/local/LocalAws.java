@@ -81,6 +81,9 @@ public final class LocalAws implements AutoCloseable {
    */
   private static final Map<String, String> OUTPUT_VARIABLES = outputVariables();
 
+  /** The template parameter naming the handlers' class, {@code FENCEQ_HANDLER}. */
+  private static final String HANDLER_PARAMETER = "HandlerFactory";
+
   private static final AwsCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
@@ -172,10 +175,11 @@ public final class LocalAws implements AutoCloseable {
    * AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_REGION}, {@code
    * AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}, then fenceq's {@code FENCEQ_QUEUE_URL},
    * {@code FENCEQ_DLQ_URL}, {@code FENCEQ_LEASE_TABLE}, {@code FENCEQ_LANES} and the example
-   * handler's {@code FENCEQ_INVENTORY_TABLE} taken from the template's outputs, so they follow the
-   * template.
+   * handler's {@code FENCEQ_INVENTORY_TABLE} taken from the template's outputs, and {@code
+   * FENCEQ_HANDLER} from its {@code HandlerFactory} parameter, so they follow the template.
    *
-   * @throws IllegalStateException naming the variable and the output if the template lacks it
+   * @throws IllegalStateException naming the variable and the output or parameter if the template
+   *     lacks it
    */
   public Map<String, String> environment() {
     Map<String, String> environment = new LinkedHashMap<>();
@@ -199,6 +203,18 @@ public final class LocalAws implements AutoCloseable {
           }
           environment.put(variable, value);
         });
+    // The template's functions and worker task get the handlers it names; so does what runs here.
+    String handler = stack.parameters().get(HANDLER_PARAMETER);
+    if (handler == null || handler.isBlank()) {
+      throw new IllegalStateException(
+          "FENCEQ_HANDLER comes from the template parameter "
+              + HANDLER_PARAMETER
+              + ", which stack "
+              + stack.stackName()
+              + " does not have; its parameters: "
+              + stack.parameters().keySet());
+    }
+    environment.put("FENCEQ_HANDLER", handler);
     return Collections.unmodifiableMap(environment);
   }
 

@@ -207,7 +207,8 @@ class LocalAwsTest {
             "FENCEQ_DLQ_URL",
             "FENCEQ_LEASE_TABLE",
             "FENCEQ_LANES",
-            "FENCEQ_INVENTORY_TABLE");
+            "FENCEQ_INVENTORY_TABLE",
+            "FENCEQ_HANDLER");
     assertThat(environment.get("AWS_ENDPOINT_URL_SQS"))
         .isEqualTo(aws.sqsEndpoint().toString())
         .matches("http://127\\.0\\.0\\.1:\\d+");
@@ -220,7 +221,8 @@ class LocalAwsTest {
         .containsEntry("FENCEQ_DLQ_URL", aws.stack().queueUrl("DeadLetterQueue"))
         .containsEntry("FENCEQ_LEASE_TABLE", aws.stack().tableName("LeaseTable"))
         .containsEntry("FENCEQ_LANES", defaultOf("LaneCount"))
-        .containsEntry("FENCEQ_INVENTORY_TABLE", aws.stack().tableName("InventoryTable"));
+        .containsEntry("FENCEQ_INVENTORY_TABLE", aws.stack().tableName("InventoryTable"))
+        .containsEntry("FENCEQ_HANDLER", "io.fenceq.examples.inventory.InventoryHandlers");
     assertThat(environment.get("AWS_ACCESS_KEY_ID")).isNotBlank();
     assertThat(environment.get("AWS_SECRET_ACCESS_KEY")).isNotBlank();
   }

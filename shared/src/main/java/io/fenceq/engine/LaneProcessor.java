@@ -89,6 +89,8 @@ public final class LaneProcessor implements Closeable {
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Object shutdownLock = new Object();
+  private final Object room = new Object();
+  private int reservedLanes; // guarded by room
   private CompletableFuture<ShutdownReport> shutdown;
   private ScheduledFuture<?> deadline;
 
@@ -196,9 +198,17 @@ public final class LaneProcessor implements Closeable {
       run.finishUnstarted("the consumer is shutting down; the lane was not started");
     } else {
       try {
-        executor.execute(run::run);
+        executor.execute(
+            () -> {
+              try {
+                run.run();
+              } finally {
+                roomChanged();
+              }
+            });
       } catch (RejectedExecutionException e) {
         run.finishUnstarted("the lane could not be started: its executor refused it (" + e + ")");
+        roomChanged();
       }
     }
     return run.result().thenApply(BatchOutcome::new);
@@ -230,6 +240,56 @@ public final class LaneProcessor implements Closeable {
   }
 
   /**
+   * For a host that polls for lanes (the ECS worker): waits until the lanes in flight and those
+   * reserved are fewer than {@link EngineConfig#maxLanesInFlight()}, then reserves room for one
+   * more. A receive loop reserves before each poll, so that it polls only with room for a lane and
+   * no message it receives waits invisible for a free slot; two loops never both take the last one.
+   * A poll may still bring more lanes than there is room for: they wait for a slot, and the count
+   * stays at or above the limit until enough of them are done.
+   *
+   * <p>Give the reservation back with {@link #releaseLaneReservation()} once the lanes the poll
+   * brought are submitted (or it brought none).
+   *
+   * @return the lanes of room there were, the one reserved included (at least 1); 0 once shutdown
+   *     has begun, with nothing reserved
+   * @throws InterruptedException if interrupted while waiting; nothing is reserved
+   */
+  public int reserveLane() throws InterruptedException {
+    int max = parts.config().maxLanesInFlight();
+    synchronized (room) {
+      while (true) {
+        if (!accepting()) {
+          return 0;
+        }
+        int free = max - parts.gate().active() - reservedLanes;
+        if (free > 0) {
+          reservedLanes++;
+          return free;
+        }
+        room.wait();
+      }
+    }
+  }
+
+  /** Gives back one reservation of {@link #reserveLane()}. */
+  public void releaseLaneReservation() {
+    synchronized (room) {
+      if (reservedLanes <= 0) {
+        throw new IllegalStateException("no lane reservation to release");
+      }
+      reservedLanes--;
+      room.notifyAll();
+    }
+  }
+
+  /** A lane ended or shutdown began: wakes the hosts waiting in {@link #reserveLane()}. */
+  private void roomChanged() {
+    synchronized (room) {
+      room.notifyAll();
+    }
+  }
+
+  /**
    * Shuts down gracefully: from now on no lane and no job starts (batches submitted later, and the
    * not yet started jobs of running lanes, go back with visibility 0); running jobs may finish
    * until {@code grace} has passed. Then the lanes still running are abandoned: their unfinished
@@ -251,6 +311,7 @@ public final class LaneProcessor implements Closeable {
             "shutdown grace must be zero or positive, got " + Durations.format(grace));
       }
       parts.gate().begin();
+      roomChanged();
       log.info(
           "event=engine_shutdown_started queue={} owner={} lanesInFlight={} grace={}",
           parts.queueName(),

@@ -4,6 +4,7 @@ import io.fenceq.internal.Require;
 import io.fenceq.queue.internal.BatchPlanner;
 import io.fenceq.queue.internal.Json;
 import io.fenceq.queue.internal.SqsErrors;
+import io.fenceq.queue.internal.SqsText;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +25,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
@@ -142,10 +141,13 @@ public final class Enqueuer {
 
   /**
    * Enqueues many jobs with {@code SendMessageBatch}, up to {@value #MAX_BATCH_ENTRIES} a request,
-   * keeping their order. All jobs are validated first; if one is invalid nothing is sent.
+   * keeping their order. All jobs are validated first; if one is invalid, or two share a job id,
+   * nothing is sent. Once a job fails for good, the later jobs of its key are not sent (they are
+   * reported as {@code NotSent} naming it): sending them would run them before it.
    *
    * @return the outcome of every job, accepted or failed with its reason
-   * @throws InvalidJobException naming the index of the first invalid job; nothing was sent
+   * @throws InvalidJobException naming the index of the first invalid job, or both indexes of a
+   *     repeated job id; nothing was sent
    */
   public BatchEnqueueResult enqueueAll(List<JobRequest> requests) {
     List<Prepared> jobs = new ArrayList<>(requests.size());
@@ -157,10 +159,13 @@ public final class Enqueuer {
       }
       jobs.get(i).index = i;
     }
+    refuseDuplicateJobIds(jobs);
     int[] sizes = jobs.stream().mapToInt(j -> j.bytes).toArray();
     List<EnqueueResult> accepted = new ArrayList<>();
     List<EnqueueFailure> failed = new ArrayList<>();
     String stopReason = null;
+    // The first job of each key that failed for good; its key's later jobs are held back.
+    Map<String, EnqueueFailure> failedKeys = new HashMap<>();
     for (BatchPlanner.Batch batch : BatchPlanner.plan(sizes, MAX_BATCH_ENTRIES, maxMessageBytes)) {
       List<Prepared> slice = jobs.subList(batch.from(), batch.to());
       if (stopReason != null) {
@@ -169,7 +174,23 @@ public final class Enqueuer {
         }
         continue;
       }
-      stopReason = sendBatch(slice, accepted, failed);
+      List<Prepared> toSend = new ArrayList<>(slice.size());
+      for (Prepared job : slice) {
+        EnqueueFailure earlier = failedKeys.get(job.request.key());
+        if (earlier == null) {
+          toSend.add(job);
+        } else {
+          failed.add(job.behind(earlier));
+        }
+      }
+      if (toSend.isEmpty()) {
+        continue;
+      }
+      int before = failed.size();
+      stopReason = sendBatch(toSend, accepted, failed);
+      for (EnqueueFailure f : failed.subList(before, failed.size())) {
+        failedKeys.merge(f.key(), f, (a, b) -> a.index() <= b.index() ? a : b);
+      }
     }
     failed.sort((a, b) -> Integer.compare(a.index(), b.index()));
     return new BatchEnqueueResult(sortAccepted(jobs, accepted), failed);
@@ -238,6 +259,7 @@ public final class Enqueuer {
           retryReversed.add(job);
         }
       }
+      retryReversed = holdBackBehindFailures(retryReversed, failed);
       if (retryReversed.isEmpty()) {
         return null;
       }
@@ -248,6 +270,51 @@ public final class Enqueuer {
           attempt);
       sleeper.sleep(backoff(attempt));
       pending = new ArrayList<>(retryReversed.reversed());
+    }
+  }
+
+  /**
+   * Drops from the retries each job that comes after a job of its key that has just failed for
+   * good, reporting it as not sent: resending it would let it run before that job.
+   */
+  private static List<Prepared> holdBackBehindFailures(
+      List<Prepared> retryReversed, List<EnqueueFailure> failed) {
+    Map<String, EnqueueFailure> firstFailure = new HashMap<>();
+    for (EnqueueFailure f : failed) {
+      firstFailure.merge(f.key(), f, (a, b) -> a.index() <= b.index() ? a : b);
+    }
+    List<Prepared> kept = new ArrayList<>(retryReversed.size());
+    for (Prepared job : retryReversed) {
+      EnqueueFailure earlier = firstFailure.get(job.request.key());
+      if (earlier != null && earlier.index() < job.index) {
+        failed.add(job.behind(earlier));
+      } else {
+        kept.add(job);
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * Refuses two jobs with one job id: SQS would take the second for a duplicate of the first and
+   * drop it, although the call reported it accepted.
+   */
+  private static void refuseDuplicateJobIds(List<Prepared> jobs) {
+    Map<String, Integer> firstIndex = new HashMap<>();
+    for (Prepared job : jobs) {
+      Integer first = firstIndex.putIfAbsent(job.jobId, job.index);
+      if (first != null) {
+        throw new InvalidJobException(
+                "jobId",
+                "\""
+                    + Json.preview(job.jobId)
+                    + "\" is also the jobId of the job at index "
+                    + first
+                    + "; SQS would drop the job at index "
+                    + job.index
+                    + " as a duplicate, so job ids must differ within one call")
+            .atIndex(job.index);
+      }
     }
   }
 
@@ -297,6 +364,12 @@ public final class Enqueuer {
     }
     Lane lane = ring.laneFor(request.key());
     String body = JobEnvelope.of(request, jobId, clock.instant()).toJson();
+    // JobRequest checks each field; this checks the body as SQS will see it, whatever made it.
+    String characters = SqsText.problem(body);
+    if (characters != null) {
+      throw new InvalidJobException(
+          "payload", "the message for key \"" + Json.preview(request.key()) + "\" " + characters);
+    }
     int bytes = utf8Length(body) + attributeBytes;
     if (bytes > maxMessageBytes) {
       throw new InvalidJobException(
@@ -341,6 +414,21 @@ public final class Enqueuer {
 
     EnqueueFailure failed(String code, String reason) {
       return new EnqueueFailure(index, jobId, request.key(), lane, code, reason);
+    }
+
+    /** Not sent because an earlier job of its key failed for good. */
+    EnqueueFailure behind(EnqueueFailure earlier) {
+      return failed(
+          "NotSent",
+          "not sent: the earlier job "
+              + earlier.jobId()
+              + " (index "
+              + earlier.index()
+              + ") of key \""
+              + Json.preview(request.key())
+              + "\" was not enqueued ("
+              + earlier.code()
+              + "), and sending this one would run it first");
     }
 
     String describe() {
@@ -442,28 +530,7 @@ public final class Enqueuer {
     }
 
     private int checkQueue() {
-      GetQueueAttributesResponse response;
-      try {
-        response =
-            sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queueUrl)
-                        .attributeNames(
-                            QueueAttributeName.FIFO_QUEUE,
-                            QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
-      } catch (SdkException e) {
-        throw SqsErrors.translate(e, queueUrl, "reading its attributes");
-      }
-      Map<QueueAttributeName, String> attrs = response.attributes();
-      if (!"true".equalsIgnoreCase(attrs.get(QueueAttributeName.FIFO_QUEUE))) {
-        throw new QueueNotFoundException(
-            "queue "
-                + queueUrl
-                + " is not a FIFO queue; fenceq needs FifoQueue=true (a name ending in .fifo)",
-            null);
-      }
-      String max = attrs.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
-      return max == null ? 262_144 : Integer.parseInt(max);
+      return QueueDescription.read(sqs, queueUrl).requireFifo().maximumMessageSize();
     }
   }
 }

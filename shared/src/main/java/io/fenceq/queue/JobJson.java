@@ -1,8 +1,16 @@
 package io.fenceq.queue;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.fenceq.queue.internal.Json;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 
 /**
  * JSON as fenceq reads and writes it around jobs, for hosts that take jobs or their settings as
@@ -14,6 +22,10 @@ import io.fenceq.queue.internal.Json;
  * configure.
  */
 public final class JobJson {
+  /** {@link Json#MAPPER}'s reader that also refuses an object with the same member twice. */
+  private static final ObjectReader STRICT =
+      Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
   private JobJson() {}
 
   /**
@@ -25,6 +37,49 @@ public final class JobJson {
    */
   public static JsonNode read(String json) throws JsonProcessingException {
     return Json.MAPPER.readTree(json);
+  }
+
+  /**
+   * Like {@link #read}, and also refuses an object that has a member twice (which {@link #read}
+   * resolves by keeping the last), for input where either reading could be what the sender meant.
+   *
+   * @throws JsonProcessingException as {@link #read} does; {@link #duplicateMember} names a
+   *     repeated member
+   */
+  public static JsonNode readStrict(String json) throws JsonProcessingException {
+    return STRICT.readTree(json);
+  }
+
+  /**
+   * The path of the member that {@code e} found twice, such as {@code jobs[1].key}, if {@code e}
+   * was thrown by {@link #readStrict} for a repeated member.
+   */
+  public static Optional<String> duplicateMember(JsonProcessingException e) {
+    if (!(e instanceof StreamReadException sre)
+        || !(sre.getProcessor() instanceof JsonParser parser)
+        || e.getOriginalMessage() == null
+        || !e.getOriginalMessage().startsWith("Duplicate")) {
+      return Optional.empty();
+    }
+    Deque<String> parts = new ArrayDeque<>();
+    for (JsonStreamContext c = parser.getParsingContext(); c != null; c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        parts.push("." + memberName(c.getCurrentName()));
+      } else if (c.inArray()) {
+        parts.push("[" + c.getCurrentIndex() + "]");
+      }
+    }
+    String path = String.join("", parts);
+    return Optional.of(path.startsWith(".") ? path.substring(1) : path);
+  }
+
+  /**
+   * A member name for a field path in an error message: its {@link #preview}, in quotes when it is
+   * blank, so that the path never names an empty field.
+   */
+  public static String memberName(String name) {
+    String preview = Json.preview(name);
+    return preview.isBlank() ? "\"" + preview + "\"" : preview;
   }
 
   /** Writes a tree as compact JSON. */

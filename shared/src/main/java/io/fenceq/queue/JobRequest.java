@@ -2,6 +2,7 @@ package io.fenceq.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fenceq.queue.internal.Json;
+import io.fenceq.queue.internal.SqsText;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,7 @@ public record JobRequest(String key, String type, JsonNode payload, String jobId
     if (payload == null) {
       throw new InvalidJobException("payload", "must not be null (use a JSON null node or {})");
     }
+    validatePayload(payload);
     if (jobId != null) {
       validateJobId(jobId);
     }
@@ -74,6 +76,10 @@ public record JobRequest(String key, String type, JsonNode payload, String jobId
             "key", "has an unpaired UTF-16 surrogate at index " + i + ", so it is not valid UTF-8");
       }
     }
+    String characters = SqsText.problemInJson(key);
+    if (characters != null) {
+      throw new InvalidJobException("key", "\"" + Json.preview(key) + "\" " + characters);
+    }
     int bytes = key.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_KEY_BYTES) {
       throw new InvalidJobException(
@@ -85,6 +91,14 @@ public record JobRequest(String key, String type, JsonNode payload, String jobId
               + " (starts with \""
               + Json.preview(key)
               + "\")");
+    }
+  }
+
+  /** The payload goes into the message body, so its strings must be characters SQS accepts. */
+  static void validatePayload(JsonNode payload) {
+    String problem = SqsText.problemInTree(payload, "payload");
+    if (problem != null) {
+      throw new InvalidJobException("payload", problem);
     }
   }
 

@@ -1,25 +1,26 @@
 package io.fenceq.worker;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.ConsumerEngine;
 import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.JobHandlers;
 import io.fenceq.engine.LaneProcessor;
 import io.fenceq.engine.ShutdownReport;
-import io.fenceq.lease.LeaseConfig;
-import io.fenceq.lease.LeaseStore;
 import io.fenceq.metrics.Metrics;
-import io.fenceq.ring.HashRing;
+import io.fenceq.queue.QueueDescription;
 import io.fenceq.time.Ticker;
-import io.fenceq.worker.internal.LaneSlots;
+import io.fenceq.worker.internal.LaneSink;
 import io.fenceq.worker.internal.Progress;
-import io.fenceq.worker.internal.QueueCheck;
 import io.fenceq.worker.internal.ReceiveLoop;
 import java.io.Closeable;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -32,10 +33,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The long-running consumer of a work queue: {@link WorkerConfig#concurrency()} receive loops
- * long-poll the queue and hand each batch to a {@link LaneProcessor}, which runs it under fenced
- * lane leases. A receive loop polls only when there is room for a whole batch's lanes within {@link
- * WorkerConfig#maxLanesInFlight()}, so received messages never wait in the worker.
+ * The long-running consumer of a work queue: {@link ConsumerConfig#concurrency()} receive loops
+ * long-poll the queue and hand each lane of a receive to the engine ({@link ConsumerEngine}), which
+ * runs it under its fenced lane lease. A receive loop polls only when the engine has room for a
+ * lane within {@link EngineConfig#maxLanesInFlight()} ({@link LaneProcessor#reserveLane()}), so
+ * received messages do not wait in the worker.
  *
  * <p>{@link #shutdown()} stops it gracefully: no more receiving, running jobs may finish until the
  * shutdown timeout (less a reserve to settle the rest), then the unfinished messages go back with
@@ -43,7 +45,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <pre>{@code
  * Worker worker = Worker.builder()
- *     .config(WorkerConfig.fromEnvironment(System.getenv()))
+ *     .config(ConsumerConfig.fromEnvironment(System.getenv()))
  *     .sqs(sqs)
  *     .dynamoDb(dynamoDb)
  *     .handlers(Map.of("reserve", reserveHandler))
@@ -65,43 +67,55 @@ public final class Worker implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final AtomicInteger WORKERS = new AtomicInteger();
 
-  private final WorkerConfig config;
+  private final ConsumerConfig config;
+  private final String workerId;
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
   private final JobHandlers handlers;
   private final Metrics metrics;
   private final Ticker ticker;
   private final Clock clock;
-  private final EngineConfig engineConfig;
+  private final Duration backoffBase;
+  private final Duration backoffCap;
   private final int number = WORKERS.incrementAndGet();
-  private final LaneSlots slots;
   private final Progress progress = new Progress();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
   private final Object lifecycle = new Object();
   private final List<Thread> loops = new ArrayList<>();
+  private ConsumerEngine engine;
   private LaneProcessor processor;
   private boolean started;
   private boolean shutdownBegun;
 
   private Worker(Builder b) {
     this.config = b.config;
+    this.workerId = b.config.workerId().orElseGet(Worker::newWorkerId);
     this.sqs = b.sqs;
     this.dynamoDb = b.dynamoDb;
     this.handlers = b.handlers;
-    this.metrics = b.metrics;
+    this.metrics = b.metrics != null ? b.metrics : ConsumerEngine.metricsFor(b.config);
     this.ticker = b.ticker;
     this.clock = b.clock;
-    this.engineConfig = engineConfig(b.config, b.backoffBase, b.backoffCap);
-    this.slots = new LaneSlots(config.maxLanesInFlight());
+    this.backoffBase = b.backoffBase;
+    this.backoffCap = b.backoffCap;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  public WorkerConfig config() {
+  public ConsumerConfig config() {
     return config;
+  }
+
+  /**
+   * This worker's owner id in lane leases: the configuration's {@link ConsumerConfig#workerId()},
+   * or else the host name and a random suffix, new for every worker built, so that a restarted
+   * worker never takes its previous incarnation's grants for its own.
+   */
+  public String workerId() {
+    return workerId;
   }
 
   /**
@@ -117,47 +131,41 @@ public final class Worker implements Closeable {
     synchronized (lifecycle) {
       if (started || shutdownBegun) {
         throw new IllegalStateException(
-            "worker "
-                + config.workerId()
-                + " was "
-                + (started ? "started" : "shut down")
-                + " before");
+            "worker " + workerId + " was " + (started ? "started" : "shut down") + " before");
       }
-      QueueCheck queue = QueueCheck.of(sqs, config.queueUrl());
-      LeaseStore leases =
-          LeaseStore.builder()
-              .dynamoDb(dynamoDb)
-              .table(config.leaseTable())
-              .config(LeaseConfig.builder().leaseDuration(config.leaseDuration()).build())
-              .ticker(ticker)
-              .clock(clock)
-              .build();
-      processor =
-          LaneProcessor.builder()
-              .config(withMaxReceiveCount(engineConfig, queue))
-              .leases(leases)
-              .handlers(handlers)
+      String queueUrl = config.engine().queueUrl();
+      QueueDescription queue = QueueDescription.read(sqs, queueUrl).requireFifo();
+      engine =
+          ConsumerEngine.builder()
+              .config(config)
               .sqs(sqs)
+              .dynamoDb(dynamoDb)
+              .handlers(handlers)
               .metrics(metrics)
               .ticker(ticker)
               .clock(clock)
-              .build();
+              .owner(workerId)
+              .queue(queue)
+              .engine(
+                  b -> {
+                    if (backoffBase != null) {
+                      b.backoffBase(backoffBase);
+                    }
+                    if (backoffCap != null) {
+                      b.backoffCap(backoffCap);
+                    }
+                  })
+              .start();
+      processor = engine.processor();
+      Duration leaseDuration = config.lease().leaseDuration();
       // A message must stay invisible until the first heartbeat can extend it: at least a lease.
       Duration visibility =
-          queue.visibilityTimeout().compareTo(config.leaseDuration()) < 0
-              ? config.leaseDuration()
-              : null;
+          queue.visibilityTimeout().compareTo(leaseDuration) < 0 ? leaseDuration : null;
+      LaneSink lanes = LaneSink.of(processor);
       for (int i = 1; i <= config.concurrency(); i++) {
         ReceiveLoop loop =
             new ReceiveLoop(
-                sqs,
-                config.queueUrl(),
-                config.receiveWait(),
-                visibility,
-                slots,
-                lane -> processor.submitLane(lane, null),
-                progress,
-                stopping);
+                sqs, queueUrl, config.receiveWait(), visibility, lanes, progress, stopping);
         Thread thread =
             Thread.ofPlatform()
                 .name("fenceq-receive-" + number + "-" + i)
@@ -172,7 +180,7 @@ public final class Worker implements Closeable {
             "event=receive_wait_not_below_shutdown worker={} receiveWaitSeconds={}"
                 + " shutdownSeconds={} effect=\"a stop may end while a poll still waits; messages"
                 + " it then receives stay invisible for their visibility timeout\"",
-            config.workerId(),
+            workerId,
             config.receiveWait().toSeconds(),
             config.shutdownTimeout().toSeconds());
       }
@@ -180,13 +188,13 @@ public final class Worker implements Closeable {
           "event=worker_started worker={} queue={} leaseTable={} lanes={} receiveLoops={}"
               + " maxLanesInFlight={} leaseSeconds={} shutdownSeconds={} queueVisibilitySeconds={}"
               + " jobTypes={}",
-          config.workerId(),
-          config.queueUrl(),
+          workerId,
+          queueUrl,
           config.leaseTable(),
-          config.lanes(),
+          config.engine().ring().laneCount(),
           config.concurrency(),
-          config.maxLanesInFlight(),
-          config.leaseDuration().toSeconds(),
+          config.engine().maxLanesInFlight(),
+          leaseDuration.toSeconds(),
           config.shutdownTimeout().toSeconds(),
           queue.visibilityTimeout().toSeconds(),
           handlers.types());
@@ -202,7 +210,7 @@ public final class Worker implements Closeable {
    * <p>A long poll already waiting is not cut short: SQS may have handed it messages that a cut
    * connection would leave invisible for their whole visibility timeout. It ends within the receive
    * wait, and the draining processor gives back whatever it brought, with visibility 0. So an idle
-   * worker takes up to {@link WorkerConfig#receiveWait()} to stop.
+   * worker takes up to {@link ConsumerConfig#receiveWait()} to stop.
    *
    * @return completes when the worker has stopped
    */
@@ -214,7 +222,6 @@ public final class Worker implements Closeable {
       shutdownBegun = true;
       long begun = ticker.nanos();
       stopping.countDown();
-      slots.close();
       if (!started) {
         stopped.complete(new ShutdownReport(false, 0, 0));
         return stopped.copy();
@@ -222,8 +229,8 @@ public final class Worker implements Closeable {
       Duration grace = config.shutdownTimeout().minus(settleReserve(config.shutdownTimeout()));
       log.info(
           "event=worker_stopping worker={} queue={} lanesInFlight={} graceMs={}",
-          config.workerId(),
-          config.queueUrl(),
+          workerId,
+          config.engine().queueUrl(),
           processor.lanesInFlight(),
           grace.toMillis());
       CompletableFuture<ShutdownReport> drained = processor.shutdown(grace);
@@ -249,7 +256,7 @@ public final class Worker implements Closeable {
           log.warn(
               "event=receive_loop_still_polling worker={} thread={} effect=\"a batch it receives"
                   + " now is given back by the stopped processor\"",
-              config.workerId(),
+              workerId,
               loop.getName());
         }
       }
@@ -257,12 +264,12 @@ public final class Worker implements Closeable {
           drained.get(
               Math.max(1, deadline - ticker.nanos()) + MAX_SETTLE_RESERVE.toNanos(),
               TimeUnit.NANOSECONDS);
-      processor.close();
+      engine.close();
       log.info(
           "event=worker_stopped worker={} queue={} forced={} lanesAbandoned={}"
               + " messagesReturned={} {}",
-          config.workerId(),
-          config.queueUrl(),
+          workerId,
+          config.engine().queueUrl(),
           report.forced(),
           report.lanesAbandoned(),
           report.messagesReturned(),
@@ -273,7 +280,7 @@ public final class Worker implements Closeable {
       stopped.completeExceptionally(e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.error(
-          "event=worker_stop_failed worker={} queue={}", config.workerId(), config.queueUrl(), e);
+          "event=worker_stop_failed worker={} queue={}", workerId, config.engine().queueUrl(), e);
       stopped.completeExceptionally(e instanceof ExecutionException ? e.getCause() : e);
     }
   }
@@ -297,7 +304,7 @@ public final class Worker implements Closeable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      log.error("event=worker_close_failed worker={} error={}", config.workerId(), e.toString());
+      log.error("event=worker_close_failed worker={} error={}", workerId, e.toString());
     }
   }
 
@@ -312,7 +319,7 @@ public final class Worker implements Closeable {
 
   @Override
   public String toString() {
-    return "Worker[" + config.workerId() + " queue=" + config.queueUrl() + "]";
+    return "Worker[" + workerId + " queue=" + config.engine().queueUrl() + "]";
   }
 
   /** The part of the timeout kept back for settling: a fifth, at most 5 s. */
@@ -321,42 +328,35 @@ public final class Worker implements Closeable {
     return fifth.compareTo(MAX_SETTLE_RESERVE) > 0 ? MAX_SETTLE_RESERVE : fifth;
   }
 
-  /** The queue's redrive count, read at start, unless the configuration already has one. */
-  private static EngineConfig withMaxReceiveCount(EngineConfig config, QueueCheck queue) {
-    if (config.maxReceiveCount().isPresent() || queue.maxReceiveCount().isEmpty()) {
-      return config;
+  private static String newWorkerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "worker";
     }
-    return config.toBuilder().maxReceiveCount(queue.maxReceiveCount().getAsInt()).build();
-  }
-
-  private static EngineConfig engineConfig(
-      WorkerConfig config, Duration backoffBase, Duration backoffCap) {
-    return EngineConfig.builder()
-        .queueUrl(config.queueUrl())
-        .deadLetterQueueUrl(config.deadLetterQueueUrl().orElse(null))
-        .owner(config.workerId())
-        .ring(HashRing.of(config.lanes()))
-        .maxLanesInFlight(config.maxLanesInFlight())
-        .backoffBase(backoffBase)
-        .backoffCap(backoffCap)
-        .build();
+    String clean = host.replaceAll("[^A-Za-z0-9.-]", "-");
+    if (clean.length() > 64) {
+      clean = clean.substring(0, 64);
+    }
+    return clean + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** Configures a {@link Worker}. Required: config, sqs, dynamoDb and handlers. */
   public static final class Builder {
-    private WorkerConfig config;
+    private ConsumerConfig config;
     private SqsClient sqs;
     private DynamoDbClient dynamoDb;
     private JobHandlers handlers;
-    private Metrics metrics = Metrics.none();
+    private Metrics metrics;
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
-    private Duration backoffBase = EngineConfig.DEFAULT_BACKOFF_BASE;
-    private Duration backoffCap = EngineConfig.DEFAULT_BACKOFF_CAP;
+    private Duration backoffBase;
+    private Duration backoffCap;
 
     private Builder() {}
 
-    public Builder config(WorkerConfig config) {
+    public Builder config(ConsumerConfig config) {
       this.config = config;
       return this;
     }
@@ -384,7 +384,7 @@ public final class Worker implements Closeable {
       return this;
     }
 
-    /** Default {@link Metrics#none()}. */
+    /** Default where the configuration's {@code FENCEQ_METRICS} says. */
     public Builder metrics(Metrics metrics) {
       this.metrics = metrics;
       return this;
@@ -403,15 +403,15 @@ public final class Worker implements Closeable {
     }
 
     /**
-     * Backoff of a failed job on its first delivery, doubling with each further one; default {@link
-     * EngineConfig#DEFAULT_BACKOFF_BASE}.
+     * Backoff of a failed job on its first delivery, doubling with each further one; default the
+     * configuration's engine's ({@link EngineConfig#DEFAULT_BACKOFF_BASE} unless set there).
      */
     public Builder backoffBase(Duration backoffBase) {
       this.backoffBase = backoffBase;
       return this;
     }
 
-    /** Longest backoff of a failed job; default {@link EngineConfig#DEFAULT_BACKOFF_CAP}. */
+    /** Longest backoff of a failed job; default the configuration's engine's. */
     public Builder backoffCap(Duration backoffCap) {
       this.backoffCap = backoffCap;
       return this;
@@ -425,11 +425,8 @@ public final class Worker implements Closeable {
       require(sqs != null, "sqs");
       require(dynamoDb != null, "dynamoDb");
       require(handlers != null, "handlers");
-      require(metrics != null, "metrics");
       require(ticker != null, "ticker");
       require(clock != null, "clock");
-      require(backoffBase != null, "backoffBase");
-      require(backoffCap != null, "backoffCap");
       return new Worker(this);
     }
 

@@ -2,10 +2,12 @@ package io.fenceq.worker;
 
 import io.fenceq.FenceqException;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.ConsumerConfigException;
+import io.fenceq.consumer.HandlerFactories;
+import io.fenceq.consumer.HandlerFactory;
+import io.fenceq.consumer.HandlerResources;
 import io.fenceq.engine.ShutdownReport;
-import io.fenceq.metrics.EmbeddedMetricFormat;
-import io.fenceq.metrics.Metrics;
-import io.fenceq.worker.internal.HandlerLoader;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,9 +20,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The ECS worker's entry point: a {@link Worker} configured from the environment ({@link
- * WorkerConfig#fromEnvironment}), with AWS endpoints, region and credentials from the SDK's own
- * conventions ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_SQS}, the task role, ...), running until
- * SIGTERM or SIGINT.
+ * ConsumerConfig#fromEnvironment}) and the handlers {@code FENCEQ_HANDLER} names, with AWS
+ * endpoints, region and credentials from the SDK's own conventions ({@code AWS_REGION}, {@code
+ * AWS_ENDPOINT_URL_SQS}, the task role, ...), running until SIGTERM or SIGINT.
  *
  * <p>The first signal stops it gracefully ({@link Worker#shutdown()}) and the process exits 0; a
  * second signal exits at once with status {@value StopSignals#FORCED_EXIT_STATUS} (the messages of
@@ -51,12 +53,12 @@ public final class WorkerMain {
    * status. Errors are one line on {@code err}, prefixed {@code fenceq worker: error:}.
    */
   public static int run(Map<String, String> environment, PrintWriter err) {
-    WorkerConfig config;
+    ConsumerConfig config;
     HandlerFactory factory;
     try {
-      config = WorkerConfig.fromEnvironment(environment);
-      factory = HandlerLoader.factory(config);
-    } catch (WorkerConfigException e) {
+      config = ConsumerConfig.fromEnvironment(environment);
+      factory = HandlerFactories.load(config);
+    } catch (ConsumerConfigException e) {
       say(err, "error: " + e.getMessage());
       return EXIT_USAGE;
     }
@@ -67,16 +69,12 @@ public final class WorkerMain {
               .config(config)
               .sqs(sqs)
               .dynamoDb(dynamoDb)
-              .metrics(
-                  config.metrics() == WorkerConfig.MetricsOutput.EMF
-                      ? EmbeddedMetricFormat.toStdout()
-                      : Metrics.none())
               .handlers(
-                  HandlerLoader.handlers(
-                      factory, new WorkerResources(config, environment, dynamoDb, sqs)))
+                  HandlerFactories.handlers(
+                      factory, new HandlerResources(config, environment, dynamoDb, sqs)))
               .build();
       return runUntilStopped(worker, err);
-    } catch (WorkerConfigException e) {
+    } catch (ConsumerConfigException e) {
       say(err, "error: " + e.getMessage());
       return EXIT_USAGE;
     } catch (SdkClientException e) {

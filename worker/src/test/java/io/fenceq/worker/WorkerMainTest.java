@@ -46,6 +46,24 @@ class WorkerMainTest {
   }
 
   @Test
+  void withoutAHandlerClassItRefusesToStartNamingTheVariable() {
+    StringWriter err = new StringWriter();
+
+    int status =
+        WorkerMain.run(
+            Map.of(
+                "FENCEQ_QUEUE_URL", "http://127.0.0.1:9324/000000000000/q.fifo",
+                "FENCEQ_LEASE_TABLE", "leases"),
+            new PrintWriter(err));
+
+    assertThat(status).isEqualTo(WorkerMain.EXIT_USAGE);
+    assertThat(err.toString())
+        .startsWith("fenceq worker: error: FENCEQ_HANDLER is required: set it to your")
+        .contains("io.fenceq.examples.inventory.InventoryHandlers")
+        .hasLineCount(1);
+  }
+
+  @Test
   void theSettlingReserveIsAFifthOfTheTimeoutAtMostFiveSeconds() {
     assertThat(Worker.settleReserve(java.time.Duration.ofSeconds(30)))
         .isEqualTo(java.time.Duration.ofSeconds(5));

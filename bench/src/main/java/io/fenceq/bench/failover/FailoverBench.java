@@ -3,13 +3,14 @@ package io.fenceq.bench.failover;
 import io.fenceq.bench.support.Report;
 import io.fenceq.bench.support.Stats;
 import io.fenceq.bench.support.Workload;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.faults.WorkerJvm;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
-import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerMain;
-import io.fenceq.worker.example.Inventory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,14 +69,14 @@ public final class FailoverBench {
 
   private void run(LocalAws aws) throws IOException, InterruptedException {
     Map<String, String> env = new LinkedHashMap<>(aws.environment());
-    env.put(WorkerConfig.LEASE_SECONDS, Long.toString(LEASE.toSeconds()));
-    env.put(WorkerConfig.CONCURRENCY, "2");
-    env.put(WorkerConfig.MAX_LANES_IN_FLIGHT, "16");
-    env.put(WorkerConfig.RECEIVE_WAIT_SECONDS, "2");
-    env.put(WorkerConfig.SHUTDOWN_SECONDS, "5");
-    WorkerConfig config = WorkerConfig.fromEnvironment(env);
+    env.put(ConsumerConfig.LEASE_SECONDS, Long.toString(LEASE.toSeconds()));
+    env.put(ConsumerConfig.CONCURRENCY, "2");
+    env.put(ConsumerConfig.MAX_LANES_IN_FLIGHT, "16");
+    env.put(ConsumerConfig.RECEIVE_WAIT_SECONDS, "2");
+    env.put(ConsumerConfig.SHUTDOWN_SECONDS, "5");
+    ConsumerConfig config = ConsumerConfig.fromEnvironment(env);
     DynamoDbClient dynamoDb = aws.dynamoDbClient();
-    String inventoryTable = config.inventoryTable().orElseThrow();
+    String inventoryTable = env.get(InventoryHandlers.INVENTORY_TABLE);
     HashRing ring = HashRing.of(lanes);
     Map<Lane, String> skuOfLane = oneKeyPerLane(ring);
     List<String> skus = new ArrayList<>(skuOfLane.values());
@@ -91,7 +92,8 @@ public final class FailoverBench {
       }
       for (int round = 1; round <= rounds; round++) {
         report.progress("round %d/%d: enqueueing %d jobs", round, rounds, jobsPerLane * lanes);
-        Workload.enqueue(aws.sqsClient(), config.queueUrl(), ring, skus, jobsPerLane * lanes);
+        Workload.enqueue(
+            aws.sqsClient(), config.engine().queueUrl(), ring, skus, jobsPerLane * lanes);
         awaitStarted(workers);
         // Let the workers get going, then pick the one holding the most lanes. A lease is held
         // only while its lane-batch runs, so look often: a small backlog drains in seconds.

@@ -1,6 +1,6 @@
 package io.fenceq.bench.redlock;
 
-import io.fenceq.worker.example.Inventory;
+import io.fenceq.examples.inventory.Inventory;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -2,18 +2,18 @@ package io.fenceq.bench.redlock;
 
 import io.fenceq.bench.support.BenchClients;
 import io.fenceq.bench.support.Report;
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.fence.FenceToken;
 import io.fenceq.local.LocalAws;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.ring.HashRing;
 import io.fenceq.worker.Worker;
-import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerProgress;
-import io.fenceq.worker.example.Inventory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +86,7 @@ public final class RedlockBench {
     report.progress("starting 3 redis-server processes and the emulators");
     try (RedisServers redis = new RedisServers(redisServer, 3, logs);
         LocalAws aws = LocalAws.builder().stackName("fenceq-redlock").start()) {
-      String table = WorkerConfig.fromEnvironment(aws.environment()).inventoryTable().orElseThrow();
+      String table = aws.environment().get(InventoryHandlers.INVENTORY_TABLE);
       Tally redlock = redlock(aws, table, redis.ports());
       Tally fenceq = fenceq(aws, table);
       List<List<String>> rows = new ArrayList<>();
@@ -376,8 +376,8 @@ public final class RedlockBench {
     List<String> keys = seed(aws, table, "fq");
     Tally tally = new Tally();
     Faults faults = new Faults();
-    WorkerConfig config =
-        WorkerConfig.fromEnvironment(aws.environment()).toBuilder()
+    ConsumerConfig config =
+        ConsumerConfig.fromEnvironment(aws.environment()).toBuilder()
             .concurrency(1)
             .maxLanesInFlight(10)
             .leaseDuration(TTL)
@@ -392,8 +392,8 @@ public final class RedlockBench {
     Enqueuer enqueuer =
         Enqueuer.builder()
             .sqs(aws.sqsClient())
-            .queueUrl(config.queueUrl())
-            .ring(HashRing.of(config.lanes()))
+            .queueUrl(config.engine().queueUrl())
+            .ring(config.engine().ring())
             .build();
     for (int from = 0; from < jobs; from += 1000) {
       enqueuer.enqueueAll(requests.subList(from, Math.min(jobs, from + 1000)));
@@ -435,7 +435,7 @@ public final class RedlockBench {
       faulty.close();
     }
     tally.seconds = (System.nanoTime() - started) / 1e9;
-    aws.sqsClient().purgeQueue(r -> r.queueUrl(config.queueUrl()));
+    aws.sqsClient().purgeQueue(r -> r.queueUrl(config.engine().queueUrl()));
     count(aws, table, keys, tally);
     report.progress(
         "fenceq: %d sales in %.1f s, %d double bookings, %d oversold, %d late writes refused",

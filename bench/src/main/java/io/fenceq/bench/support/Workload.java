@@ -1,11 +1,11 @@
 package io.fenceq.bench.support;
 
+import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
-import io.fenceq.worker.example.Inventory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.fenceq.bench.throughput;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.worker.Worker;
-import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerProgress;
-import io.fenceq.worker.example.Inventory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * one receive loop and up to 10 lanes in flight, as the baselines' {@link GroupPipeline} consumers.
  */
 final class FenceqDrain implements Drain {
-  private final WorkerConfig config;
+  private final ConsumerConfig config;
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
   private final Inventory inventory;
@@ -24,7 +24,7 @@ final class FenceqDrain implements Drain {
   private final List<Worker> workers = new ArrayList<>();
 
   FenceqDrain(
-      WorkerConfig base,
+      ConsumerConfig base,
       SqsClient sqs,
       DynamoDbClient dynamoDb,
       Inventory inventory,

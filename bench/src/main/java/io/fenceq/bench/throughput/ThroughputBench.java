@@ -8,11 +8,12 @@ import io.fenceq.bench.support.DynamoDbWrites;
 import io.fenceq.bench.support.Report;
 import io.fenceq.bench.support.Stats;
 import io.fenceq.bench.support.Workload;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.local.LocalAws;
 import io.fenceq.ring.HashRing;
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.example.Inventory;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,12 +110,12 @@ public final class ThroughputBench {
   private void run(
       LocalAws aws, SqsClient sqs, DynamoDbClient dynamoDb, DynamoDbWrites writes, Calls calls)
       throws InterruptedException {
-    WorkerConfig base = WorkerConfig.fromEnvironment(aws.environment());
-    String queueUrl = base.queueUrl();
+    ConsumerConfig base = ConsumerConfig.fromEnvironment(aws.environment());
+    String queueUrl = base.engine().queueUrl();
     String leaseTable = base.leaseTable();
-    String inventoryTable = base.inventoryTable().orElseThrow();
-    HashRing ring = HashRing.of(base.lanes());
-    report.parameter("lanes", base.lanes());
+    String inventoryTable = aws.environment().get(InventoryHandlers.INVENTORY_TABLE);
+    HashRing ring = base.engine().ring();
+    report.parameter("lanes", ring.laneCount());
     Inventory inventory = new Inventory(dynamoDb, inventoryTable);
     List<String> keys = Inventory.skus(skus);
     inventory.seed(keys, 1_000_000_000L);

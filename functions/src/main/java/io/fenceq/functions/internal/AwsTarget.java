@@ -1,50 +1,26 @@
 package io.fenceq.functions.internal;
 
 import io.fenceq.aws.AwsClients;
+import io.fenceq.aws.AwsEnvironment;
 import io.fenceq.functions.FunctionConfigException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Set;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Where a function's SDK clients go, read from its environment map rather than the process's, with
- * the SDK's own variable names, so that tests and in-process runners point a function at any
- * endpoint without touching the process environment.
- *
- * <ul>
- *   <li>{@value #ENDPOINT_SQS} or else {@value #ENDPOINT}: the SQS endpoint; none for AWS.
- *   <li>{@value #ENDPOINT_DYNAMODB} or else {@value #ENDPOINT}: the DynamoDB endpoint.
- *   <li>{@value #REGION}: required (Lambda always sets it).
- *   <li>{@value #ACCESS_KEY_ID}, {@value #SECRET_ACCESS_KEY} and optionally {@value
- *       #SESSION_TOKEN}: static credentials, as Lambda sets them for on-demand functions. Without
- *       them the SDK's default chain is used, which is where SnapStart functions get theirs (the
- *       container credentials endpoint), so a snapshot never carries stale keys.
- * </ul>
+ * Where a function's SDK clients go, read from its environment map with the SDK's own variable
+ * names; see {@link AwsEnvironment}, which reads them for every consumer.
  */
 public final class AwsTarget {
-  public static final String ENDPOINT = "AWS_ENDPOINT_URL";
-  public static final String ENDPOINT_SQS = "AWS_ENDPOINT_URL_SQS";
-  public static final String ENDPOINT_DYNAMODB = "AWS_ENDPOINT_URL_DYNAMODB";
-  public static final String REGION = "AWS_REGION";
-  public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
-  public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
-  public static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
+  public static final String ENDPOINT = AwsEnvironment.ENDPOINT;
+  public static final String ENDPOINT_SQS = AwsEnvironment.ENDPOINT_SQS;
+  public static final String ENDPOINT_DYNAMODB = AwsEnvironment.ENDPOINT_DYNAMODB;
+  public static final String REGION = AwsEnvironment.REGION;
+  public static final String ACCESS_KEY_ID = AwsEnvironment.ACCESS_KEY_ID;
+  public static final String SECRET_ACCESS_KEY = AwsEnvironment.SECRET_ACCESS_KEY;
+  public static final String SESSION_TOKEN = AwsEnvironment.SESSION_TOKEN;
 
   /** Every variable read here. */
-  public static final Set<String> VARIABLES =
-      Set.of(
-          ENDPOINT,
-          ENDPOINT_SQS,
-          ENDPOINT_DYNAMODB,
-          REGION,
-          ACCESS_KEY_ID,
-          SECRET_ACCESS_KEY,
-          SESSION_TOKEN);
+  public static final Set<String> VARIABLES = AwsEnvironment.VARIABLES;
 
   private AwsTarget() {}
 
@@ -52,63 +28,19 @@ public final class AwsTarget {
    * @throws FunctionConfigException naming the variable whose value is refused
    */
   public static AwsClients.Target from(Environment env) {
-    return new AwsClients.Target(
-        endpoint(env, ENDPOINT_SQS),
-        endpoint(env, ENDPOINT_DYNAMODB),
-        region(env),
-        credentials(env));
+    try {
+      return AwsEnvironment.target(env.all());
+    } catch (IllegalArgumentException e) {
+      throw new FunctionConfigException(e.getMessage(), e);
+    }
   }
 
   /** The region of {@code env}; required. */
   public static Region region(Environment env) {
-    String region = env.required(REGION);
-    if (!region.matches("[a-z0-9-]+")) {
-      throw new FunctionConfigException(
-          REGION + " must be a region name such as eu-west-1, got " + Environment.quote(region));
-    }
-    return Region.of(region);
-  }
-
-  private static URI endpoint(Environment env, String serviceVariable) {
-    String variable = env.optional(serviceVariable) != null ? serviceVariable : ENDPOINT;
-    String value = env.optional(variable);
-    if (value == null) {
-      return null;
-    }
     try {
-      URI uri = new URI(value);
-      if (uri.getScheme() == null
-          || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-          || uri.getHost() == null) {
-        throw new URISyntaxException(value, "not an http or https URL with a host");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new FunctionConfigException(
-          variable
-              + " must be an http(s) URL such as http://127.0.0.1:9324, got "
-              + '"'
-              + value
-              + '"');
+      return AwsEnvironment.region(env.all());
+    } catch (IllegalArgumentException e) {
+      throw new FunctionConfigException(e.getMessage(), e);
     }
-  }
-
-  private static AwsCredentialsProvider credentials(Environment env) {
-    String id = env.optional(ACCESS_KEY_ID);
-    String secret = env.optional(SECRET_ACCESS_KEY);
-    if (id == null && secret == null) {
-      return null;
-    }
-    if (id == null || secret == null) {
-      String missing = id == null ? ACCESS_KEY_ID : SECRET_ACCESS_KEY;
-      String present = id == null ? SECRET_ACCESS_KEY : ACCESS_KEY_ID;
-      throw new FunctionConfigException(
-          missing + " is required when " + present + " is set, got nothing (not set)");
-    }
-    String token = env.optional(SESSION_TOKEN);
-    return StaticCredentialsProvider.create(
-        token == null
-            ? AwsBasicCredentials.create(id, secret)
-            : AwsSessionCredentials.create(id, secret, token));
   }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
  * "reserve", "payload": {...}, "jobId": "order-981:reserve"}}: {@code key} and {@code type} are
  * required strings, {@code payload} any JSON value (default {@code {}}), {@code jobId} an optional
  * string; other fields are refused, so that a misspelt field is not silently ignored. A batch is
- * {@code {"jobs": [job, ...]}} with 1 to {@value #MAX_BATCH_JOBS} jobs. The values themselves are
+ * {@code {"jobs": [job, ...]}} with 1 to {@value #MAX_BATCH_JOBS} jobs. A member given twice is
+ * refused, as is a key of whitespace only or with a control character; the values are otherwise
  * validated by {@link JobRequest}.
  */
 public final class JobRequestReader {
@@ -73,6 +74,9 @@ public final class JobRequestReader {
     }
     rejectUnknown(node, JOB_FIELDS, prefix);
     String key = text(node, "key", prefix);
+    if (key != null) {
+      checkKey(key, prefix);
+    }
     String type = text(node, "type", prefix);
     String jobId = text(node, "jobId", prefix);
     JsonNode payload =
@@ -82,6 +86,34 @@ public final class JobRequestReader {
     } catch (InvalidJobException e) {
       throw new BadRequestException(prefix + e.field(), detailOf(e));
     }
+  }
+
+  /**
+   * Keys the API refuses although the library takes them: a key of whitespace only is almost always
+   * a client bug (an unset variable), and a control character in a key would turn up in logs and
+   * consoles as a line break or an escape sequence.
+   */
+  private static void checkKey(String key, String prefix) {
+    if (!key.isEmpty() && key.codePoints().allMatch(JobRequestReader::isSpace)) {
+      throw new BadRequestException(prefix + "key", "must not be whitespace only");
+    }
+    for (int i = 0; i < key.length(); ) {
+      int cp = key.codePointAt(i);
+      if (Character.getType(cp) == Character.CONTROL) {
+        throw new BadRequestException(
+            prefix + "key",
+            "has the control character "
+                + String.format(java.util.Locale.ROOT, "U+%04X", cp)
+                + " at index "
+                + i
+                + "; keys are printable text");
+      }
+      i += Character.charCount(cp);
+    }
+  }
+
+  private static boolean isSpace(int cp) {
+    return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
   }
 
   /** The refusal without its {@code invalid job: <field>: } prefix. */
@@ -108,7 +140,7 @@ public final class JobRequestReader {
       String name = names.next();
       if (!known.contains(name)) {
         throw new BadRequestException(
-            prefix + JobJson.preview(name),
+            prefix + JobJson.memberName(name),
             "is not a field of this request; expected " + String.join(", ", sorted(known)));
       }
     }
@@ -123,12 +155,18 @@ public final class JobRequestReader {
       throw new BadRequestException("body", "is empty; expected " + JOB_SHAPE);
     }
     try {
-      JsonNode root = JobJson.read(body);
+      JsonNode root = JobJson.readStrict(body);
       if (root == null || root.isMissingNode()) {
         throw new BadRequestException("body", "is empty; expected " + JOB_SHAPE);
       }
       return root;
     } catch (JsonProcessingException e) {
+      String member = JobJson.duplicateMember(e).orElse(null);
+      if (member != null) {
+        // Jackson would keep the last; the sender may have meant the first, so neither is taken.
+        throw new BadRequestException(
+            member, "is given more than once; give each member of an object once");
+      }
       throw new BadRequestException("body", "is not valid JSON: " + JobJson.errorText(e));
     }
   }

@@ -1,6 +1,5 @@
 /**
- * What the Lambda handlers of {@link io.fenceq.functions} share: reading their environment, turning
- * Lambda's event shapes into the SDK's and back, the HTTP answers of the enqueue API, and priming
- * for SnapStart. Not a public API.
+ * What the Lambda handlers of {@link io.fenceq.functions} share: reading their environment, the
+ * HTTP answers of the enqueue API, and priming for SnapStart. Not a public API.
  */
 package io.fenceq.functions.internal;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,19 +106,45 @@ final class EnqueueCommand implements Callable<Integer> {
   }
 
   private int enqueueMany(Enqueuer enqueuer, JobRequest job, PrintWriter out, PrintWriter err) {
+    long start = System.nanoTime();
+    int accepted =
+        sendInChunks(enqueuer::enqueueAll, job, count, CHUNK, count <= PRINT_EACH_UP_TO, out, err);
+    double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    out.printf(
+        "enqueued=%d failed=%d key=%s lane=%s jobs_per_s=%.0f%n",
+        accepted, count - accepted, key, enqueuer.ring().laneFor(key), accepted / seconds);
+    return accepted == count ? 0 : FenceqCli.EXIT_FAILURE;
+  }
+
+  /**
+   * Sends {@code count} copies of {@code job} in chunks, in order, and stops at the first chunk
+   * that was not taken whole: every copy is of the same key, and a copy sent after one that failed
+   * would run before it.
+   *
+   * @return how many jobs were accepted; every other one is reported on {@code err}
+   */
+  static int sendInChunks(
+      Function<List<JobRequest>, BatchEnqueueResult> send,
+      JobRequest job,
+      int count,
+      int chunk,
+      boolean printEach,
+      PrintWriter out,
+      PrintWriter err) {
     int accepted = 0;
     List<EnqueueFailure> failures = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int done = 0; done < count; done += CHUNK) {
-      int n = Math.min(CHUNK, count - done);
-      BatchEnqueueResult result = enqueuer.enqueueAll(Collections.nCopies(n, job));
-      if (count <= PRINT_EACH_UP_TO) {
+    int done = 0;
+    while (done < count && failures.isEmpty()) {
+      int n = Math.min(chunk, count - done);
+      BatchEnqueueResult result = send.apply(Collections.nCopies(n, job));
+      if (printEach) {
         result.accepted().forEach(r -> print(out, r));
       }
       accepted += result.accepted().size();
       failures.addAll(result.failed());
-      if (count > PRINT_EACH_UP_TO) {
-        err.printf("fenceq enqueue: %d/%d jobs sent%n", done + n, count);
+      done += n;
+      if (!printEach) {
+        err.printf("fenceq enqueue: %d/%d jobs sent%n", done, count);
         err.flush();
       }
     }
@@ -126,11 +153,15 @@ final class EnqueueCommand implements Callable<Integer> {
           "fenceq enqueue: job %s key=%s lane=%s not enqueued: %s: %s%n",
           f.jobId(), f.key(), f.lane(), f.code(), f.reason());
     }
-    double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-    out.printf(
-        "enqueued=%d failed=%d key=%s lane=%s jobs_per_s=%.0f%n",
-        accepted, failures.size(), key, enqueuer.ring().laneFor(key), accepted / seconds);
-    return failures.isEmpty() ? 0 : FenceqCli.EXIT_FAILURE;
+    if (done < count) {
+      EnqueueFailure first = failures.get(0);
+      err.printf(
+          "fenceq enqueue: the other %d jobs of key %s not sent: job %s failed before them (%s),"
+              + " and they would run before it%n",
+          count - done, first.key(), first.jobId(), first.code());
+    }
+    err.flush();
+    return accepted;
   }
 
   private static void print(PrintWriter out, EnqueueResult r) {

@@ -1,12 +1,13 @@
 package io.fenceq.local.cli;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.functions.ConsumerFunction;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.local.lambda.EventSourceProgress;
 import io.fenceq.local.lambda.SqsEventSource;
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.example.Inventory;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -44,12 +45,13 @@ final class LocalLambda implements AutoCloseable {
    * source with {@code concurrency} invocations at once and prints its progress to {@code out}.
    */
   static LocalLambda start(LocalAws aws, int concurrency, int skus, long stock, PrintWriter out) {
-    WorkerConfig config = WorkerConfig.fromEnvironment(aws.environment());
-    new Inventory(aws.dynamoDbClient(), config.inventoryTable().orElseThrow()).seed(skus, stock);
+    ConsumerConfig config = ConsumerConfig.fromEnvironment(aws.environment());
+    new Inventory(aws.dynamoDbClient(), aws.environment().get(InventoryHandlers.INVENTORY_TABLE))
+        .seed(skus, stock);
     SqsEventSource source =
         SqsEventSource.builder()
             .sqs(aws.sqsClient())
-            .queueUrl(config.queueUrl())
+            .queueUrl(config.engine().queueUrl())
             .function(new ConsumerFunction(aws.environment()))
             .config(
                 EventSourceConfig.builder()

@@ -1,10 +1,11 @@
 package io.fenceq.local.cli;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.local.LocalAws;
 import io.fenceq.worker.Worker;
-import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerProgress;
-import io.fenceq.worker.example.Inventory;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,14 +40,15 @@ final class LocalWorkers implements AutoCloseable {
    * workers and prints their progress to {@code out}.
    */
   static LocalWorkers start(LocalAws aws, int count, int skus, long stock, PrintWriter out) {
-    WorkerConfig config =
-        WorkerConfig.fromEnvironment(aws.environment()).toBuilder()
+    ConsumerConfig config =
+        ConsumerConfig.fromEnvironment(aws.environment()).toBuilder()
             .leaseDuration(LEASE)
             .shutdownTimeout(SHUTDOWN)
             .receiveWait(RECEIVE_WAIT)
             .build();
     Inventory inventory =
-        new Inventory(aws.dynamoDbClient(), config.inventoryTable().orElseThrow());
+        new Inventory(
+            aws.dynamoDbClient(), aws.environment().get(InventoryHandlers.INVENTORY_TABLE));
     inventory.seed(skus, stock);
     List<Worker> workers = new ArrayList<>();
     try {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
       "Configured by the environment (`fenceq local` prints the first ones):",
       "  FENCEQ_QUEUE_URL             the FIFO work queue (required)",
       "  FENCEQ_LEASE_TABLE           the lease table (required)",
+      "  FENCEQ_HANDLER               HandlerFactory class (required; the example inventory",
+      "                               handlers: io.fenceq.examples.inventory.InventoryHandlers)",
       "  FENCEQ_DLQ_URL               the FIFO dead-letter queue for permanent errors",
       "  FENCEQ_LANES                 lanes on the ring, as the producers use (256)",
       "  FENCEQ_CONCURRENCY           receive loops (2)",
@@ -25,7 +27,6 @@ import picocli.CommandLine.Spec;
       "  FENCEQ_LEASE_SECONDS         lane lease duration (30)",
       "  FENCEQ_SHUTDOWN_SECONDS      how long a stop may take (30)",
       "  FENCEQ_RECEIVE_WAIT_SECONDS  long-poll wait (20)",
-      "  FENCEQ_HANDLER               HandlerFactory class (the example inventory handlers)",
       "  FENCEQ_INVENTORY_TABLE       the example handlers' table",
       "  FENCEQ_METRICS               none, or emf for CloudWatch metric lines on stdout (none)",
       "Endpoints, region and credentials: the standard AWS variables (AWS_ENDPOINT_URL_SQS, ...)."

@@ -1,21 +1,22 @@
 package io.fenceq.local.demo;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.ConsumerConfigException;
+import io.fenceq.consumer.HandlerFactory;
+import io.fenceq.consumer.HandlerResources;
 import io.fenceq.engine.JobHandler;
-import io.fenceq.worker.HandlerFactory;
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.WorkerConfigException;
-import io.fenceq.worker.WorkerResources;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * The demo's {@link Reservations} handler for {@code fenceq worker} processes ({@code fenceq demo
- * --process-workers}): set {@value WorkerConfig#HANDLER} to this class. Configured by the
+ * --process-workers}): set {@value ConsumerConfig#HANDLER} to this class. Configured by the
  * environment:
  *
  * <ul>
- *   <li>{@value WorkerConfig#INVENTORY_TABLE}: the SKU table (required).
+ *   <li>{@value ConsumerConfig#INVENTORY_TABLE}: the SKU table (required).
  *   <li>{@value #WORKER}: the worker's name in the demo, e.g. {@code w3} (required).
  *   <li>{@value #FENCING}: {@code on} (default), or {@code off} for the unfenced control.
  *   <li>{@value #FAULT_DIR}: a directory shared with the demo, where crashes and pauses are armed
@@ -38,13 +39,12 @@ public final class DemoHandlers implements HandlerFactory {
   public DemoHandlers() {}
 
   @Override
-  public Map<String, JobHandler> handlers(WorkerResources resources) {
+  public Map<String, JobHandler> handlers(HandlerResources resources) {
     Map<String, String> env = resources.environment();
-    String table =
-        resources
-            .config()
-            .inventoryTable()
-            .orElseThrow(() -> missing(WorkerConfig.INVENTORY_TABLE, "the SKU table"));
+    String table = env.get(InventoryHandlers.INVENTORY_TABLE);
+    if (table == null || table.isBlank()) {
+      throw missing(InventoryHandlers.INVENTORY_TABLE, "the SKU table");
+    }
     String worker = env.get(WORKER);
     if (worker == null || !worker.matches("[A-Za-z0-9_-]+")) {
       throw invalid(WORKER, worker, "must be the worker's name: letters, digits, '_' or '-'");
@@ -81,13 +81,13 @@ public final class DemoHandlers implements HandlerFactory {
     throw invalid(FENCING, value, "must be on or off");
   }
 
-  private static WorkerConfigException missing(String variable, String what) {
-    return new WorkerConfigException(
+  private static ConsumerConfigException missing(String variable, String what) {
+    return new ConsumerConfigException(
         variable + " is required by " + DemoHandlers.class.getName() + " (" + what + "), not set");
   }
 
-  private static WorkerConfigException invalid(String variable, String value, String rule) {
-    return new WorkerConfigException(
+  private static ConsumerConfigException invalid(String variable, String value, String rule) {
+    return new ConsumerConfigException(
         "invalid "
             + variable
             + " '"

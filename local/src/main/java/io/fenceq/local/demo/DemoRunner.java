@@ -1,9 +1,9 @@
 package io.fenceq.local.demo;
 
 import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.worker.Worker;
-import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -200,12 +200,11 @@ public final class DemoRunner {
     SqsClient sqs = AwsClients.sqs(wf.sqsTarget(direct), wf.clientOptions(null));
     DynamoDbClient dynamoDb =
         AwsClients.dynamoDb(wf.dynamoDbTarget(direct), wf.clientOptions(leases));
-    WorkerConfig config =
-        WorkerConfig.builder()
+    ConsumerConfig config =
+        ConsumerConfig.builder()
             .queueUrl(target.stack().workQueueUrl())
             .deadLetterQueueUrl(target.stack().dlqUrl())
             .leaseTable(target.stack().leaseTable())
-            .inventoryTable(target.stack().inventoryTable())
             .lanes(target.stack().lanes())
             .leaseDuration(options.lease())
             .shutdownTimeout(options.lease())

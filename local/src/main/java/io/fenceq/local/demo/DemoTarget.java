@@ -1,9 +1,9 @@
 package io.fenceq.local.demo;
 
 import io.fenceq.aws.AwsClients;
+import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.ring.HashRing;
-import io.fenceq.worker.example.Inventory;
 import java.net.URI;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

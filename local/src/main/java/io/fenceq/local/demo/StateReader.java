@@ -1,11 +1,11 @@
 package io.fenceq.local.demo;
 
 import io.fenceq.engine.SqsQueueActions;
+import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.local.demo.FinalState.DeadLetter;
 import io.fenceq.local.demo.FinalState.SkuItem;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.MalformedJobException;
-import io.fenceq.worker.example.Inventory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

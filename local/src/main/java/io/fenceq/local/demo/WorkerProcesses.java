@@ -1,8 +1,9 @@
 package io.fenceq.local.demo;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.local.faults.FaultProxy;
 import io.fenceq.local.faults.WorkerJvm;
-import io.fenceq.worker.WorkerConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,15 +69,16 @@ final class WorkerProcesses implements AutoCloseable {
     DemoStack stack = target.stack();
     AwsCredentials credentials = target.credentials().resolveCredentials();
     Map<String, String> env = new HashMap<>();
-    env.put(WorkerConfig.QUEUE_URL, stack.workQueueUrl());
-    env.put(WorkerConfig.DLQ_URL, stack.dlqUrl());
-    env.put(WorkerConfig.LEASE_TABLE, stack.leaseTable());
-    env.put(WorkerConfig.LANES, Integer.toString(stack.lanes()));
-    env.put(WorkerConfig.LEASE_SECONDS, Long.toString(options.lease().toSeconds()));
-    env.put(WorkerConfig.SHUTDOWN_SECONDS, Long.toString(options.lease().toSeconds()));
-    env.put(WorkerConfig.RECEIVE_WAIT_SECONDS, Long.toString(DemoRunner.RECEIVE_WAIT.toSeconds()));
-    env.put(WorkerConfig.HANDLER, DemoHandlers.class.getName());
-    env.put(WorkerConfig.INVENTORY_TABLE, stack.inventoryTable());
+    env.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
+    env.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
+    env.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
+    env.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    env.put(ConsumerConfig.LEASE_SECONDS, Long.toString(options.lease().toSeconds()));
+    env.put(ConsumerConfig.SHUTDOWN_SECONDS, Long.toString(options.lease().toSeconds()));
+    env.put(
+        ConsumerConfig.RECEIVE_WAIT_SECONDS, Long.toString(DemoRunner.RECEIVE_WAIT.toSeconds()));
+    env.put(ConsumerConfig.HANDLER, DemoHandlers.class.getName());
+    env.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
     env.put(DemoHandlers.WORKER, name);
     env.put(DemoHandlers.FENCING, options.fencing() == Fencing.ON ? "on" : "off");
     env.put(DemoHandlers.FAULT_DIR, points.directory().toString());

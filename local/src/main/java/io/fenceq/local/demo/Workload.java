@@ -1,7 +1,7 @@
 package io.fenceq.local.demo;
 
+import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.worker.example.Inventory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -8,14 +8,13 @@ import io.fenceq.local.lambda.internal.Counters;
 import io.fenceq.local.lambda.internal.GroupGate;
 import io.fenceq.local.lambda.internal.Invoker;
 import io.fenceq.local.lambda.internal.Poller;
+import io.fenceq.queue.QueueDescription;
 import io.fenceq.queue.QueueNotFoundException;
-import io.fenceq.queue.internal.SqsErrors;
 import io.fenceq.time.Ticker;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -25,9 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A local stand-in for Lambda's SQS event source mapping with {@code ReportBatchItemFailures}: it
@@ -227,22 +224,9 @@ public final class SqsEventSource implements Closeable {
       requireSet("function", function);
       requireSet("config", config);
       requireSet("ticker", ticker);
-      Map<QueueAttributeName, String> attributes;
-      try {
-        attributes =
-            sqs.getQueueAttributes(
-                    r ->
-                        r.queueUrl(queueUrl)
-                            .attributeNames(
-                                QueueAttributeName.QUEUE_ARN,
-                                QueueAttributeName.VISIBILITY_TIMEOUT))
-                .attributes();
-      } catch (SdkException e) {
-        throw SqsErrors.translate(e, queueUrl, "reading the queue's attributes");
-      }
-      String arn = attributes.get(QueueAttributeName.QUEUE_ARN);
-      Duration visibility =
-          Duration.ofSeconds(Long.parseLong(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)));
+      QueueDescription queue = QueueDescription.read(sqs, queueUrl);
+      String arn = queue.arn();
+      Duration visibility = queue.visibilityTimeout();
       if (visibility.compareTo(config.functionTimeout()) < 0) {
         throw new FenceqException(
             "queue "

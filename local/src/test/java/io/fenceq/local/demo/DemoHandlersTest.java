@@ -3,10 +3,11 @@ package io.fenceq.local.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.WorkerConfigException;
-import io.fenceq.worker.WorkerResources;
-import io.fenceq.worker.example.Inventory;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.ConsumerConfigException;
+import io.fenceq.consumer.HandlerResources;
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,16 +43,16 @@ class DemoHandlersTest {
 
   private Map<String, String> environment() {
     Map<String, String> env = new HashMap<>();
-    env.put(WorkerConfig.QUEUE_URL, "http://127.0.0.1:9/000000000000/q.fifo");
-    env.put(WorkerConfig.LEASE_TABLE, "leases");
-    env.put(WorkerConfig.INVENTORY_TABLE, "inventory");
-    env.put(WorkerConfig.HANDLER, DemoHandlers.class.getName());
+    env.put(ConsumerConfig.QUEUE_URL, "http://127.0.0.1:9/000000000000/q.fifo");
+    env.put(ConsumerConfig.LEASE_TABLE, "leases");
+    env.put(InventoryHandlers.INVENTORY_TABLE, "inventory");
+    env.put(ConsumerConfig.HANDLER, DemoHandlers.class.getName());
     env.put(DemoHandlers.WORKER, "w1");
     return env;
   }
 
-  private WorkerResources resources(Map<String, String> env) {
-    return new WorkerResources(WorkerConfig.fromEnvironment(env), env, dynamoDb, null);
+  private HandlerResources resources(Map<String, String> env) {
+    return new HandlerResources(ConsumerConfig.fromEnvironment(env), env, dynamoDb, null);
   }
 
   @Test
@@ -69,20 +70,20 @@ class DemoHandlersTest {
     Map<String, String> env = environment();
     env.put(DemoHandlers.FENCING, "sometimes");
     assertThatThrownBy(() -> new DemoHandlers().handlers(resources(env)))
-        .isInstanceOf(WorkerConfigException.class)
+        .isInstanceOf(ConsumerConfigException.class)
         .hasMessageContaining(DemoHandlers.FENCING)
         .hasMessageContaining("sometimes");
 
     env.remove(DemoHandlers.FENCING);
     env.remove(DemoHandlers.WORKER);
     assertThatThrownBy(() -> new DemoHandlers().handlers(resources(env)))
-        .isInstanceOf(WorkerConfigException.class)
+        .isInstanceOf(ConsumerConfigException.class)
         .hasMessageContaining(DemoHandlers.WORKER);
 
     env.put(DemoHandlers.WORKER, "w1");
     env.put(DemoHandlers.FAULT_DIR, directory.resolve("missing").toString());
     assertThatThrownBy(() -> new DemoHandlers().handlers(resources(env)))
-        .isInstanceOf(WorkerConfigException.class)
+        .isInstanceOf(ConsumerConfigException.class)
         .hasMessageContaining(DemoHandlers.FAULT_DIR)
         .hasMessageContaining("missing");
   }

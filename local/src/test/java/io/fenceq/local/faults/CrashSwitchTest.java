@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.lease.internal.LeaseItem;
 import io.fenceq.local.LocalAws;
@@ -14,7 +15,6 @@ import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.worker.Worker;
-import io.fenceq.worker.WorkerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +66,8 @@ class CrashSwitchTest {
   void aTrippedWorkerKeepsItsLeaseAndMessageAsACrashWouldAndItsThreadsEnd() throws Exception {
     CrashSwitch crash = CrashSwitch.named("crashing");
     String queueUrl = FaultTestAws.newFifoQueue(aws, "crash");
-    WorkerConfig config =
-        WorkerConfig.fromEnvironment(aws.environment()).toBuilder()
+    ConsumerConfig config =
+        ConsumerConfig.fromEnvironment(aws.environment()).toBuilder()
             .queueUrl(queueUrl)
             .deadLetterQueueUrl(null)
             .lanes(16)

@@ -7,7 +7,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,18 +30,16 @@ class ModuleBoundariesTest {
             .flatMap(java.util.Optional::stream)
             .collect(Collectors.toSet());
 
-    assertThat(modules).contains("shared", "functions", "worker", "local", "bench");
+    assertThat(modules).contains("shared", "examples", "functions", "worker", "local", "bench");
     assertThat(MAIN.stream().map(JavaClass::getName)).doesNotContain(getClass().getName());
   }
 
   @Test
-  @Disabled("enabled when the consumer layer lands")
   void noModuleUsesAnotherModulesInternals() {
     ModuleBoundaries.noUseOfAnotherModulesInternals(MODULES).check(MAIN);
   }
 
   @Test
-  @Disabled("enabled when the consumer layer lands")
   void theLambdaFunctionsDoNotDependOnTheWorker() {
     ModuleBoundaries.noDependency(MODULES, "functions", "worker").check(MAIN);
   }

@@ -2,8 +2,8 @@ package io.fenceq.tests.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.local.template.CloudFormationTemplate;
-import io.fenceq.worker.WorkerConfig;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -53,10 +53,10 @@ class TemplateRulesTest {
     return new TemplateRules(CloudFormationTemplate.parse(changed, "doctored.yaml"));
   }
 
-  /** The worker's FENCEQ_* variables, as WorkerConfig names them. */
+  /** The worker's FENCEQ_* variables, as ConsumerConfig names them. */
   static Set<String> workerVariables() {
     Set<String> names = new TreeSet<>();
-    for (Field field : WorkerConfig.class.getFields()) {
+    for (Field field : ConsumerConfig.class.getFields()) {
       int modifiers = field.getModifiers();
       if (Modifier.isStatic(modifiers) && field.getType() == String.class) {
         try {
@@ -143,7 +143,7 @@ class TemplateRulesTest {
   void theWorkerTaskSetsEveryWorkerVariableAndWaitsForItsShutdown() {
     assertThat(workerVariables())
         .contains("FENCEQ_QUEUE_URL", "FENCEQ_SHUTDOWN_SECONDS", "FENCEQ_HANDLER")
-        .hasSizeGreaterThanOrEqualTo(12);
+        .hasSizeGreaterThanOrEqualTo(11);
     assertThat(rules.workerEnvironment(workerVariables())).isEmpty();
     assertThat(
             doctored("            - {Name: FENCEQ_LEASE_SECONDS, Value: !Ref LeaseSeconds}\n", "")

@@ -2,16 +2,16 @@ package io.fenceq.tests.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryOutcome;
+import io.fenceq.examples.inventory.InventoryOutcome.Result;
+import io.fenceq.examples.inventory.StockLevel;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.WorkerProgress;
-import io.fenceq.worker.example.Inventory;
-import io.fenceq.worker.example.InventoryOutcome;
-import io.fenceq.worker.example.InventoryOutcome.Result;
-import io.fenceq.worker.example.StockLevel;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

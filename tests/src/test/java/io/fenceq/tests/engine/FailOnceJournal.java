@@ -1,10 +1,10 @@
 package io.fenceq.tests.engine;
 
+import io.fenceq.consumer.HandlerFactory;
+import io.fenceq.consumer.HandlerResources;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.fence.FenceResult;
-import io.fenceq.worker.HandlerFactory;
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.WorkerResources;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,13 +24,12 @@ public final class FailOnceJournal implements HandlerFactory {
   static final Map<String, List<Integer>> APPLIED_ON = new ConcurrentHashMap<>();
 
   @Override
-  public Map<String, JobHandler> handlers(WorkerResources resources) {
+  public Map<String, JobHandler> handlers(HandlerResources resources) {
     String table =
-        resources
-            .config()
-            .inventoryTable()
+        java.util.Optional.ofNullable(
+                resources.environment().get(InventoryHandlers.INVENTORY_TABLE))
             .orElseThrow(
-                () -> new IllegalStateException(WorkerConfig.INVENTORY_TABLE + " is not set"));
+                () -> new IllegalStateException(InventoryHandlers.INVENTORY_TABLE + " is not set"));
     StepJournal journal =
         new StepJournal(
             resources.dynamoDb(),

@@ -2,6 +2,8 @@ package io.fenceq.tests.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.functions.ConsumerFunction;
 import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.local.lambda.EventSourceProgress;
@@ -11,7 +13,6 @@ import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
-import io.fenceq.worker.WorkerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,12 +78,12 @@ class LambdaConsumerEndToEndTest {
 
   private SqsEventSource start(TestStack stack, String handlerFactory, int concurrency) {
     Map<String, String> environment = new LinkedHashMap<>(aws.awsEnvironment());
-    environment.put(WorkerConfig.QUEUE_URL, stack.workQueueUrl());
-    environment.put(WorkerConfig.DLQ_URL, stack.dlqUrl());
-    environment.put(WorkerConfig.LEASE_TABLE, stack.leaseTable());
-    environment.put(WorkerConfig.LANES, Integer.toString(stack.lanes()));
-    environment.put(WorkerConfig.INVENTORY_TABLE, stack.inventoryTable());
-    environment.put(WorkerConfig.HANDLER, handlerFactory);
+    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
+    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
+    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
+    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    environment.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
+    environment.put(ConsumerConfig.HANDLER, handlerFactory);
     return SqsEventSource.builder()
         .sqs(aws.sqs())
         .queueUrl(stack.workQueueUrl())

@@ -1,15 +1,15 @@
 package io.fenceq.tests.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fenceq.consumer.HandlerFactory;
+import io.fenceq.consumer.HandlerResources;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.worker.HandlerFactory;
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.WorkerResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,13 +112,13 @@ public final class StepJournal {
    */
   public static final class Factory implements HandlerFactory {
     @Override
-    public Map<String, JobHandler> handlers(WorkerResources resources) {
+    public Map<String, JobHandler> handlers(HandlerResources resources) {
       String table =
-          resources
-              .config()
-              .inventoryTable()
+          java.util.Optional.ofNullable(
+                  resources.environment().get(InventoryHandlers.INVENTORY_TABLE))
               .orElseThrow(
-                  () -> new IllegalStateException(WorkerConfig.INVENTORY_TABLE + " is not set"));
+                  () ->
+                      new IllegalStateException(InventoryHandlers.INVENTORY_TABLE + " is not set"));
       return new StepJournal(resources.dynamoDb(), table).handlers();
     }
   }

@@ -1,8 +1,9 @@
 package io.fenceq.tests.engine;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
-import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,17 +34,17 @@ final class WorkerProcess implements AutoCloseable {
   /** Starts a worker on {@code stack} running {@link StepJournal} jobs. */
   static WorkerProcess start(TestAws aws, TestStack stack, String name) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(aws.awsEnvironment());
-    env.put(WorkerConfig.QUEUE_URL, stack.workQueueUrl());
-    env.put(WorkerConfig.DLQ_URL, stack.dlqUrl());
-    env.put(WorkerConfig.LEASE_TABLE, stack.leaseTable());
-    env.put(WorkerConfig.LANES, Integer.toString(stack.lanes()));
-    env.put(WorkerConfig.INVENTORY_TABLE, stack.inventoryTable());
-    env.put(WorkerConfig.HANDLER, StepJournal.Factory.class.getName());
-    env.put(WorkerConfig.CONCURRENCY, "2");
-    env.put(WorkerConfig.MAX_LANES_IN_FLIGHT, "16");
-    env.put(WorkerConfig.LEASE_SECONDS, "5");
-    env.put(WorkerConfig.SHUTDOWN_SECONDS, "10");
-    env.put(WorkerConfig.RECEIVE_WAIT_SECONDS, "2");
+    env.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
+    env.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
+    env.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
+    env.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    env.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
+    env.put(ConsumerConfig.HANDLER, StepJournal.Factory.class.getName());
+    env.put(ConsumerConfig.CONCURRENCY, "2");
+    env.put(ConsumerConfig.MAX_LANES_IN_FLIGHT, "16");
+    env.put(ConsumerConfig.LEASE_SECONDS, "5");
+    env.put(ConsumerConfig.SHUTDOWN_SECONDS, "10");
+    env.put(ConsumerConfig.RECEIVE_WAIT_SECONDS, "2");
     Path output = Files.createTempFile(Path.of("target"), name + "-", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(

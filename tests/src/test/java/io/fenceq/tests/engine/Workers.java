@@ -1,10 +1,10 @@
 package io.fenceq.tests.engine;
 
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.Worker;
-import io.fenceq.worker.WorkerConfig;
 import io.fenceq.worker.WorkerProgress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +27,12 @@ final class Workers implements AutoCloseable {
   }
 
   /** The stack's queues and tables, with settings sized for tests. */
-  WorkerConfig.Builder config() {
-    return WorkerConfig.builder()
+  ConsumerConfig.Builder config() {
+    return ConsumerConfig.builder()
         .queueUrl(stack.workQueueUrl())
         .deadLetterQueueUrl(stack.dlqUrl())
         .leaseTable(stack.leaseTable())
         .lanes(stack.lanes())
-        .inventoryTable(stack.inventoryTable())
         .concurrency(2)
         .maxLanesInFlight(16)
         .leaseDuration(Duration.ofSeconds(10))
@@ -43,7 +42,7 @@ final class Workers implements AutoCloseable {
   }
 
   /** Starts a worker. */
-  Worker start(WorkerConfig config, Map<String, ? extends JobHandler> handlers) {
+  Worker start(ConsumerConfig config, Map<String, ? extends JobHandler> handlers) {
     Worker worker =
         Worker.builder()
             .config(config)

@@ -6,14 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.StockLevel;
 import io.fenceq.functions.ConsumerFunction;
 import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.ring.HashRing;
 import io.fenceq.tests.engine.Eventually;
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.example.StockLevel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +47,7 @@ class ConsumerFunctionTest {
 
   @Test
   void theSampleEventMatchesTheRing() {
-    HashRing ring = HashRing.of(WorkerConfig.DEFAULT_LANES);
+    HashRing ring = HashRing.of(ConsumerConfig.DEFAULT_LANES);
     for (JsonNode record : LambdaEvents.tree(EVENT).get("Records")) {
       String key = body(record).get("key").asText();
       assertThat(record.at("/attributes/MessageGroupId").asText())
@@ -129,7 +129,7 @@ class ConsumerFunctionTest {
   @Test
   void everyMessageIsReportedWhenTheEngineCannotRun() throws Exception {
     Map<String, String> env = new HashMap<>(aws.environment());
-    env.put(WorkerConfig.LEASE_TABLE, "no-such-lease-table");
+    env.put(ConsumerConfig.LEASE_TABLE, "no-such-lease-table");
     ObjectNode json = aws.delivered(LambdaEvents.tree(EVENT));
 
     SQSBatchResponse response =

@@ -3,11 +3,12 @@ package io.fenceq.tests.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.examples.inventory.InventoryHandlers;
+import io.fenceq.examples.inventory.StockLevel;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
-import io.fenceq.worker.WorkerConfig;
-import io.fenceq.worker.example.Inventory;
-import io.fenceq.worker.example.StockLevel;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,12 +37,13 @@ final class FunctionStack {
   /** The environment of a function on this stack: AWS endpoints and every FENCEQ_* variable. */
   Map<String, String> environment() {
     Map<String, String> env = new HashMap<>(aws.awsEnvironment());
-    env.put(WorkerConfig.QUEUE_URL, stack.workQueueUrl());
-    env.put(WorkerConfig.DLQ_URL, stack.dlqUrl());
-    env.put(WorkerConfig.LEASE_TABLE, stack.leaseTable());
-    env.put(WorkerConfig.LANES, Integer.toString(stack.lanes()));
-    env.put(WorkerConfig.INVENTORY_TABLE, stack.inventoryTable());
-    env.put(WorkerConfig.METRICS, "none");
+    env.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
+    env.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
+    env.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
+    env.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    env.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
+    env.put(ConsumerConfig.HANDLER, ConsumerConfig.EXAMPLE_HANDLER);
+    env.put(ConsumerConfig.METRICS, "none");
     return env;
   }
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -19,10 +18,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
- * One receive loop: takes a lane slot, long-polls the work queue for as many messages as {@link
- * ReceiveSizer} expects the free slots to hold, hands each lane of what arrives to the processor,
- * and polls again, until the worker stops. A batch received while stopping is still handed over:
- * the processor gives it back with visibility 0.
+ * One receive loop: reserves room for a lane in the engine, long-polls the work queue for as many
+ * messages as {@link ReceiveSizer} expects the free room to hold, hands each lane of what arrives
+ * to the engine, gives the reservation back, and polls again, until the worker stops. The room is
+ * the engine's own count of lanes in flight ({@link LaneSink#reserve()}), so no loop polls without
+ * room for at least one lane. A batch received while stopping is still handed over: the engine
+ * gives it back with visibility 0.
  */
 public final class ReceiveLoop implements Runnable {
   /** SQS's most messages per receive. */
@@ -36,9 +37,8 @@ public final class ReceiveLoop implements Runnable {
   private final String queueUrl;
   private final Duration wait;
   private final Duration visibility;
-  private final LaneSlots slots;
+  private final LaneSink lanes;
   private final ReceiveSizer sizer = new ReceiveSizer(MAX_BATCH);
-  private final Function<LaneBatch, CompletableFuture<BatchOutcome>> processor;
   private final Progress progress;
   private final CountDownLatch stopping;
 
@@ -48,7 +48,7 @@ public final class ReceiveLoop implements Runnable {
    * @param visibility the visibility timeout to ask on receive, or null for the queue's own; at
    *     least the lease duration, since the first heartbeat extends it only one renew interval
    *     after the lease is granted
-   * @param processor runs one lane's messages; its future completes when they are settled
+   * @param lanes the engine: its room for lanes, and where each lane goes
    * @param stopping counted down when the worker stops
    */
   public ReceiveLoop(
@@ -56,16 +56,14 @@ public final class ReceiveLoop implements Runnable {
       String queueUrl,
       Duration wait,
       Duration visibility,
-      LaneSlots slots,
-      Function<LaneBatch, CompletableFuture<BatchOutcome>> processor,
+      LaneSink lanes,
       Progress progress,
       CountDownLatch stopping) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.wait = wait;
     this.visibility = visibility;
-    this.slots = slots;
-    this.processor = processor;
+    this.lanes = lanes;
     this.progress = progress;
     this.stopping = stopping;
   }
@@ -74,22 +72,24 @@ public final class ReceiveLoop implements Runnable {
   public void run() {
     Duration pause = FIRST_ERROR_PAUSE;
     while (!stopped()) {
+      int room;
       try {
-        if (!slots.acquireOne()) {
-          return; // the slots were closed: stopping
-        }
+        room = lanes.reserve();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      int ask = sizer.ask(slots.free() + 1);
+      if (room == 0) {
+        return; // the engine is shutting down: stopping
+      }
+      int ask = sizer.ask(room);
       List<Message> batch;
       try {
         batch = sqs.receiveMessage(request(ask)).messages();
         pause = FIRST_ERROR_PAUSE;
       } catch (SdkException | IllegalStateException e) {
         // IllegalStateException: the polling client was closed under a waiting poll to stop.
-        slots.release(1);
+        lanes.release();
         if (stopped()) {
           return;
         }
@@ -106,43 +106,49 @@ public final class ReceiveLoop implements Runnable {
         pause = doubled.compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : doubled;
         continue;
       }
-      if (batch.isEmpty()) {
-        slots.release(1);
-        continue;
-      }
-      List<LaneBatch> lanes;
       try {
-        lanes = LaneBatch.split(batch);
-      } catch (IllegalArgumentException e) {
-        // A message without the attributes the engine reads: nothing was acted on, and the
-        // messages come back after their visibility.
-        slots.release(1);
-        log.error(
-            "event=batch_refused queue={} messages={} firstMessageId={} error=\"{}\"",
-            queueUrl,
-            batch.size(),
-            batch.get(0).messageId(),
-            e.getMessage());
-        continue;
+        handOver(ask, batch);
+      } finally {
+        // After the lanes are submitted, so that the engine counts them before the room is freed.
+        lanes.release();
       }
-      sizer.observed(ask, batch.size(), lanes.size());
-      slots.overdraw(lanes.size() - 1);
-      progress.received(batch.size());
-      lanes.forEach(this::hand);
     }
   }
 
+  /** Splits a receive by lane and hands each lane on. */
+  private void handOver(int ask, List<Message> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<LaneBatch> split;
+    try {
+      split = LaneBatch.split(batch);
+    } catch (IllegalArgumentException e) {
+      // A message without the attributes the engine reads: nothing was acted on, and the
+      // messages come back after their visibility.
+      log.error(
+          "event=batch_refused queue={} messages={} firstMessageId={} error=\"{}\"",
+          queueUrl,
+          batch.size(),
+          batch.get(0).messageId(),
+          e.getMessage());
+      return;
+    }
+    sizer.observed(ask, batch.size(), split.size());
+    progress.received(batch.size());
+    split.forEach(this::hand);
+  }
+
   /**
-   * Submits one lane's messages on their own, so that its slot comes back when it is settled, not
+   * Submits one lane's messages on their own, so that its room comes back when it is settled, not
    * when the slowest lane of the receive is.
    */
   private void hand(LaneBatch lane) {
     CompletableFuture<BatchOutcome> settled;
     try {
-      settled = processor.apply(lane);
+      settled = lanes.submit(lane);
     } catch (RuntimeException e) {
       // Nothing of the lane was acted on: its messages come back after their visibility.
-      slots.release(1);
       log.error(
           "event=lane_refused queue={} lane={} messages={} firstMessageId={} error=\"{}\"",
           queueUrl,
@@ -154,7 +160,6 @@ public final class ReceiveLoop implements Runnable {
     }
     settled.whenComplete(
         (outcome, error) -> {
-          slots.release(1);
           if (outcome != null) {
             progress.settled(outcome);
           } else {

@@ -1,2 +1,4 @@
-/** The worker's plumbing: receive loops, lane slots, signal handling, loading the handlers. */
+/**
+ * The worker's plumbing: receive loops, how much they ask for, and what became of their messages.
+ */
 package io.fenceq.worker.internal;

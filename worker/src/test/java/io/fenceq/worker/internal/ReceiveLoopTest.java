@@ -3,6 +3,7 @@ package io.fenceq.worker.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.engine.BatchOutcome;
+import io.fenceq.engine.LaneBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ class ReceiveLoopTest {
       new LinkedBlockingQueue<>();
   private final List<List<Message>> handed = new ArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
-  private final LaneSlots slots = new LaneSlots(4);
+  private final CountingLanes slots = new CountingLanes(4);
   private Thread thread;
 
   /** An SQS that answers each receive with the next scripted answer, waiting for one if none. */
@@ -64,21 +65,7 @@ class ReceiveLoopTest {
   private void start(Duration visibility) {
     ReceiveLoop loop =
         new ReceiveLoop(
-            sqs,
-            QUEUE,
-            Duration.ofSeconds(20),
-            visibility,
-            slots,
-            batch -> {
-              CompletableFuture<BatchOutcome> settled = new CompletableFuture<>();
-              synchronized (handed) {
-                handed.add(batch.messages());
-              }
-              batches.add(settled);
-              return settled;
-            },
-            new Progress(),
-            stopping);
+            sqs, QUEUE, Duration.ofSeconds(20), visibility, slots, new Progress(), stopping);
     thread = Thread.ofPlatform().name("receive-loop-under-test").start(loop);
   }
 
@@ -171,7 +158,7 @@ class ReceiveLoopTest {
     for (int i = 0; i < 5; i++) {
       assertThat(batches.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
     }
-    assertThat(slots.free()).isEqualTo(-2);
+    slots.awaitFree(-2);
     assertThat(requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
   }
 
@@ -218,5 +205,76 @@ class ReceiveLoopTest {
                 MessageSystemAttributeName.SEQUENCE_NUMBER, "1",
                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))
         .build();
+  }
+
+  /**
+   * Counts lanes as the engine does ({@code LaneProcessor.reserveLane}): lanes handed and not yet
+   * settled, plus reservations, against a capacity; records what it is handed.
+   */
+  private final class CountingLanes implements LaneSink {
+    private final int capacity;
+    private int inFlight;
+    private int reserved;
+    private boolean closed;
+
+    CountingLanes(int capacity) {
+      this.capacity = capacity;
+    }
+
+    @Override
+    public synchronized int reserve() throws InterruptedException {
+      while (!closed && inFlight + reserved >= capacity) {
+        wait();
+      }
+      if (closed) {
+        return 0;
+      }
+      int free = capacity - inFlight - reserved;
+      reserved++;
+      return free;
+    }
+
+    @Override
+    public synchronized void release() {
+      reserved--;
+      notifyAll();
+    }
+
+    @Override
+    public CompletableFuture<BatchOutcome> submit(LaneBatch lane) {
+      synchronized (this) {
+        inFlight++;
+      }
+      CompletableFuture<BatchOutcome> settled = new CompletableFuture<>();
+      synchronized (handed) {
+        handed.add(lane.messages());
+      }
+      batches.add(settled);
+      return settled.whenComplete(
+          (outcome, error) -> {
+            synchronized (this) {
+              inFlight--;
+              notifyAll();
+            }
+          });
+    }
+
+    synchronized void close() {
+      closed = true;
+      notifyAll();
+    }
+
+    synchronized int free() {
+      return capacity - inFlight - reserved;
+    }
+
+    /** Waits until the room free is {@code expected}: the loop gives its reservation back last. */
+    void awaitFree(int expected) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      while (free() != expected && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(free()).isEqualTo(expected);
+    }
   }
 }

@@ -1,0 +1,80 @@
+package io.fenceq.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fenceq.queue.BatchEnqueueResult;
+import io.fenceq.queue.EnqueueFailure;
+import io.fenceq.queue.EnqueueResult;
+import io.fenceq.queue.JobRequest;
+import io.fenceq.ring.HashRing;
+import io.fenceq.ring.Lane;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnqueueCommandTest {
+  private final Lane lane = HashRing.of(8).laneFor("sku-1");
+  private final JobRequest job = JobRequest.ofJson("sku-1", "t", "{}");
+
+  @Test
+  void stopsSendingTheKeysJobsAfterAChunkThatFailed() {
+    List<Integer> chunks = new ArrayList<>();
+    StringWriter err = new StringWriter();
+    int accepted =
+        EnqueueCommand.sendInChunks(
+            jobs -> {
+              chunks.add(jobs.size());
+              // The second chunk: its third job fails, SQS holds back the rest of it.
+              return chunks.size() == 2 ? result(jobs.size(), 2) : result(jobs.size(), -1);
+            },
+            job,
+            25,
+            10,
+            false,
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+
+    assertThat(chunks).containsExactly(10, 10);
+    assertThat(accepted).isEqualTo(12);
+    assertThat(err.toString())
+        .contains("job j2 key=sku-1")
+        .contains("the other 5 jobs of key sku-1 not sent: job j2 failed before them");
+  }
+
+  @Test
+  void sendsEveryChunkWhenNoneFails() {
+    List<Integer> chunks = new ArrayList<>();
+    int accepted =
+        EnqueueCommand.sendInChunks(
+            jobs -> {
+              chunks.add(jobs.size());
+              return result(jobs.size(), -1);
+            },
+            job,
+            25,
+            10,
+            true,
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()));
+    assertThat(chunks).containsExactly(10, 10, 5);
+    assertThat(accepted).isEqualTo(25);
+  }
+
+  /** {@code size} jobs accepted up to {@code failAt}, which fails; the later ones not sent. */
+  private BatchEnqueueResult result(int size, int failAt) {
+    List<EnqueueResult> ok = new ArrayList<>();
+    List<EnqueueFailure> failed = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      if (failAt < 0 || i < failAt) {
+        ok.add(new EnqueueResult("j" + i, "sku-1", lane, "1", "m"));
+      } else {
+        failed.add(
+            new EnqueueFailure(
+                i, "j" + i, "sku-1", lane, i == failAt ? "InternalError" : "NotSent", "x"));
+      }
+    }
+    return new BatchEnqueueResult(ok, failed);
+  }
+}
