@@ -83,9 +83,13 @@ final class FaultPoints {
     return Optional.of(new Arrival(Point.valueOf(parts[0]), parts[1], Integer.parseInt(parts[2])));
   }
 
-  /** Takes back an arming no handler has claimed yet. */
-  void disarm(String worker) {
-    delete(file(worker, ".arm"));
+  /**
+   * Takes back an arming no handler has claimed yet.
+   *
+   * @return false if there was none: the worker's handler may have claimed it already
+   */
+  boolean disarm(String worker) {
+    return delete(file(worker, ".arm"));
   }
 
   /** Lets a stopped worker's handler go on once continued. */

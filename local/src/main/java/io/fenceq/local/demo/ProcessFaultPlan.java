@@ -9,9 +9,11 @@ import io.fenceq.local.faults.ProcessFaults;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +28,14 @@ import org.slf4j.LoggerFactory;
  * struck with real signals:
  *
  * <ul>
- *   <li>crash: the chosen worker is armed; its next job's write lands, its handler announces it is
- *       between the write and the job's delete ({@link FaultPoints}), and the JVM gets SIGKILL:
- *       nothing is released, no shutdown hook runs. A new JVM takes its place.
- *   <li>pause: the chosen worker's next job announces it holds the lane's fence and is about to
- *       write; the JVM gets SIGSTOP (every thread, heartbeats included), and SIGCONT after at least
- *       twice the lease and once another worker has journalled that job (at most {@link
+ *   <li>crash: every live worker is armed, and the first to reach the point is struck: its job's
+ *       write lands, its handler announces it is between the write and the job's delete ({@link
+ *       FaultPoints}), and the JVM gets SIGKILL: nothing is released, no shutdown hook runs. A new
+ *       JVM takes its place. Arming one worker drawn from the seed would leave the fault to chance
+ *       across processes: a worker whose lanes another JVM holds may run no job before the end.
+ *   <li>pause: the first armed worker whose job announces it holds the lane's fence and is about to
+ *       write gets SIGSTOP (every thread, heartbeats included), and SIGCONT after at least twice
+ *       the lease and once another worker has journalled that job (at most {@link
  *       FaultPlan#MAX_PAUSE_LEASES} leases). The resumed handler sends its write with the old
  *       fence.
  *   <li>partition: the worker's proxies in this process drop or delay its traffic for twice the
@@ -50,7 +54,14 @@ final class ProcessFaultPlan implements AutoCloseable {
   private final ProcessFaults signals = new ProcessFaults();
   private final Random random;
   private final List<Event> events = new ArrayList<>();
-  private final Map<String, Point> armed = new HashMap<>();
+
+  /** Armed workers, by the number of the event they are armed for. */
+  private final Map<String, Integer> armed = new HashMap<>();
+
+  /** Events that struck: a later arrival for one of them is let go without a signal. */
+  private final Set<Integer> struck = new HashSet<>();
+
+  private int eventNumber;
   private final Map<String, Member> stopped = new HashMap<>();
   private final AtomicLong partitions = new AtomicLong();
   private final AtomicInteger active = new AtomicInteger();
@@ -75,7 +86,10 @@ final class ProcessFaultPlan implements AutoCloseable {
         this::watchArrivals, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** Fires the events whose moment has come: arms or cuts off a worker drawn from the seed. */
+  /**
+   * Fires the events whose moment has come: arms every worker not already in a fault, or cuts off
+   * one drawn from the seed.
+   */
   synchronized void tick(long applied) {
     this.applied = applied;
     if (closed.get()) {
@@ -90,11 +104,11 @@ final class ProcessFaultPlan implements AutoCloseable {
         return;
       }
       Event e = events.removeFirst();
-      Member target = candidates.get(random.nextInt(candidates.size()));
+      int number = ++eventNumber;
       switch (e.fault()) {
-        case CRASH -> arm(target, Point.CRASH);
-        case PAUSE -> arm(target, Point.PAUSE);
-        case PARTITION -> partition(target);
+        case CRASH -> candidates.forEach(m -> arm(m, Point.CRASH, number));
+        case PAUSE -> candidates.forEach(m -> arm(m, Point.PAUSE, number));
+        case PARTITION -> partition(candidates.get(random.nextInt(candidates.size())));
         default -> throw new IllegalStateException("not an event: " + e.fault());
       }
     }
@@ -118,13 +132,21 @@ final class ProcessFaultPlan implements AutoCloseable {
     events.clear();
   }
 
-  private void arm(Member m, Point point) {
-    armed.put(m.name(), point);
+  private void arm(Member m, Point point, int event) {
+    armed.put(m.name(), event);
     points.arm(m.name(), point);
-    log.info("event=demo_fault_armed worker={} pid={} point={}", m.name(), m.jvm().pid(), point);
+    log.info(
+        "event=demo_fault_armed worker={} pid={} point={} fault={}",
+        m.name(),
+        m.jvm().pid(),
+        point,
+        event);
   }
 
-  /** On the scheduler: signals every armed worker that has reached its point. */
+  /**
+   * On the scheduler: signals the first armed worker of each event that has reached its point, and
+   * takes the arming back from the event's other workers.
+   */
   private void watchArrivals() {
     try {
       List<String> names;
@@ -137,10 +159,21 @@ final class ProcessFaultPlan implements AutoCloseable {
         if (m == null || at == null || closed.get()) {
           continue;
         }
+        boolean first;
         synchronized (this) {
-          armed.remove(name);
+          Integer event = armed.remove(name);
+          if (event == null) {
+            continue;
+          }
+          first = struck.add(event);
+          if (first) {
+            disarmOthers(event);
+          }
         }
-        if (at.point() == Point.CRASH) {
+        if (!first) {
+          points.release(name); // a second worker met the point before its arming was taken back
+          log.info("event=demo_fault_let_go worker={} sku={} n={}", name, at.sku(), at.n());
+        } else if (at.point() == Point.CRASH) {
           crash(m, at);
         } else {
           pause(m, at);
@@ -148,6 +181,23 @@ final class ProcessFaultPlan implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.warn("event=demo_fault_watch_failed error=\"{}\"", e.getMessage());
+    }
+  }
+
+  /**
+   * Takes the arming back from the workers armed for {@code event} that have not met it yet; one
+   * that already has is let go by {@link #watchArrivals}.
+   */
+  private void disarmOthers(int event) {
+    List<String> others =
+        armed.entrySet().stream()
+            .filter(a -> a.getValue() == event)
+            .map(Map.Entry::getKey)
+            .toList();
+    for (String other : others) {
+      if (points.disarm(other)) {
+        armed.remove(other);
+      }
     }
   }
 
