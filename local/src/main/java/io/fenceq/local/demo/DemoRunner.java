@@ -138,7 +138,7 @@ public final class DemoRunner {
 
   /** Jobs settled so far: applied once, or dead-lettered by a worker. */
   private long settled() {
-    return history.accepted() + progress().deadLettered();
+    return history.tookEffect() + progress().deadLettered();
   }
 
   private synchronized WorkerProgress progress() {
@@ -160,13 +160,13 @@ public final class DemoRunner {
     int emptyInARow = 0;
     ProgressLine line = new ProgressLine(options.jobs(), begun);
     while (System.nanoTime() < deadline) {
-      faults.tick(history.accepted());
+      faults.tick(history.tookEffect());
       if (System.nanoTime() >= nextLine) {
         out.println(line.format(history, progress(), faults, leases));
         out.flush();
         nextLine += PROGRESS_EVERY.toNanos();
       }
-      if (producer.done() && history.accepted() >= options.jobs()) {
+      if (producer.done() && history.tookEffect() >= options.jobs()) {
         faults.abandonUnreachable();
       }
       if (producer.done() && faults.quiet()) {

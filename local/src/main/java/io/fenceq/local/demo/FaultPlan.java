@@ -357,7 +357,7 @@ final class FaultPlan implements AutoCloseable {
   private void ended() {
     lastFaultEndedNanos = System.nanoTime();
     if (history != null) {
-      appliedWhenLastEnded = history.accepted();
+      appliedWhenLastEnded = history.tookEffect();
     }
   }
 

@@ -5,6 +5,8 @@ import io.fenceq.local.demo.Workload.PlannedJob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -17,6 +19,7 @@ public final class History implements Consumer<Attempt> {
   private final List<PlannedJob> enqueued = new ArrayList<>();
   private final List<Attempt> attempts = new ArrayList<>();
   private final AtomicLong accepted = new AtomicLong();
+  private final Set<String> tookEffect = ConcurrentHashMap.newKeySet();
   private final AtomicLong fenced = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -33,9 +36,17 @@ public final class History implements Consumer<Attempt> {
       attempts.add(attempt);
     }
     switch (attempt.outcome()) {
-      case APPLIED, REJECTED -> accepted.incrementAndGet();
+      case APPLIED, REJECTED -> {
+        accepted.incrementAndGet();
+        tookEffect.add(attempt.jobId());
+      }
       case FENCED -> fenced.incrementAndGet();
-      case DUPLICATE -> duplicates.incrementAndGet();
+      case DUPLICATE -> {
+        duplicates.incrementAndGet();
+        // The job took effect in an earlier run whose answer was lost (a 5xx after the write, a
+        // partition that dropped the reply), so that run was recorded as failed.
+        tookEffect.add(attempt.jobId());
+      }
       case FAILED -> failed.incrementAndGet();
     }
   }
@@ -61,6 +72,16 @@ public final class History implements Consumer<Attempt> {
       }
     }
     return false;
+  }
+
+  /**
+   * Jobs known to have taken effect: a run's write was accepted, or a run found the job already
+   * applied by an earlier run whose answer it never got. Each job counts once. This, not {@link
+   * #accepted()}, is what the producer's backlog and the drain wait on: an ambiguous failure leaves
+   * a job applied with no accepted run, and counting runs would leave it unsettled forever.
+   */
+  public long tookEffect() {
+    return tookEffect.size();
   }
 
   /** Runs whose write was accepted (reserved or refused). */

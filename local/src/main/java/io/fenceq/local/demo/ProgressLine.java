@@ -19,7 +19,7 @@ final class ProgressLine {
 
   String format(History history, WorkerProgress progress, FaultPlan faults, LeaseWatch leases) {
     return format(
-        history.accepted(),
+        history.tookEffect(),
         history.enqueuedCount(),
         String.format(
             "fenced %d takeovers %d dlq %d",
