@@ -172,13 +172,30 @@ public final class LaneProcessor implements Closeable {
    * @param notAfter the host's deadline by {@link Builder#clock}, or null for none
    */
   public CompletableFuture<BatchOutcome> submit(List<Message> messages, Instant notAfter) {
+    return submitBatch(messages, notAfter).outcome();
+  }
+
+  /**
+   * The same, for a host that may have to give up on the batch before it ends: a Lambda invocation
+   * whose time runs out while a handler still runs. {@link SubmittedBatch#abandon} settles the
+   * batch at once, and a handler thread left running can no longer delete anything.
+   *
+   * @param notAfter the host's deadline by {@link Builder#clock}, or null for none
+   * @throws IllegalArgumentException as {@link #submit(List)}
+   */
+  public SubmittedBatch submitBatch(List<Message> messages, Instant notAfter) {
     List<LaneBatch> lanes = LaneBatch.split(messages);
+    List<LaneRun> runs = new ArrayList<>(lanes.size());
     List<CompletableFuture<BatchOutcome>> results = new ArrayList<>(lanes.size());
     for (LaneBatch lane : lanes) {
-      results.add(submitLane(lane, notAfter));
+      LaneRun run = startLane(lane, notAfter);
+      runs.add(run);
+      results.add(run.result().thenApply(BatchOutcome::new));
     }
-    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-        .thenApply(v -> inReceivedOrder(messages, results));
+    CompletableFuture<BatchOutcome> outcome =
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+            .thenApply(v -> inReceivedOrder(messages, results));
+    return new SubmittedBatch(outcome, runs);
   }
 
   /**
@@ -192,6 +209,10 @@ public final class LaneProcessor implements Closeable {
    *     order; never completes exceptionally for a job's failure
    */
   public CompletableFuture<BatchOutcome> submitLane(LaneBatch lane, Instant notAfter) {
+    return startLane(lane, notAfter).result().thenApply(BatchOutcome::new);
+  }
+
+  private LaneRun startLane(LaneBatch lane, Instant notAfter) {
     LaneRun run = new LaneRun(parts, lane, notAfter);
     if (!parts.gate().enter(run)) {
       parts.shutdownReturns().addAndGet(lane.messages().size());
@@ -211,7 +232,7 @@ public final class LaneProcessor implements Closeable {
         roomChanged();
       }
     }
-    return run.result().thenApply(BatchOutcome::new);
+    return run;
   }
 
   /**
@@ -331,11 +352,11 @@ public final class LaneProcessor implements Closeable {
         try {
           deadline =
               scheduler.schedule(
-                  () -> parts.gate().forceStop(run -> run.abandon(why)),
+                  () -> parts.gate().forceStop(run -> run.abandon(why, true)),
                   grace.toNanos(),
                   TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-          parts.gate().forceStop(run -> run.abandon(why));
+          parts.gate().forceStop(run -> run.abandon(why, true));
         }
       }
       shutdown.whenComplete((report, error) -> stopped(report));

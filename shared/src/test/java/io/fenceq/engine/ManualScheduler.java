@@ -58,6 +58,23 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     }
   }
 
+  /**
+   * Waits until {@code count} tasks are scheduled and not cancelled, for a task another thread
+   * schedules; false if that did not happen within {@code timeout}.
+   */
+  synchronized boolean awaitScheduled(int count, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    long end = System.nanoTime() + unit.toNanos(timeout);
+    while (scheduled() < count) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   /** Tasks scheduled and not cancelled. */
   synchronized int scheduled() {
     return (int) tasks.stream().filter(t -> !t.cancelled && !t.done).count();
@@ -91,6 +108,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     }
     Task task = new Task(command, ticker.nanos() + delayNanos, periodNanos);
     tasks.add(task);
+    notifyAll();
     return task;
   }
 

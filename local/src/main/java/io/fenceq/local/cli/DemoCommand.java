@@ -1,6 +1,7 @@
 package io.fenceq.local.cli;
 
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.demo.ConsumerHost;
 import io.fenceq.local.demo.DemoOptions;
 import io.fenceq.local.demo.DemoReport;
 import io.fenceq.local.demo.DemoResult;
@@ -98,6 +99,15 @@ final class DemoCommand implements Callable<Integer> {
   boolean processWorkers;
 
   @Option(
+      names = "--consumer",
+      defaultValue = "worker",
+      description =
+          "Which consumer drains the queue: worker (in-process ECS workers) or lambda (the local"
+              + " SQS event source invoking the Lambda consumer; one environment per worker)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String consumer;
+
+  @Option(
       names = "--verbose",
       description = "Log the workers' and the engine's events to standard error.")
   boolean verbose;
@@ -110,6 +120,17 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ConsumerHost host;
+    try {
+      host = ConsumerHost.parse(consumer);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("fenceq demo: " + e.getMessage());
+      return 2;
+    }
+    if (host == ConsumerHost.LAMBDA && processWorkers) {
+      spec.commandLine().getErr().println("fenceq demo: " + DemoOptions.LAMBDA_IN_PROCESS_ONLY);
+      return 2;
+    }
     DemoOptions options =
         DemoOptions.defaults()
             .withJobs(jobs)
@@ -121,7 +142,8 @@ final class DemoCommand implements Callable<Integer> {
             .withLease(Duration.ofSeconds(leaseSeconds))
             .withTimeout(Duration.ofSeconds(timeoutSeconds))
             .withFencing(unsafeNoFencing ? Fencing.OFF : Fencing.ON)
-            .withProcessWorkers(processWorkers);
+            .withProcessWorkers(processWorkers)
+            .withConsumer(host);
     if (!verbose) {
       // Under faults the workers log every fenced write and failed call; the table says it all.
       quiet("io.fenceq");
@@ -134,7 +156,9 @@ final class DemoCommand implements Callable<Integer> {
         options.skus(),
         options.stock(),
         options.workers(),
-        options.processWorkers() ? "worker processes" : "workers",
+        options.processWorkers()
+            ? "worker processes"
+            : options.consumer() == ConsumerHost.LAMBDA ? "Lambda environments" : "workers",
         options.faults().isEmpty() ? "none" : faults,
         options.seed(),
         options.fencing() == Fencing.OFF ? ", UNSAFE: fencing OFF" : "");

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  * @param timeout how long the run may take before it stops and checks whatever state it reached
  * @param processWorkers run each worker as a JVM of its own ({@code fenceq worker}), crashed with
  *     SIGKILL and paused with SIGSTOP; skew and throttling need in-process workers
+ * @param consumer which consumer drains the queue; {@link ConsumerHost#LAMBDA} runs in-process
  */
 public record DemoOptions(
     int jobs,
@@ -33,7 +34,8 @@ public record DemoOptions(
     Fencing fencing,
     int maxBacklog,
     Duration timeout,
-    boolean processWorkers) {
+    boolean processWorkers,
+    ConsumerHost consumer) {
   public static final int DEFAULT_JOBS = 20_000;
   public static final int DEFAULT_SKUS = 200;
   public static final long DEFAULT_STOCK = 100;
@@ -66,6 +68,12 @@ public record DemoOptions(
     if (fencing == null) {
       throw new IllegalArgumentException("fencing must be set");
     }
+    if (consumer == null) {
+      throw new IllegalArgumentException("--consumer must be set");
+    }
+    if (processWorkers && consumer == ConsumerHost.LAMBDA) {
+      throw new IllegalArgumentException(LAMBDA_IN_PROCESS_ONLY);
+    }
     if (processWorkers) {
       for (Fault f : IN_PROCESS_ONLY) {
         if (faults.contains(f)) {
@@ -80,6 +88,10 @@ public record DemoOptions(
   }
 
   /** Faults injected inside a worker's JVM, which {@code --process-workers} cannot reach. */
+  /** The refusal of {@code --consumer lambda --process-workers}, in one line. */
+  public static final String LAMBDA_IN_PROCESS_ONLY =
+      "--consumer lambda runs the Lambda consumer in-process; drop --process-workers";
+
   public static final Set<Fault> IN_PROCESS_ONLY = EnumSet.of(Fault.SKEW, Fault.THROTTLE);
 
   private static void check(String option, int value, int min, int max) {
@@ -102,7 +114,8 @@ public record DemoOptions(
         Fencing.ON,
         DEFAULT_MAX_BACKLOG,
         DEFAULT_TIMEOUT,
-        false);
+        false,
+        ConsumerHost.WORKER);
   }
 
   public DemoOptions withJobs(int jobs) {
@@ -149,6 +162,10 @@ public record DemoOptions(
     return edit(f -> f.processWorkers = processWorkers);
   }
 
+  public DemoOptions withConsumer(ConsumerHost consumer) {
+    return edit(f -> f.consumer = consumer);
+  }
+
   /** A copy with one setting changed, validated like any other. */
   private DemoOptions edit(Consumer<Fields> change) {
     Fields fields = new Fields(this);
@@ -169,6 +186,7 @@ public record DemoOptions(
     private int maxBacklog;
     private Duration timeout;
     private boolean processWorkers;
+    private ConsumerHost consumer;
 
     Fields(DemoOptions options) {
       jobs = options.jobs;
@@ -182,6 +200,7 @@ public record DemoOptions(
       maxBacklog = options.maxBacklog;
       timeout = options.timeout;
       processWorkers = options.processWorkers;
+      consumer = options.consumer;
     }
 
     DemoOptions options() {
@@ -196,7 +215,8 @@ public record DemoOptions(
           fencing,
           maxBacklog,
           timeout,
-          processWorkers);
+          processWorkers,
+          consumer);
     }
   }
 }

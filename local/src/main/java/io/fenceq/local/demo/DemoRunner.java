@@ -2,6 +2,9 @@ package io.fenceq.local.demo;
 
 import io.fenceq.aws.AwsClients;
 import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.lambda.LambdaConsumer;
+import io.fenceq.local.lambda.EventSourceConfig;
+import io.fenceq.local.lambda.SqsEventSource;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.worker.Worker;
 import io.fenceq.worker.WorkerProgress;
@@ -34,6 +37,11 @@ public final class DemoRunner {
 
   /** The slowest processing rate the liveness bound allows for, jobs/s. */
   static final long SLOWEST_RATE = 5;
+
+  /**
+   * Concurrent invocations per demo worker (execution environment) with {@code --consumer lambda}.
+   */
+  static final int LAMBDA_CONCURRENCY = 2;
 
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
   private static final long POLL_MILLIS = 250;
@@ -219,6 +227,9 @@ public final class DemoRunner {
             name,
             wf.hooks(),
             history);
+    if (options.consumer() == ConsumerHost.LAMBDA) {
+      return startEnvironment(name, wf, sqs, dynamoDb, config, handler);
+    }
     Worker worker =
         Worker.builder()
             .config(config)
@@ -236,6 +247,65 @@ public final class DemoRunner {
       workers.add(demoWorker);
     }
     return demoWorker;
+  }
+
+  /**
+   * Starts one Lambda execution environment in place of a worker: a local SQS event source invoking
+   * a Lambda consumer on the environment's own (faulted) clients and clock. The function timeout is
+   * the demo's lease, which the queue's visibility equals; each invocation leases its lanes for its
+   * remaining time less a reserve, and gives up on a lane still running shortly before that lease
+   * ends. A crash kills the environment's clients mid-batch; the event source is then replaced.
+   */
+  private DemoWorker startEnvironment(
+      String name,
+      FaultPlan.WorkerFaults wf,
+      SqsClient sqs,
+      DynamoDbClient dynamoDb,
+      ConsumerConfig config,
+      Reservations handler) {
+    ConsumerConfig lambdaConfig =
+        config.toBuilder()
+            .engine(
+                config.engine().toBuilder()
+                    .backoffBase(BACKOFF_BASE)
+                    .backoffCap(BACKOFF_CAP)
+                    .build())
+            .build();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .config(lambdaConfig)
+            .sqs(sqs)
+            .dynamoDb(dynamoDb)
+            .handlers(wf.wrap(handler.handlers()))
+            .clock(wf.clock())
+            .build();
+    SqsEventSource source;
+    try {
+      source =
+          SqsEventSource.builder()
+              .sqs(sqs)
+              .queueUrl(target.stack().workQueueUrl())
+              .function(consumer::process)
+              .config(
+                  EventSourceConfig.builder()
+                      .functionName("fenceq-demo-" + name)
+                      .maximumConcurrency(LAMBDA_CONCURRENCY)
+                      .functionTimeout(options.lease())
+                      .receiveWait(RECEIVE_WAIT)
+                      .shutdownTimeout(options.lease())
+                      .build())
+              .start();
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    DemoWorker environment =
+        DemoWorker.lambda(name, source, consumer, sqs, dynamoDb, wf.closeables());
+    wf.attach(environment);
+    synchronized (this) {
+      workers.add(environment);
+    }
+    return environment;
   }
 
   /** Takes a crashed worker out of the run (it is already dead to the services) and replaces it. */

@@ -14,14 +14,18 @@ import java.time.Instant;
  *       is kept at the end to release leases, delete and give back messages, and answer;
  *   <li>the lease lasts the time left less the reserve, rounded down to whole seconds (so that
  *       invocations of one function share one engine configuration);
- *   <li>no job starts in the last reserve of the lease: a job started just before that still has a
- *       reserve of lease to finish in, and its lane another reserve to settle.
+ *   <li>no job starts in the last reserve of the lease: a job started just before that still has
+ *       half a reserve to finish in;
+ *   <li>half a reserve before the lease ends, whatever still runs is abandoned ({@link
+ *       InvocationDeadline}): the lane is settled while its lease is still valid, so that finished
+ *       jobs can be deleted, and the invocation keeps a reserve after the lease to answer.
  * </ul>
  *
  * @param leaseDuration the lane lease of this invocation
  * @param notAfter no job starts at or after this instant
+ * @param abandonAfter how long after the invocation's start its unfinished lanes are abandoned
  */
-public record InvocationBudget(Duration leaseDuration, Instant notAfter) {
+public record InvocationBudget(Duration leaseDuration, Instant notAfter, Duration abandonAfter) {
   public static final Duration MIN_RESERVE = Duration.ofMillis(500);
   public static final Duration MAX_RESERVE = Duration.ofSeconds(5);
 
@@ -43,7 +47,7 @@ public record InvocationBudget(Duration leaseDuration, Instant notAfter) {
     if (lease.compareTo(MIN_LEASE) < 0 || !startWindow.isPositive()) {
       return null;
     }
-    return new InvocationBudget(lease, now.plus(startWindow));
+    return new InvocationBudget(lease, now.plus(startWindow), lease.minus(reserve.dividedBy(2)));
   }
 
   private static Duration clamp(Duration reserve) {

@@ -12,10 +12,12 @@ import io.fenceq.consumer.HandlerFactories;
 import io.fenceq.consumer.HandlerFactory;
 import io.fenceq.consumer.HandlerResources;
 import io.fenceq.consumer.internal.InvocationBudget;
+import io.fenceq.consumer.internal.InvocationDeadline;
 import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.JobHandlers;
 import io.fenceq.engine.LaneProcessor;
+import io.fenceq.engine.SubmittedBatch;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.metrics.Metrics;
@@ -74,9 +76,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *       lease another consumer holds is given back until that lease ends, and reported too;
  *   <li>the engine deletes the successes itself, so other lanes' successes are not reported and
  *       Lambda's own delete of them is a no-op;
+ *   <li>a lane still running shortly before its lease ends is abandoned: its finished jobs are
+ *       deleted, the rest go back with visibility 0 and are reported, its lease is released and its
+ *       thread interrupted. The invocation never returns with a lane unsettled, so no thread of it
+ *       settles anything after Lambda has frozen and thawed the environment (see docs/lambda.md);
  *   <li>if the engine cannot run at all (the lease table is unreachable, a message lacks the
- *       attributes it needs, the batch does not finish in time) every message is reported, with a
- *       log line: nothing is ever dropped by a failed invocation.
+ *       attributes it needs, settling hangs past the invocation's time) every message is reported,
+ *       with a log line: nothing is ever dropped by a failed invocation.
  * </ul>
  *
  * <p>This package needs {@code com.amazonaws:aws-lambda-java-core} and {@code
@@ -174,6 +180,7 @@ public final class LambdaConsumer implements Closeable {
       return new SQSBatchResponse(List.of());
     }
     long remaining = context.getRemainingTimeInMillis();
+    long startNanos = ticker.nanos();
     InvocationBudget budget = InvocationBudget.of(remaining, clock.instant());
     if (budget == null) {
       log.warn(
@@ -185,10 +192,14 @@ public final class LambdaConsumer implements Closeable {
       return failures(ids(messages));
     }
     try {
+      SubmittedBatch batch =
+          processorFor(budget.leaseDuration()).submitBatch(messages, budget.notAfter());
       BatchOutcome outcome =
-          processorFor(budget.leaseDuration())
-              .submit(messages, budget.notAfter())
-              .get(Math.max(1, remaining - ANSWER_RESERVE.toMillis()), TimeUnit.MILLISECONDS);
+          InvocationDeadline.await(
+              batch,
+              budget.abandonAfter().minusNanos(ticker.nanos() - startNanos),
+              scheduler,
+              Duration.ofMillis(remaining).minus(ANSWER_RESERVE));
       List<String> redelivered = outcome.redeliveredMessageIds();
       log.info(
           "event=consumer_batch_done queue={} messages={} lease={} outcomes={} reported={}",
@@ -220,11 +231,16 @@ public final class LambdaConsumer implements Closeable {
    * SnapStart restore: every environment restored from one snapshot would otherwise share the id.
    */
   public void refreshOwner() {
+    ConsumerEngine replaced;
+    Duration replacedLease;
     synchronized (engineLock) {
       owner = newOwner();
+      replaced = engine;
+      replacedLease = engineLease;
       engine = null;
       engineLease = null;
     }
+    retire(replaced, replacedLease);
   }
 
   /**
@@ -264,9 +280,13 @@ public final class LambdaConsumer implements Closeable {
 
   /**
    * The engine for leases of {@code lease}; rebuilt only when the lease (whole seconds) or the
-   * owner changes, so a function with a fixed timeout keeps one.
+   * owner changes, so a function with a fixed timeout keeps one. The engine it replaces is shut
+   * down, so that its lanes are not left to run on with nobody to close them.
    */
   private LaneProcessor processorFor(Duration lease) {
+    ConsumerEngine replaced;
+    Duration replacedLease;
+    LaneProcessor processor;
     synchronized (engineLock) {
       if (closed) {
         throw new IllegalStateException("the consumer of " + queueUrl() + " is closed");
@@ -274,6 +294,8 @@ public final class LambdaConsumer implements Closeable {
       if (engine != null && lease.equals(engineLease)) {
         return engine.processor();
       }
+      replaced = engine;
+      replacedLease = engineLease;
       engine =
           ConsumerEngine.builder()
               .config(config)
@@ -295,8 +317,28 @@ public final class LambdaConsumer implements Closeable {
               .start();
       tableChecked = true;
       engineLease = lease;
-      return engine.processor();
+      processor = engine.processor();
     }
+    retire(replaced, replacedLease);
+    return processor;
+  }
+
+  /**
+   * Shuts down an engine replaced by a new one (another lease, another owner) without waiting: a
+   * batch another thread still runs on it finishes, or is abandoned at its own invocation's end,
+   * and one submitted to it from now on goes back at once and is reported.
+   */
+  private void retire(ConsumerEngine replaced, Duration lease) {
+    if (replaced == null) {
+      return;
+    }
+    // Its lanes' leases last at most this long, so a grace of one lease abandons nothing of theirs.
+    replaced.processor().shutdown(lease);
+    log.info(
+        "event=consumer_engine_replaced queue={} owner={} lease={}",
+        queueUrl(),
+        replaced.processor().config().owner(),
+        Durations.format(lease));
   }
 
   /**

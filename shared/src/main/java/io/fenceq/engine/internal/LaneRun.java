@@ -90,6 +90,8 @@ public final class LaneRun {
   public void run() {
     synchronized (this) {
       if (settlement.finished()) {
+        // Abandoned before its thread came: settled already, only the gate still counts it.
+        parts.gate().exit(this);
         return;
       }
       runner = Thread.currentThread();
@@ -133,11 +135,16 @@ public final class LaneRun {
   }
 
   /**
-   * Gives up on the lane at the shutdown deadline: settles what is decided, gives the rest back
-   * with visibility 0, releases the lease, marks the lane lost (so its handler's fence checks
-   * throw) and interrupts its thread.
+   * Gives up on the lane at a deadline (the shutdown's, or the host's: a Lambda invocation's end):
+   * settles what is decided, gives the rest back with visibility 0, releases the lease, marks the
+   * lane lost (so its handler's fence checks throw) and interrupts its thread. The thread may go on
+   * running its handler, but deletes nothing: only whoever finishes the lane settles it, and that
+   * is this call.
+   *
+   * @param forShutdown whether the shutdown gives up on it (its returns count in the shutdown's
+   *     report)
    */
-  public void abandon(String reason) {
+  public void abandon(String reason, boolean forShutdown) {
     LaneSettlement.Plan plan;
     synchronized (this) {
       if (settlement.finished()) {
@@ -145,7 +152,7 @@ public final class LaneRun {
       }
       // Planned before the lane is marked lost: what the handlers finished while the lane was
       // still ours is deleted.
-      plan = conclude(Duration.ZERO, reason, true);
+      plan = conclude(Duration.ZERO, reason, forShutdown);
       liveness.abandon(reason);
       if (runner != null) {
         runner.interrupt();

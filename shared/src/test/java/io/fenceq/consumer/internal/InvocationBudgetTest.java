@@ -33,7 +33,10 @@ class InvocationBudgetTest {
     InvocationBudget b = InvocationBudget.of(remaining, NOW);
 
     Instant leaseEnd = NOW.plus(b.leaseDuration());
-    assertThat(b.notAfter()).isAfter(NOW).isBefore(leaseEnd);
+    Instant abandon = NOW.plus(b.abandonAfter());
+    assertThat(b.notAfter()).isAfter(NOW).isBefore(abandon);
+    // Unfinished lanes are given up while their leases still hold, and before Lambda's cut-off.
+    assertThat(abandon).isBefore(leaseEnd);
     assertThat(leaseEnd).isBefore(NOW.plusMillis(remaining));
     assertThat(b.leaseDuration().toMillis() % 1000).isZero();
   }
