@@ -35,6 +35,12 @@ public final class EngineMetrics {
   /** Count: heartbeats that could not renew a lease or extend visibility, so lost their lane. */
   public static final String HEARTBEAT_FAILURES = "HeartbeatFailures";
 
+  /**
+   * Count: heartbeat steps retried after a transient failure (throttling, a server error, a
+   * timeout, a connection error) while the lease still had time left.
+   */
+  public static final String HEARTBEAT_RETRIES = "HeartbeatRetries";
+
   /** Timing: from the producer's {@code enqueuedAt} to the handler's return (wall clocks). */
   public static final String ENQUEUE_TO_APPLY = "EnqueueToApply";
 

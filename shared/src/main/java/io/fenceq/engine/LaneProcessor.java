@@ -54,8 +54,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *       reason, and the lane goes on. At the first job that fails, the lane stops: that job and the
  *       rest go back with a backoff that doubles with the failed job's receive count;
  *   <li>while a job runs, a heartbeat every renew interval renews the lease and extends the lane's
- *       visibility to a full lease; if either fails the lane is lost: {@link
- *       JobContext#checkFence()} throws, no further job starts and nothing more is deleted;
+ *       visibility to a full lease. A transient failure (throttling, a server error, a timeout) is
+ *       retried while the lease lasts; a permanent one, or one that outlasts the lease, loses the
+ *       lane: {@link JobContext#checkFence()} throws, no further job starts and nothing more is
+ *       deleted;
  *   <li>at its end releases the lease, deletes its successes in one batch, and gives the rest back.
  * </ol>
  *
@@ -118,11 +120,15 @@ public final class LaneProcessor implements Closeable {
       this.scheduler = b.scheduler;
       this.ownsScheduler = false;
     } else {
-      // A few threads, so that one slow DynamoDB or SQS call does not delay every lane's beat.
+      // Threads for the lanes in flight, since each beat makes its DynamoDB and SQS calls on one:
+      // with too few, slow calls queue every lane's beat behind the others' until leases run out.
+      // Idle threads end, so a quiet consumer keeps few.
       ScheduledThreadPoolExecutor pool =
           new ScheduledThreadPoolExecutor(
-              Math.min(4, lanes), new NamedThreads("fenceq-heartbeat-"));
+              Heartbeat.threadsFor(lanes), new NamedThreads("fenceq-heartbeat-"));
       pool.setRemoveOnCancelPolicy(true);
+      pool.setKeepAliveTime(60, TimeUnit.SECONDS);
+      pool.allowCoreThreadTimeOut(true);
       this.scheduler = pool;
       this.ownsScheduler = true;
     }
@@ -510,6 +516,8 @@ public final class LaneProcessor implements Closeable {
     /**
      * Runs heartbeats and the shutdown deadline on the caller's scheduler (which the caller shuts
      * down) instead of daemon threads named {@code fenceq-heartbeat-N} that the processor owns.
+     * Each beat makes its DynamoDB and SQS calls on one of its threads: give it about one thread
+     * per 8 lanes in flight (see the heartbeat section of docs/leases.md).
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = scheduler;

@@ -13,6 +13,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * <p>Partial failure is normal and reported, not thrown: a message that could not be deleted is
  * delivered again and its handler answers {@code DUPLICATE} from the fenced write; a message whose
  * visibility could not be changed comes back when its current visibility runs out.
+ *
+ * <p>Each failure's reason starts with the AWS error code and a colon ({@code
+ * ReceiptHandleIsInvalid: ...}, {@code ThrottlingException: ...}), so that the caller can tell a
+ * transient failure from a permanent one with {@link io.fenceq.aws.AwsErrors#isTransientCode}.
  */
 public interface QueueActions {
   /**

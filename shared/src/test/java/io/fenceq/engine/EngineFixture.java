@@ -37,7 +37,7 @@ final class EngineFixture {
   /** Runs each lane on the submitting thread: lanes one after another, deterministic. */
   static final Executor SAME_THREAD = Runnable::run;
 
-  final HashRing ring = HashRing.of(16);
+  final HashRing ring;
   final ManualTicker ticker = new ManualTicker(5_000_000_000L);
   final ManualClock clock = new ManualClock(T0);
   final LeaseConfig leaseConfig = LeaseConfig.builder().retryJitter(Duration.ZERO).build();
@@ -47,6 +47,15 @@ final class EngineFixture {
   final ManualScheduler scheduler = new ManualScheduler(ticker);
   private long nextSeq = 18_000_000_000_000_000L;
   private int nextId = 1;
+
+  EngineFixture() {
+    this(16);
+  }
+
+  /** A world whose ring has {@code lanes} lanes. */
+  EngineFixture(int lanes) {
+    this.ring = HashRing.of(lanes);
+  }
 
   EngineConfig.Builder config() {
     return EngineConfig.builder()

@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Long jobs: the heartbeat renews the lane's lease and extends its messages' visibility on the
- * manual scheduler's ticks; a failed tick loses the lane. The handler runs on its own thread and
- * waits for the test to let it go on, so the test decides what happens while it runs.
+ * manual scheduler's ticks; a transient failure is retried while the lease lasts, a permanent one
+ * loses the lane. The handler runs on its own thread and waits for the test to let it go on, so the
+ * test decides what happens while it runs.
  */
 class HeartbeatTest {
   private static final long WAIT_SECONDS = 10;
@@ -108,14 +109,94 @@ class HeartbeatTest {
   }
 
   @Test
-  void aRenewalThatFailsLosesTheLaneSoTheFenceCheckThrowsAndNothingIsDeleted() throws Exception {
+  void aRenewalThatFailsTransientlyIsRetriedAndTheLaneIsKept() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m1 = world.job(key, "reserve");
+    CompletableFuture<BatchOutcome> outcome = start(world.config().build(), List.of(m1));
+
+    advance(EngineFixture.RENEW);
+    world.leases.failNextWrites(1);
+    assertThat(world.scheduler.runDue()).isEqualTo(1);
+    assertThat(world.leaseWrites(RENEW)).isEqualTo(1);
+    assertThat(world.actions.calls("visibility")).isEmpty();
+    // The retry comes a twentieth of the interval later, not a whole interval.
+    advance(EngineFixture.RENEW.dividedBy(20));
+    assertThat(world.scheduler.runDue()).isEqualTo(1);
+    assertThat(world.leaseWrites(RENEW)).isEqualTo(2);
+    assertThat(world.actions.calls("visibility")).hasSize(1);
+    // Past the first grant's 30 s: only the retried renewal keeps the fence check passing.
+    advance(EngineFixture.LEASE.minus(EngineFixture.RENEW));
+    world.scheduler.runDue();
+    BatchOutcome batch = finish(outcome);
+
+    assertThat(fenceCheck.get()).isNull();
+    assertThat(batch.messages()).extracting(MessageOutcome::status).containsOnly(Status.DONE);
+    assertThat(world.actions.deleted()).containsExactly(m1.messageId());
+    assertThat(world.metrics.total(EngineMetrics.HEARTBEAT_RETRIES)).isEqualTo(1);
+    assertThat(world.metrics.total(EngineMetrics.HEARTBEAT_FAILURES)).isZero();
+  }
+
+  @Test
+  void aThrottledVisibilityExtensionIsRetriedForTheFailedMessageOnlyWithoutRenewingAgain()
+      throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m1 = world.job(key, "reserve");
+    Message m2 = world.job(key, "reserve");
+    world.actions.throttleVisibilityOf(m2.messageId(), 1);
+    CompletableFuture<BatchOutcome> outcome = start(world.config().build(), List.of(m1, m2));
+
+    advance(EngineFixture.RENEW);
+    world.scheduler.runDue();
+    advance(EngineFixture.RENEW.dividedBy(20));
+    world.scheduler.runDue();
+    BatchOutcome batch = finish(outcome);
+
+    assertThat(fenceCheck.get()).isNull();
+    assertThat(world.leaseWrites(RENEW)).isEqualTo(1);
+    assertThat(world.actions.calls("visibility"))
+        .extracting(Call::messageIds)
+        .containsExactly(List.of(m1.messageId(), m2.messageId()), List.of(m2.messageId()));
+    assertThat(batch.messages()).extracting(MessageOutcome::status).containsOnly(Status.DONE);
+    assertThat(world.metrics.total(EngineMetrics.HEARTBEAT_RETRIES)).isEqualTo(1);
+  }
+
+  @Test
+  void retriesOfATransientFailureStopWhenTheLeaseWouldRunOutBeforeTheNext() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m1 = world.job(key, "reserve");
+    CompletableFuture<BatchOutcome> outcome = start(world.config().build(), List.of(m1));
+    world.leases.failNextWrites(1_000);
+
+    // Granted at 0 for 30 s; beat at 10 s, retries after 0.5, 1, 2, then 2.5 s each: the last
+    // at 28.5 s, since the next would come after the lease's end.
+    Duration step = Duration.ofMillis(500);
+    for (Duration t = Duration.ZERO; t.compareTo(EngineFixture.LEASE) < 0; t = t.plus(step)) {
+      advance(step);
+      world.scheduler.runDue();
+    }
+    BatchOutcome batch = finish(outcome);
+
+    assertThat(world.leaseWrites(RENEW)).isEqualTo(10);
+    assertThat(world.metrics.total(EngineMetrics.HEARTBEAT_RETRIES)).isEqualTo(9);
+    assertThat(world.metrics.total(EngineMetrics.HEARTBEAT_FAILURES)).isEqualTo(1);
+    assertThat(fenceCheck.get())
+        .hasMessageContaining("heartbeat failed: the lease could not be renewed")
+        .hasMessageContaining("given up after 9 retries");
+    assertThat(batch.messages()).extracting(MessageOutcome::status).containsOnly(Status.LOST);
+    assertThat(world.actions.calls("visibility")).isEmpty();
+    assertThat(world.scheduler.scheduled()).isZero();
+  }
+
+  @Test
+  void aRenewalThatFailsPermanentlyLosesTheLaneAtOnceSoTheFenceCheckThrowsAndNothingIsDeleted()
+      throws Exception {
     String key = world.keysInDistinctLanes(1).get(0);
     Message m1 = world.job(key, "reserve");
     Message m2 = world.job(key, "reserve");
     CompletableFuture<BatchOutcome> outcome = start(world.config().build(), List.of(m1, m2));
 
     advance(EngineFixture.RENEW);
-    world.leases.failNextWrites(1);
+    world.leases.failNextWritesPermanently(1);
     world.scheduler.runDue();
     BatchOutcome batch = finish(outcome);
 
@@ -129,6 +210,8 @@ class HeartbeatTest {
     assertThat(world.actions.calls("delete")).isEmpty();
     assertThat(world.actions.calls("visibility")).isEmpty();
     assertThat(world.metrics.total(EngineMetrics.HEARTBEAT_FAILURES)).isEqualTo(1);
+    assertThat(world.metrics.total(EngineMetrics.HEARTBEAT_RETRIES)).isZero();
+    assertThat(world.leaseWrites(RENEW)).isEqualTo(1);
     assertThat(world.metrics.total(EngineMetrics.JOBS_FENCED)).isEqualTo(1);
     assertThat(world.scheduler.scheduled()).isZero();
   }

@@ -17,6 +17,7 @@ final class RecordingQueueActions implements QueueActions {
   private final List<Call> calls = new ArrayList<>();
   private final Set<String> failDelete = new HashSet<>();
   private final Set<String> failVisibility = new HashSet<>();
+  private final Map<String, Integer> throttleVisibility = new java.util.HashMap<>();
   private boolean failDeadLetter;
   private Runnable beforeDelete = () -> {};
 
@@ -27,6 +28,12 @@ final class RecordingQueueActions implements QueueActions {
 
   synchronized RecordingQueueActions failVisibilityOf(String messageId) {
     failVisibility.add(messageId);
+    return this;
+  }
+
+  /** The next {@code times} visibility changes of {@code messageId} are throttled: transient. */
+  synchronized RecordingQueueActions throttleVisibilityOf(String messageId, int times) {
+    throttleVisibility.put(messageId, times);
     return this;
   }
 
@@ -65,7 +72,16 @@ final class RecordingQueueActions implements QueueActions {
   public synchronized Map<String, String> changeVisibility(
       List<Message> messages, Duration visibility) {
     calls.add(new Call("visibility", ids(messages), visibility, ""));
-    return failures(messages, failVisibility, "ReceiptHandleIsInvalid: scripted");
+    Map<String, String> failed =
+        failures(messages, failVisibility, "ReceiptHandleIsInvalid: scripted");
+    for (Message m : messages) {
+      int left = throttleVisibility.getOrDefault(m.messageId(), 0);
+      if (left > 0 && !failed.containsKey(m.messageId())) {
+        throttleVisibility.put(m.messageId(), left - 1);
+        failed.put(m.messageId(), "ThrottlingException: scripted");
+      }
+    }
+    return failed;
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.fenceq.lease.internal.Durations;
 import io.fenceq.lease.internal.ExpiryRules;
 import io.fenceq.lease.internal.LeaseItem;
 import io.fenceq.time.Ticker;
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * Lane leases in memory, for tests of what runs on them: the {@link LaneLeases} contract kept in a
@@ -54,6 +58,7 @@ public final class InMemoryLeases implements LaneLeases {
     final Map<String, LeaseItem> items = new HashMap<>();
     final Map<Write, Integer> writes = new EnumMap<>(Write.class);
     int failNext;
+    boolean failPermanently;
   }
 
   private final Table table;
@@ -105,10 +110,26 @@ public final class InMemoryLeases implements LaneLeases {
     }
   }
 
-  /** The next {@code count} writes, by any contender, fail as if the table were unreachable. */
+  /**
+   * The next {@code count} writes, by any contender, fail as if the table were unreachable: a
+   * connection error, which a retry may get past.
+   */
   public InMemoryLeases failNextWrites(int count) {
     synchronized (table) {
       table.failNext = count;
+      table.failPermanently = false;
+    }
+    return this;
+  }
+
+  /**
+   * The next {@code count} writes, by any contender, fail as if the table did not exist: a
+   * permanent error, which no retry gets past.
+   */
+  public InMemoryLeases failNextWritesPermanently(int count) {
+    synchronized (table) {
+      table.failNext = count;
+      table.failPermanently = true;
     }
     return this;
   }
@@ -212,7 +233,20 @@ public final class InMemoryLeases implements LaneLeases {
     table.writes.merge(kind, 1, Integer::sum);
     if (table.failNext > 0) {
       table.failNext--;
-      throw new LeaseException(what + " in table " + TABLE + " failed: scripted outage");
+      if (table.failPermanently) {
+        throw new LeaseException(
+            "lease table " + TABLE + " does not exist (" + what + "): scripted",
+            ResourceNotFoundException.builder()
+                .statusCode(400)
+                .awsErrorDetails(
+                    AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build())
+                .message("Requested resource not found")
+                .build());
+      }
+      throw new LeaseException(
+          what + " in table " + TABLE + " failed: scripted outage",
+          SdkClientException.create(
+              "Unable to execute HTTP request", new ConnectException("Connection refused")));
     }
   }
 

@@ -24,9 +24,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *
  * <p>Three threads meet here: the lane's own (in {@link #run}), the heartbeat's ({@link
  * LaneLiveness#beat}) and the shutdown deadline's ({@link #abandon}). They agree under this
- * object's monitor, which every role class takes for its shared state; whoever finishes the lane
- * first decides every outcome, and the others find it {@link LaneSettlement#finished() finished}
- * and do nothing. A handler reading {@link LaneLiveness#lostReason()} never waits for the monitor.
+ * object's monitor, which every role class takes for its shared state and none holds across a
+ * network call; whoever finishes the lane first waits for a beat in flight, then decides every
+ * outcome, and the others find it {@link LaneSettlement#finished() finished} and do nothing. A
+ * handler reading {@link LaneLiveness#lostReason()} never waits for the monitor.
  */
 public final class LaneRun {
   private static final Logger log = LoggerFactory.getLogger(LaneRun.class);
@@ -150,6 +151,10 @@ public final class LaneRun {
       if (settlement.finished()) {
         return;
       }
+      liveness.awaitBeat();
+      if (settlement.finished()) {
+        return;
+      }
       // Planned before the lane is marked lost: what the handlers finished while the lane was
       // still ours is deleted.
       plan = conclude(Duration.ZERO, reason, forShutdown);
@@ -183,6 +188,10 @@ public final class LaneRun {
       if (settlement.finished()) {
         return;
       }
+      liveness.awaitBeat();
+      if (settlement.finished()) {
+        return;
+      }
       plan = conclude(pendingVisibility, pendingReason, false);
     }
     settlement.execute(plan);
@@ -190,7 +199,9 @@ public final class LaneRun {
 
   /**
    * Finishes the lane: stops its heartbeat and decides every message's fate. Called under the
-   * monitor by whoever found the lane unfinished; the plan is executed after the monitor is let go.
+   * monitor by whoever found the lane unfinished, once no beat is in flight ({@link
+   * LaneLiveness#awaitBeat}, which lets the monitor go while it waits, hence the second check); the
+   * plan is executed after the monitor is let go.
    */
   private LaneSettlement.Plan conclude(
       Duration pendingVisibility, String pendingReason, boolean forShutdown) {
