@@ -1,10 +1,16 @@
 package io.fenceq.engine.internal;
 
 import io.fenceq.engine.DeadLetterException;
+import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.LaneLostException;
+import io.fenceq.lease.FailureRecord;
+import io.fenceq.lease.Lease;
+import io.fenceq.lease.LeaseException;
+import io.fenceq.lease.LeaseLoss;
+import io.fenceq.lease.RenewResult;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.MalformedJobException;
@@ -22,9 +28,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Runs the lane's jobs and decides what each one comes to. A job is read from its envelope and
  * checked: a message that can never succeed (malformed, placed by another ring or in the wrong
  * lane, or of a type with no handler) goes to the dead-letter queue at once and the lane goes on.
- * Otherwise its handler is called with its context, and then: a success is recorded for deletion; a
- * failure stops the lane, the job and the rest going back with its backoff, unless it was the job's
- * last delivery, when it goes to the dead-letter queue and the lane goes on; a handler stopped by,
+ * Otherwise its handler is called with its context, and then: a success is recorded for deletion
+ * (and clears the lane's failure record, if it has one); a failure is counted in the lane's failure
+ * record on its lease item and stops the lane, the job and the rest going back with its backoff,
+ * unless that was the job's {@link EngineConfig#maxAttempts()}-th failure (or SQS's last delivery),
+ * when it goes to the dead-letter queue with the reason and the lane goes on; a handler stopped by,
  * or finishing after, the loss of the lane leaves the job and the rest alone.
  *
  * <p>Threads: the lane's own only. It records outcomes in the {@link LaneSettlement}, which takes
@@ -39,6 +47,10 @@ final class LaneJobs {
   private final List<Message> messages;
   private final LaneSettlement settlement;
   private final LaneLiveness liveness;
+
+  // The lane's thread only.
+  private boolean recordKnown;
+  private FailureRecord record;
 
   LaneJobs(
       LaneRun run,
@@ -126,11 +138,21 @@ final class LaneJobs {
             i, job, "its handler failed after the lane was lost: " + liveness.lostReason());
       }
       parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, dims);
-      // An interrupt or a JVM error says nothing about the job: it stays for another delivery.
+      // An interrupt or a JVM error says nothing about the job: it stays for another delivery,
+      // uncounted.
       boolean jobsOwnFailure =
           !(e instanceof InterruptedException) && !(e instanceof VirtualMachineError);
-      if (jobsOwnFailure && lastDelivery(job) && deadLetterFailed(i, job, e)) {
-        return true;
+      if (jobsOwnFailure) {
+        String lost = countFailure(job, e);
+        if (lost != null) {
+          liveness.lose(lost);
+          return stopLost(i, job, "its handler failed and the lane was lost: " + lost);
+        }
+        String reason = exhausted(job, e);
+        if (reason != null && deadLetterFailed(i, job, reason, e)) {
+          clearFailure(job);
+          return true;
+        }
       }
       Duration visibility = run.backoff(i);
       log.warn(
@@ -162,6 +184,9 @@ final class LaneJobs {
           "its handler returned, but the lane was lost while it ran: " + liveness.lostReason());
     }
     settlement.done(i);
+    // A job of the lane succeeding means the job a record counted is gone: SQS delivers no job of a
+    // lane while an earlier one is in flight. Only a lane with a record pays for this write.
+    clearFailure(job);
     parts.metrics().count(EngineMetrics.JOBS_OK, 1, dims);
     Duration sinceEnqueue = Duration.between(job.enqueuedAt(), parts.clock().instant());
     if (!sinceEnqueue.isNegative()) {
@@ -179,29 +204,127 @@ final class LaneJobs {
     return true;
   }
 
-  /** Whether SQS would move {@code job} to the dead-letter queue at its next receive. */
-  private boolean lastDelivery(Job job) {
-    OptionalInt max = parts.config().maxReceiveCount();
-    return max.isPresent()
-        && parts.config().deadLetterQueueUrl().isPresent()
-        && job.attempt() >= max.getAsInt();
+  /**
+   * The lane's failure record as this run last knew it: what the grant read, then what this run
+   * wrote or cleared. Null for none.
+   */
+  private FailureRecord record() {
+    if (!recordKnown) {
+      record = liveness.lease().failure().orElse(null);
+      recordKnown = true;
+    }
+    return record;
   }
 
   /**
-   * Sends job {@code i}, which failed on its last delivery, to the dead-letter queue with the
-   * handler's error, so that its lane goes on in this batch rather than waiting for the redrive
+   * Counts the failure of {@code job} in the lane's failure record, one write on the lease item.
+   *
+   * @return why the lane is lost if the write found the lease gone, else null; a write that
+   *     could not be made leaves the count where it was (the queue's redrive is the backstop)
+   */
+  private String countFailure(Job job, Throwable error) {
+    Lease lease = liveness.lease().withFailure(record());
+    // The SDK aborts calls on an interrupted thread; the count must still be written.
+    boolean interrupted = Thread.interrupted();
+    try {
+      RenewResult result = parts.leases().recordFailure(lease, job.messageId(), error.toString());
+      switch (result) {
+        case Lease l -> record = l.failure().orElse(null);
+        case LeaseLoss loss -> {
+          return loss.reason();
+        }
+      }
+    } catch (LeaseException e) {
+      log.warn(
+          "event=failure_record_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          lease.fence(),
+          job.messageId(),
+          e.getMessage());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Removes the lane's failure record, if it has one: the job it counted succeeded, was
+   * dead-lettered, or is gone. A removal that fails is only logged: a stale record names a job
+   * that will not come again, and the next failure of another job starts its own count.
+   */
+  private void clearFailure(Job job) {
+    if (record() == null) {
+      return;
+    }
+    Lease lease = liveness.lease().withFailure(record);
+    boolean interrupted = Thread.interrupted();
+    try {
+      RenewResult result = parts.leases().clearFailure(lease);
+      if (result instanceof Lease) {
+        record = null;
+      }
+    } catch (LeaseException e) {
+      log.warn(
+          "event=failure_clear_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          lease.fence(),
+          job.messageId(),
+          e.getMessage());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Why the engine moves {@code job}, whose handler just failed, to the dead-letter queue now, or
+   * null if it goes back for another attempt: it failed {@link EngineConfig#maxAttempts()} times by
+   * its failure record, or SQS would move it at its next receive (the backstop: the record could
+   * not be written, or the queue's {@code maxReceiveCount} is too low).
+   */
+  private String exhausted(Job job, Throwable error) {
+    if (parts.config().deadLetterQueueUrl().isEmpty()) {
+      return null;
+    }
+    int maxAttempts = parts.config().maxAttempts();
+    FailureRecord counted = record;
+    if (counted != null
+        && counted.messageId().equals(job.messageId())
+        && counted.failures() >= maxAttempts) {
+      return "its handler failed "
+          + counted.failures()
+          + " times (maxAttempts "
+          + maxAttempts
+          + "); the last failure: "
+          + error;
+    }
+    OptionalInt max = parts.config().maxReceiveCount();
+    if (max.isPresent() && job.attempt() >= max.getAsInt()) {
+      return "its handler failed on delivery "
+          + job.attempt()
+          + " of "
+          + max.getAsInt()
+          + " (the queue's maxReceiveCount): "
+          + error;
+    }
+    return null;
+  }
+
+  /**
+   * Sends job {@code i}, whose handler failed for the last time, to the dead-letter queue with
+   * {@code reason}, so that its lane goes on in this batch rather than waiting for the redrive
    * policy, which would take the jobs received behind it too.
    *
    * @return whether it was dead-lettered; if not, the caller returns it as any failure
    */
-  private boolean deadLetterFailed(int i, Job job, Throwable error) {
-    String reason =
-        "its handler failed on delivery "
-            + job.attempt()
-            + " of "
-            + parts.config().maxReceiveCount().getAsInt()
-            + " (the queue's maxReceiveCount): "
-            + error;
+  private boolean deadLetterFailed(int i, Job job, String reason, Throwable error) {
     try {
       parts.actions().deadLetter(messages.get(i), reason);
     } catch (RuntimeException e) {
