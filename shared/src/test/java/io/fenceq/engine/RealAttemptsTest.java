@@ -101,9 +101,7 @@ class RealAttemptsTest {
       }
       MessageOutcome failed = deliver(m, ++receive);
       assertThat(failed.status()).isEqualTo(Status.RETURNED);
-      assertThat(world.leases.failure(leaseId))
-          .map(FailureRecord::failures)
-          .contains(failure);
+      assertThat(world.leases.failure(leaseId)).map(FailureRecord::failures).contains(failure);
     }
     MessageOutcome fifth = deliver(m, ++receive);
 
@@ -129,8 +127,11 @@ class RealAttemptsTest {
     deliver(m, 1);
     deliver(m, 2);
     assertThat(world.leases.failure(leaseId))
-        .contains(new FailureRecord(m.messageId(), 2, "java.lang.IllegalStateException: stock"
-            + " service down, run 2"));
+        .contains(
+            new FailureRecord(
+                m.messageId(),
+                2,
+                "java.lang.IllegalStateException: stock" + " service down, run 2"));
     failing.set(false);
     int before = world.leases.writes(InMemoryLeases.Write.FAILURE);
 

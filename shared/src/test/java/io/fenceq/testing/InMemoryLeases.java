@@ -35,8 +35,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * expiry hint is before the contender's clock; a refusal or a loss names the holder, its fence and
  * its expiry; renew and release succeed only for the owner at its fence, and a release keeps the
  * fence; the failure record is written and cleared only by the owner at its fence, and every grant,
- * renewal and release keeps it. Like the SDK, it fails a call made on an interrupted thread without sending it. {@link
- * ExpiryMode#OBSERVED} is refused rather than imitated: test it on {@code LeaseStore}.
+ * renewal and release keeps it. Like the SDK, it fails a call made on an interrupted thread without
+ * sending it. {@link ExpiryMode#OBSERVED} is refused rather than imitated: test it on {@code
+ * LeaseStore}.
  *
  * <p>Thread-safe: every call is decided under one lock of the shared map.
  */

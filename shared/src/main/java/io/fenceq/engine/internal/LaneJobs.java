@@ -219,8 +219,8 @@ final class LaneJobs {
   /**
    * Counts the failure of {@code job} in the lane's failure record, one write on the lease item.
    *
-   * @return why the lane is lost if the write found the lease gone, else null; a write that
-   *     could not be made leaves the count where it was (the queue's redrive is the backstop)
+   * @return why the lane is lost if the write found the lease gone, else null; a write that could
+   *     not be made leaves the count where it was (the queue's redrive is the backstop)
    */
   private String countFailure(Job job, Throwable error) {
     Lease lease = liveness.lease().withFailure(record());
@@ -253,8 +253,8 @@ final class LaneJobs {
 
   /**
    * Removes the lane's failure record, if it has one: the job it counted succeeded, was
-   * dead-lettered, or is gone. A removal that fails is only logged: a stale record names a job
-   * that will not come again, and the next failure of another job starts its own count.
+   * dead-lettered, or is gone. A removal that fails is only logged: a stale record names a job that
+   * will not come again, and the next failure of another job starts its own count.
    */
   private void clearFailure(Job job) {
     if (record() == null) {

@@ -86,8 +86,7 @@ public record LeaseItem(
 
   /** This item with {@code failure} as its record (null for none). */
   public LeaseItem withFailure(FailureRecord failure) {
-    return new LeaseItem(
-        exists, owner, fence, expiresAtMillis, renewals, leaseMillis, failure);
+    return new LeaseItem(exists, owner, fence, expiresAtMillis, renewals, leaseMillis, failure);
   }
 
   private static FailureRecord failure(Map<String, AttributeValue> item) {
@@ -98,9 +97,7 @@ public record LeaseItem(
     }
     AttributeValue reason = item.get(FAILURE_REASON);
     return new FailureRecord(
-        message.s(),
-        (int) Math.min(Integer.MAX_VALUE, failures),
-        reason == null ? "" : reason.s());
+        message.s(), (int) Math.min(Integer.MAX_VALUE, failures), reason == null ? "" : reason.s());
   }
 
   public boolean held() {
