@@ -6,11 +6,6 @@ import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.LaneLostException;
-import io.fenceq.lease.FailureRecord;
-import io.fenceq.lease.Lease;
-import io.fenceq.lease.LeaseException;
-import io.fenceq.lease.LeaseLoss;
-import io.fenceq.lease.RenewResult;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.MalformedJobException;
@@ -18,7 +13,6 @@ import io.fenceq.ring.Lane;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +42,7 @@ final class LaneJobs {
   private final LaneSettlement settlement;
   private final LaneLiveness liveness;
 
-  // The lane's thread only.
-  private boolean recordKnown;
-  private FailureRecord record;
+  private final LaneAttempts attempts;
 
   LaneJobs(
       LaneRun run,
@@ -63,6 +55,7 @@ final class LaneJobs {
     this.messages = messages;
     this.settlement = settlement;
     this.liveness = liveness;
+    this.attempts = new LaneAttempts(run, parts, liveness);
   }
 
   /**
@@ -143,14 +136,14 @@ final class LaneJobs {
       boolean jobsOwnFailure =
           !(e instanceof InterruptedException) && !(e instanceof VirtualMachineError);
       if (jobsOwnFailure) {
-        String lost = countFailure(job, e);
+        String lost = attempts.countFailure(job, e);
         if (lost != null) {
           liveness.lose(lost);
           return stopLost(i, job, "its handler failed and the lane was lost: " + lost);
         }
-        String reason = exhausted(job, e);
+        String reason = attempts.exhausted(job, e);
         if (reason != null && deadLetterFailed(i, job, reason, e)) {
-          clearFailure(job);
+          attempts.clearFailure(job);
           return true;
         }
       }
@@ -186,7 +179,7 @@ final class LaneJobs {
     settlement.done(i);
     // A job of the lane succeeding means the job a record counted is gone: SQS delivers no job of a
     // lane while an earlier one is in flight. Only a lane with a record pays for this write.
-    clearFailure(job);
+    attempts.clearFailure(job);
     parts.metrics().count(EngineMetrics.JOBS_OK, 1, dims);
     Duration sinceEnqueue = Duration.between(job.enqueuedAt(), parts.clock().instant());
     if (!sinceEnqueue.isNegative()) {
@@ -202,119 +195,6 @@ final class LaneJobs {
         job.messageId(),
         Durations.format(took));
     return true;
-  }
-
-  /**
-   * The lane's failure record as this run last knew it: what the grant read, then what this run
-   * wrote or cleared. Null for none.
-   */
-  private FailureRecord record() {
-    if (!recordKnown) {
-      record = liveness.lease().failure().orElse(null);
-      recordKnown = true;
-    }
-    return record;
-  }
-
-  /**
-   * Counts the failure of {@code job} in the lane's failure record, one write on the lease item.
-   *
-   * @return why the lane is lost if the write found the lease gone, else null; a write that could
-   *     not be made leaves the count where it was (the queue's redrive is the backstop)
-   */
-  private String countFailure(Job job, Throwable error) {
-    Lease lease = liveness.lease().withFailure(record());
-    // The SDK aborts calls on an interrupted thread; the count must still be written.
-    boolean interrupted = Thread.interrupted();
-    try {
-      RenewResult result = parts.leases().recordFailure(lease, job.messageId(), error.toString());
-      switch (result) {
-        case Lease l -> record = l.failure().orElse(null);
-        case LeaseLoss loss -> {
-          return loss.reason();
-        }
-      }
-    } catch (LeaseException e) {
-      log.warn(
-          "event=failure_record_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
-          parts.queueName(),
-          run.groupId(),
-          job.key(),
-          lease.fence(),
-          job.messageId(),
-          e.getMessage());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Removes the lane's failure record, if it has one: the job it counted succeeded, was
-   * dead-lettered, or is gone. A removal that fails is only logged: a stale record names a job that
-   * will not come again, and the next failure of another job starts its own count.
-   */
-  private void clearFailure(Job job) {
-    if (record() == null) {
-      return;
-    }
-    Lease lease = liveness.lease().withFailure(record);
-    boolean interrupted = Thread.interrupted();
-    try {
-      RenewResult result = parts.leases().clearFailure(lease);
-      if (result instanceof Lease) {
-        record = null;
-      }
-    } catch (LeaseException e) {
-      log.warn(
-          "event=failure_clear_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
-          parts.queueName(),
-          run.groupId(),
-          job.key(),
-          lease.fence(),
-          job.messageId(),
-          e.getMessage());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * Why the engine moves {@code job}, whose handler just failed, to the dead-letter queue now, or
-   * null if it goes back for another attempt: it failed {@link EngineConfig#maxAttempts()} times by
-   * its failure record, or SQS would move it at its next receive (the backstop: the record could
-   * not be written, or the queue's {@code maxReceiveCount} is too low).
-   */
-  private String exhausted(Job job, Throwable error) {
-    if (parts.config().deadLetterQueueUrl().isEmpty()) {
-      return null;
-    }
-    int maxAttempts = parts.config().maxAttempts();
-    FailureRecord counted = record;
-    if (counted != null
-        && counted.messageId().equals(job.messageId())
-        && counted.failures() >= maxAttempts) {
-      return "its handler failed "
-          + counted.failures()
-          + " times (maxAttempts "
-          + maxAttempts
-          + "); the last failure: "
-          + error;
-    }
-    OptionalInt max = parts.config().maxReceiveCount();
-    if (max.isPresent() && job.attempt() >= max.getAsInt()) {
-      return "its handler failed on delivery "
-          + job.attempt()
-          + " of "
-          + max.getAsInt()
-          + " (the queue's maxReceiveCount): "
-          + error;
-    }
-    return null;
   }
 
   /**
