@@ -40,9 +40,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *
  * <p>Configuration, from the environment ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL}, {@code
  * FENCEQ_LEASE_TABLE} and {@code FENCEQ_HANDLER} (required), {@code FENCEQ_DLQ_URL}, {@code
- * FENCEQ_LANES} and {@code FENCEQ_METRICS}, with the meanings and defaults of {@link
- * ConsumerConfig}; the handlers read their own variables from the same environment; AWS endpoints,
- * region and credentials come from the SDK's variables in the same map ({@link AwsTarget}).
+ * FENCEQ_LANES}, {@code FENCEQ_MAX_ATTEMPTS} and {@code FENCEQ_METRICS}, with the meanings and
+ * defaults of {@link ConsumerConfig}; the handlers read their own variables from the same
+ * environment; AWS endpoints, region and credentials come from the SDK's variables in the same map
+ * ({@link AwsTarget}).
  *
  * <p>Thread-safe: an in-process runner may call {@link #handleRequest} from several threads.
  * SnapStart: registers with {@link Core#getGlobalContext()}; before the snapshot it primes the
@@ -58,6 +59,7 @@ public final class ConsumerFunction
           ConsumerConfig.DLQ_URL,
           ConsumerConfig.LEASE_TABLE,
           ConsumerConfig.LANES,
+          ConsumerConfig.MAX_ATTEMPTS,
           ConsumerConfig.HANDLER,
           ConsumerConfig.METRICS);
 

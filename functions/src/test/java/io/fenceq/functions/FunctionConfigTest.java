@@ -119,6 +119,7 @@ class FunctionConfigTest {
             "FENCEQ_DLQ_URL",
             "FENCEQ_LEASE_TABLE",
             "FENCEQ_LANES",
+            "FENCEQ_MAX_ATTEMPTS",
             "FENCEQ_HANDLER",
             "FENCEQ_METRICS");
     assertThat(LeaderFunction.VARIABLES)

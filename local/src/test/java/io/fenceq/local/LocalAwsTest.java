@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fenceq.engine.EngineConfig;
 import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.ProvisionedStack;
 import io.fenceq.local.template.TemplateException;
@@ -100,6 +101,9 @@ class LocalAwsTest {
     assertThat(aws.stack().queueArn("DeadLetterQueue")).isEqualTo(dlqArn);
     assertThat(redrive.get("deadLetterTargetArn").asText()).isEqualTo(dlqArn);
     assertThat(redrive.get("maxReceiveCount").asText()).isEqualTo(defaultOf("MaxReceiveCount"));
+    // A backstop above the consumers' own count: at or below it, ConsumerEngine refuses to start.
+    assertThat(redrive.get("maxReceiveCount").asInt())
+        .isGreaterThan(EngineConfig.DEFAULT_MAX_ATTEMPTS);
   }
 
   @Test

@@ -50,6 +50,12 @@ public final class ConsumerConfig {
   /** The worker's lane lease duration in seconds; default {@value #DEFAULT_LEASE_SECONDS}. */
   public static final String LEASE_SECONDS = "FENCEQ_LEASE_SECONDS";
 
+  /**
+   * Failures of a job's handler before the engine dead-letters it; default {@value
+   * #DEFAULT_MAX_ATTEMPTS}. The queue's redrive {@code maxReceiveCount} must be above it.
+   */
+  public static final String MAX_ATTEMPTS = "FENCEQ_MAX_ATTEMPTS";
+
   /** Seconds a shutdown lets running jobs finish; default {@value #DEFAULT_SHUTDOWN_SECONDS}. */
   public static final String SHUTDOWN_SECONDS = "FENCEQ_SHUTDOWN_SECONDS";
 
@@ -82,6 +88,8 @@ public final class ConsumerConfig {
   public static final int DEFAULT_LEASE_SECONDS =
       (int) LeaseConfig.DEFAULT_LEASE_DURATION.toSeconds();
   public static final int MAX_LEASE_SECONDS = (int) LeaseConfig.MAX_LEASE_DURATION.toSeconds();
+  public static final int DEFAULT_MAX_ATTEMPTS = EngineConfig.DEFAULT_MAX_ATTEMPTS;
+  public static final int MAX_MAX_ATTEMPTS = EngineConfig.MAX_ATTEMPTS;
   public static final int DEFAULT_SHUTDOWN_SECONDS = 30;
   public static final int MAX_SHUTDOWN_SECONDS = 3600;
   public static final int DEFAULT_RECEIVE_WAIT_SECONDS = 20;
@@ -144,6 +152,7 @@ public final class ConsumerConfig {
     b.concurrency(integer(CONCURRENCY, get.apply(CONCURRENCY), DEFAULT_CONCURRENCY));
     b.maxLanesInFlight(
         integer(MAX_LANES_IN_FLIGHT, get.apply(MAX_LANES_IN_FLIGHT), DEFAULT_MAX_LANES_IN_FLIGHT));
+    b.maxAttempts(integer(MAX_ATTEMPTS, get.apply(MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS));
     b.leaseDuration(
         Duration.ofSeconds(
             integer(LEASE_SECONDS, get.apply(LEASE_SECONDS), DEFAULT_LEASE_SECONDS)));
@@ -163,10 +172,11 @@ public final class ConsumerConfig {
 
   /**
    * The engine's configuration: the work queue ({@value #QUEUE_URL}), the dead-letter queue
-   * ({@value #DLQ_URL}), the ring ({@value #LANES}) and the lanes in flight ({@value
-   * #MAX_LANES_IN_FLIGHT}), with the engine's own settings (backoff, heartbeat). Its owner is the
-   * {@link #workerId()} when one is set; otherwise each host names its own lease owner when it
-   * wires the engine ({@link ConsumerEngine.Builder#owner}).
+   * ({@value #DLQ_URL}), the ring ({@value #LANES}), the lanes in flight ({@value
+   * #MAX_LANES_IN_FLIGHT}) and the attempts of a job ({@value #MAX_ATTEMPTS}), with the engine's
+   * own settings (backoff, heartbeat). Its owner is the {@link #workerId()} when one is set;
+   * otherwise each host names its own lease owner when it wires the engine ({@link
+   * ConsumerEngine.Builder#owner}).
    */
   public EngineConfig engine() {
     return engine;
@@ -294,6 +304,7 @@ public final class ConsumerConfig {
     private String deadLetterQueueUrl;
     private HashRing ring = HashRing.of(DEFAULT_LANES);
     private int maxLanesInFlight = DEFAULT_MAX_LANES_IN_FLIGHT;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private EngineConfig engineBase;
     private Duration leaseDuration = Duration.ofSeconds(DEFAULT_LEASE_SECONDS);
     private LeaseConfig leaseBase;
@@ -321,6 +332,7 @@ public final class ConsumerConfig {
       this.deadLetterQueueUrl = engine.deadLetterQueueUrl().orElse(null);
       this.ring = engine.ring();
       this.maxLanesInFlight = engine.maxLanesInFlight();
+      this.maxAttempts = engine.maxAttempts();
       return this;
     }
 
@@ -394,6 +406,16 @@ public final class ConsumerConfig {
     public Builder maxLanesInFlight(int maxLanesInFlight) {
       range("maxLanesInFlight", MAX_LANES_IN_FLIGHT, maxLanesInFlight, 1, MAX_MAX_LANES_IN_FLIGHT);
       this.maxLanesInFlight = maxLanesInFlight;
+      return this;
+    }
+
+    /**
+     * {@value #MAX_ATTEMPTS}: default {@value #DEFAULT_MAX_ATTEMPTS}; 1 to {@value
+     * #MAX_MAX_ATTEMPTS}.
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      range("maxAttempts", MAX_ATTEMPTS, maxAttempts, 1, MAX_MAX_ATTEMPTS);
+      this.maxAttempts = maxAttempts;
       return this;
     }
 
@@ -474,7 +496,8 @@ public final class ConsumerConfig {
                 .queueUrl(queueUrl)
                 .deadLetterQueueUrl(deadLetterQueueUrl)
                 .ring(ring)
-                .maxLanesInFlight(maxLanesInFlight);
+                .maxLanesInFlight(maxLanesInFlight)
+                .maxAttempts(maxAttempts);
         if (workerId != null) {
           e.owner(workerId);
         }

@@ -204,6 +204,8 @@ public final class ConsumerEngine implements Closeable {
      * Builds the lease store (checking the lease table, unless told not to) and the processor.
      *
      * @throws IllegalArgumentException naming a missing or invalid setting
+     * @throws ConsumerConfigException if the queue's redrive {@code maxReceiveCount} is not above
+     *     the engine's {@code maxAttempts}, naming the queue and both numbers
      * @throws io.fenceq.lease.LeaseException if the lease table does not exist or deletes by TTL
      */
     public ConsumerEngine start() {
@@ -225,6 +227,8 @@ public final class ConsumerEngine implements Closeable {
         engine.maxReceiveCount(queue.maxReceiveCount().getAsInt());
       }
       engineSettings.accept(engine);
+      EngineConfig engineConfig = engine.build();
+      requireRedriveBackstop(engineConfig);
       LeaseStore leases =
           LeaseStore.builder()
               .dynamoDb(dynamoDb)
@@ -236,7 +240,7 @@ public final class ConsumerEngine implements Closeable {
               .build();
       LaneProcessor.Builder processor =
           LaneProcessor.builder()
-              .config(engine.build())
+              .config(engineConfig)
               .leases(leases)
               .handlers(handlers)
               .sqs(sqs)
@@ -250,6 +254,33 @@ public final class ConsumerEngine implements Closeable {
         processor.scheduler(scheduler);
       }
       return new ConsumerEngine(leases, processor.build());
+    }
+
+    /**
+     * Refuses a work queue whose redrive would move jobs to the dead-letter queue before the engine
+     * has counted {@code maxAttempts} real failures: SQS counts every receive, also the ones that
+     * gave a job back unrun (its lane held elsewhere, a shutdown, a failing job ahead of it), so at
+     * or below {@code maxAttempts} healthy jobs would be redriven without a reason.
+     */
+    private void requireRedriveBackstop(EngineConfig engine) {
+      if (queue == null || queue.maxReceiveCount().isEmpty()) {
+        return;
+      }
+      int maxReceiveCount = queue.maxReceiveCount().getAsInt();
+      if (maxReceiveCount <= engine.maxAttempts()) {
+        throw new ConsumerConfigException(
+            "queue "
+                + queue.queueUrl()
+                + " redrives to its dead-letter queue after maxReceiveCount "
+                + maxReceiveCount
+                + " receives, which must be above "
+                + ConsumerConfig.MAX_ATTEMPTS
+                + " (maxAttempts) "
+                + engine.maxAttempts()
+                + ": SQS counts unrun returns as receives and would dead-letter healthy jobs;"
+                + " raise the queue's maxReceiveCount (the template's MaxReceiveCount, default 50)"
+                + " or lower maxAttempts");
+      }
     }
 
     private static void require(boolean ok, String setting) {

@@ -33,6 +33,15 @@ public final class EngineConfig {
   /** Most lanes one processor runs at once; each is a thread. */
   public static final int MAX_LANES_IN_FLIGHT = 1024;
 
+  /** Default {@link #maxAttempts()}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+  /**
+   * Highest {@link #maxAttempts()}: below SQS's highest {@code maxReceiveCount}, which must stay
+   * above it as a backstop.
+   */
+  public static final int MAX_ATTEMPTS = 999;
+
   /** Highest {@code maxReceiveCount} SQS accepts in a redrive policy. */
   public static final int MAX_RECEIVE_COUNT = 1000;
 
@@ -47,6 +56,7 @@ public final class EngineConfig {
   private final Duration backoffCap;
   private final boolean heartbeat;
   private final int maxReceiveCount;
+  private final int maxAttempts;
 
   private EngineConfig(Builder b) {
     this.queueUrl = b.queueUrl;
@@ -58,6 +68,7 @@ public final class EngineConfig {
     this.backoffCap = b.backoffCap;
     this.heartbeat = b.heartbeat;
     this.maxReceiveCount = b.maxReceiveCount;
+    this.maxAttempts = b.maxAttempts;
   }
 
   public static Builder builder() {
@@ -128,6 +139,19 @@ public final class EngineConfig {
     return maxReceiveCount == 0 ? OptionalInt.empty() : OptionalInt.of(maxReceiveCount);
   }
 
+  /**
+   * How many times a job's handler may fail before the engine moves the job to the dead-letter
+   * queue itself, with the last failure and the count as its reason. Counted in the lane's failure
+   * record on its lease item ({@link io.fenceq.lease.FailureRecord}), so only real attempts count:
+   * a job given back unrun (its lane held elsewhere, a shutdown, a failing job ahead of it) does
+   * not, although SQS counts that receive. The queue's {@code maxReceiveCount} must be well above
+   * it: it is only the backstop for what the record cannot count (a record that could not be
+   * written, a consumer that dies while its job runs).
+   */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
   /** The same configuration with other settings changed. */
   public Builder toBuilder() {
     return new Builder()
@@ -139,7 +163,8 @@ public final class EngineConfig {
         .backoffBase(backoffBase)
         .backoffCap(backoffCap)
         .heartbeat(heartbeat)
-        .maxReceiveCount(maxReceiveCount);
+        .maxReceiveCount(maxReceiveCount)
+        .maxAttempts(maxAttempts);
   }
 
   @Override
@@ -162,6 +187,8 @@ public final class EngineConfig {
         + heartbeat
         + ", maxReceiveCount="
         + (maxReceiveCount == 0 ? "unknown" : Integer.toString(maxReceiveCount))
+        + ", maxAttempts="
+        + maxAttempts
         + "]";
   }
 
@@ -176,6 +203,7 @@ public final class EngineConfig {
     private Duration backoffCap = DEFAULT_BACKOFF_CAP;
     private boolean heartbeat = true;
     private int maxReceiveCount;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
 
     private Builder() {}
 
@@ -232,6 +260,12 @@ public final class EngineConfig {
      */
     public Builder maxReceiveCount(int maxReceiveCount) {
       this.maxReceiveCount = maxReceiveCount;
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_ATTEMPTS}; 1 to {@value #MAX_ATTEMPTS}. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
       return this;
     }
 
@@ -294,6 +328,13 @@ public final class EngineConfig {
             "maxReceiveCount",
             "must be between 1 and " + MAX_RECEIVE_COUNT + ", or 0 for unknown",
             Integer.toString(maxReceiveCount));
+      }
+      if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+        throw Require.invalid(
+            "EngineConfig",
+            "maxAttempts",
+            "must be between 1 and " + MAX_ATTEMPTS,
+            Integer.toString(maxAttempts));
       }
       return new EngineConfig(this);
     }

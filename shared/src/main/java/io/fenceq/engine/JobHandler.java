@@ -8,9 +8,10 @@ package io.fenceq.engine;
  * rejected.
  *
  * <p>Returning normally marks the job done (it is deleted). Throwing fails it: the job and the rest
- * of its lane go back to the queue with backoff, and after the queue's {@code maxReceiveCount}
- * deliveries SQS moves it to the dead-letter queue. A handler must be idempotent per {@link
- * JobContext#seq()}: the fenced helpers make writes so by answering {@code DUPLICATE}.
+ * of its lane go back to the queue with backoff, and after {@link EngineConfig#maxAttempts()}
+ * failures the engine moves it to the dead-letter queue with its error. A handler must be
+ * idempotent per {@link JobContext#seq()}: the fenced helpers make writes so by answering {@code
+ * DUPLICATE}.
  */
 @FunctionalInterface
 public interface JobHandler {

@@ -9,7 +9,7 @@ import java.util.TreeSet;
 /**
  * Which {@link JobHandler} runs which job type. Immutable. A job whose type has no handler is a
  * permanent error: retrying cannot make a handler appear, so the engine sends it to the dead-letter
- * queue with that reason instead of failing it {@code maxReceiveCount} times.
+ * queue with that reason instead of failing it {@code maxAttempts} times.
  */
 public final class JobHandlers {
   private final Map<String, JobHandler> byType;

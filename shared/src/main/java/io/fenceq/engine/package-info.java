@@ -34,8 +34,14 @@
  *       {@code fenceq.reason} message attribute; it is sent first and deleted after, so the worst
  *       case is a duplicate in the dead-letter queue (whose deduplication id, the original message
  *       id, absorbs a resend within five minutes), never a loss. The lane then goes on.
- *   <li><b>The last delivery.</b> With the queue's {@code maxReceiveCount} in the {@link
- *       io.fenceq.engine.EngineConfig} and a dead-letter queue, a job that fails on its last
+ *   <li><b>Real attempts.</b> A handler's failure is counted in a failure record on the lane's
+ *       lease item ({@link io.fenceq.lease.FailureRecord}), written by the fence holder only on
+ *       failure and read back by every grant; a job given back unrun is not counted, although SQS
+ *       counts its receive. With a dead-letter queue, the {@link
+ *       io.fenceq.engine.EngineConfig#maxAttempts()}-th failure sends the job there with the count
+ *       and its error, and the lane goes on.
+ *   <li><b>The last delivery.</b> The backstop: with the queue's {@code maxReceiveCount} in the
+ *       {@link io.fenceq.engine.EngineConfig} and a dead-letter queue, a job that fails on its last
  *       delivery goes to the dead-letter queue with its error and the lane goes on, instead of the
  *       redrive policy taking it and, with it, the jobs received behind it unrun.
  *   <li><b>Backoff.</b> A failed job and the rest of its lane go back with one visibility, the

@@ -19,6 +19,8 @@ import java.time.Duration;
  *   <li>Only the owner at its fence can renew or release a grant, so a holder that was taken over
  *       can neither extend nor free the newer grant.
  *   <li>Refusals and losses say who holds the lease, at which fence, and until when.
+ *   <li>Only the owner at its fence can write or clear the lane's failure record, and every grant
+ *       and renewal returns the record as the item holds it.
  * </ul>
  *
  * <p>Implementations are thread-safe. Timing comes from the implementation's own injected ticker
@@ -66,6 +68,27 @@ public interface LaneLeases {
    * @throws LeaseException if the lease could not be asked for; it then lapses by itself
    */
   ReleaseResult release(Lease lease);
+
+  /**
+   * Counts a real failure of job {@code messageId} in the lane's {@link FailureRecord}, if {@code
+   * lease} is still its owner's at its fence: one more than {@code lease.failure()} when that names
+   * the same job, otherwise 1. Written only when a handler failed, so successful jobs pay nothing;
+   * every later acquire of the lane reads the record back with its grant ({@link Lease#failure()}).
+   *
+   * @return {@code lease} carrying the record as written, or a {@link LeaseLoss} if the lease had
+   *     passed to someone else or to a newer grant (then nothing was written)
+   * @throws LeaseException if the lease could not be asked for; nothing is known to be written
+   */
+  RenewResult recordFailure(Lease lease, String messageId, String reason);
+
+  /**
+   * Removes the lane's failure record, if {@code lease} is still its owner's at its fence: the job
+   * it counted succeeded or was dead-lettered.
+   *
+   * @return {@code lease} without a record, or a {@link LeaseLoss} (then nothing was changed)
+   * @throws LeaseException if the lease could not be asked for
+   */
+  RenewResult clearFailure(Lease lease);
 
   /**
    * Whether {@code lease} is still within its local deadline on this implementation's ticker. A

@@ -2,6 +2,7 @@ package io.fenceq.lease;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A granted or renewed lease. The {@link #fence()} must travel with every downstream write made
@@ -18,6 +19,8 @@ import java.time.Instant;
  * @param localDeadlineNanos on the ticker of the {@link LaneLeases} that granted it, the instant
  *     after which the holder must consider the lease gone unless renewed: the ticker reading taken
  *     before the write was sent, plus {@code duration}
+ * @param recordedFailure the lane's failure record as the item read when this grant, renewal or
+ *     record was written, or null for none; read it with {@link #failure()}
  */
 public record Lease(
     String id,
@@ -26,8 +29,34 @@ public record Lease(
     Instant expiresAt,
     long renewals,
     Duration duration,
-    long localDeadlineNanos)
+    long localDeadlineNanos,
+    FailureRecord recordedFailure)
     implements AcquireResult, RenewResult {
+
+  /** A lease whose item carries no failure record. */
+  public Lease(
+      String id,
+      String owner,
+      long fence,
+      Instant expiresAt,
+      long renewals,
+      Duration duration,
+      long localDeadlineNanos) {
+    this(id, owner, fence, expiresAt, renewals, duration, localDeadlineNanos, null);
+  }
+
+  /**
+   * The failure record on the lease item, read for free by the acquire or renewal that returned
+   * this lease: which job of the lane last failed, and how many times it actually ran and failed.
+   */
+  public Optional<FailureRecord> failure() {
+    return Optional.ofNullable(recordedFailure);
+  }
+
+  /** This lease with {@code failure} as its item's record (null for none); the rest unchanged. */
+  public Lease withFailure(FailureRecord failure) {
+    return new Lease(id, owner, fence, expiresAt, renewals, duration, localDeadlineNanos, failure);
+  }
 
   @Override
   public String toString() {

@@ -106,6 +106,25 @@ public final class LeaseStore implements LaneLeases {
    */
   public static final String RELEASE_UPDATE = "REMOVE #owner SET #expiresAt = :zero";
 
+  /**
+   * Writing or clearing a lane's failure record: succeeds only while the caller is the owner at the
+   * same fence. Guarantees that only the current holder counts a job's failures, so a holder that
+   * was taken over (a stale fence) can neither add a failure the new holder would dead-letter on,
+   * nor wipe the count of one the new holder recorded.
+   */
+  public static final String FAILURE_CONDITION = "#owner = :me AND #fence = :fence";
+
+  /**
+   * Update of a failure record: the failed job's message id, its failure count (counted by the
+   * holder from the record its grant read, so no read is needed) and the last failure's reason.
+   */
+  public static final String FAILURE_UPDATE =
+      "SET #failedMessage = :message, #failures = :failures, #failureReason = :reason";
+
+  /** Update clearing a failure record; the lease's own attributes are left alone. */
+  public static final String FAILURE_CLEAR_UPDATE =
+      "REMOVE #failedMessage, #failures, #failureReason";
+
   private static final Logger log = LoggerFactory.getLogger(LeaseStore.class);
   private static final int MAX_ID_LENGTH = 512;
   private static final AttributeValue ZERO = AttributeValue.fromN("0");
@@ -286,6 +305,66 @@ public final class LeaseStore implements LaneLeases {
     return new ReleaseResult.Released(lease.id(), lease.owner(), lease.fence());
   }
 
+  /**
+   * Counts a failure of job {@code messageId} on the lane's lease item, if {@code lease} is still
+   * the caller's at its fence: one more than the record {@code lease} carries when that record
+   * names the same job, otherwise 1. One conditional write, sent only when a handler failed.
+   *
+   * @return {@code lease} carrying the record as written, or a {@link LeaseLoss} (nothing written)
+   * @throws LeaseException if DynamoDB could not be asked
+   */
+  @Override
+  public RenewResult recordFailure(Lease lease, String messageId, String reason) {
+    FailureRecord record =
+        lease
+            .failure()
+            .map(f -> f.next(messageId, reason))
+            .orElseGet(() -> new FailureRecord(messageId, 1, reason));
+    Map<String, AttributeValue> values = fencedValues(lease);
+    values.put(":message", AttributeValue.fromS(record.messageId()));
+    values.put(":failures", millis(record.failures()));
+    values.put(":reason", AttributeValue.fromS(record.reason()));
+    LeaseTable.Outcome outcome =
+        table.update(
+            lease.id(),
+            FAILURE_UPDATE,
+            FAILURE_CONDITION,
+            values,
+            "failure record of message " + messageId + " on " + lease);
+    if (!outcome.applied()) {
+      return loss("failure record", lease, outcome.item());
+    }
+    return lease.withFailure(outcome.item().failure());
+  }
+
+  /**
+   * Removes the lane's failure record, if {@code lease} is still the caller's at its fence.
+   *
+   * @return {@code lease} without a record, or a {@link LeaseLoss} (nothing changed)
+   * @throws LeaseException if DynamoDB could not be asked
+   */
+  @Override
+  public RenewResult clearFailure(Lease lease) {
+    LeaseTable.Outcome outcome =
+        table.update(
+            lease.id(),
+            FAILURE_CLEAR_UPDATE,
+            FAILURE_CONDITION,
+            fencedValues(lease),
+            "clearing the failure record on " + lease);
+    if (!outcome.applied()) {
+      return loss("failure clear", lease, outcome.item());
+    }
+    return lease.withFailure(null);
+  }
+
+  private static Map<String, AttributeValue> fencedValues(Lease lease) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":me", AttributeValue.fromS(lease.owner()));
+    values.put(":fence", millis(lease.fence()));
+    return values;
+  }
+
   private Lease lease(String leaseId, String owner, LeaseItem item, long sentNanos) {
     return new Lease(
         leaseId,
@@ -294,7 +373,8 @@ public final class LeaseStore implements LaneLeases {
         Instant.ofEpochMilli(item.expiresAtMillis()),
         item.renewals(),
         config.leaseDuration(),
-        sentNanos + config.leaseDuration().toNanos());
+        sentNanos + config.leaseDuration().toNanos(),
+        item.failure());
   }
 
   private LeaseRefusal refusal(

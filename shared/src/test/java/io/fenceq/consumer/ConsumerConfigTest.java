@@ -34,6 +34,7 @@ class ConsumerConfigTest {
     assertThat(config.concurrency()).isEqualTo(ConsumerConfig.DEFAULT_CONCURRENCY);
     assertThat(config.engine().maxLanesInFlight())
         .isEqualTo(ConsumerConfig.DEFAULT_MAX_LANES_IN_FLIGHT);
+    assertThat(config.engine().maxAttempts()).isEqualTo(5);
     assertThat(config.lease().leaseDuration()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.lease()).isEqualTo(LeaseConfig.defaults());
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -51,6 +52,7 @@ class ConsumerConfigTest {
     env.put("FENCEQ_LANES", "64");
     env.put("FENCEQ_CONCURRENCY", "4");
     env.put("FENCEQ_MAX_LANES_IN_FLIGHT", "40");
+    env.put("FENCEQ_MAX_ATTEMPTS", "8");
     env.put("FENCEQ_LEASE_SECONDS", "12");
     env.put("FENCEQ_SHUTDOWN_SECONDS", " 90 ");
     env.put("FENCEQ_RECEIVE_WAIT_SECONDS", "5");
@@ -63,6 +65,7 @@ class ConsumerConfigTest {
     assertThat(config.engine().ring().laneCount()).isEqualTo(64);
     assertThat(config.concurrency()).isEqualTo(4);
     assertThat(config.engine().maxLanesInFlight()).isEqualTo(40);
+    assertThat(config.engine().maxAttempts()).isEqualTo(8);
     assertThat(config.lease().leaseDuration()).isEqualTo(Duration.ofSeconds(12));
     assertThat(config.lease().renewInterval()).isEqualTo(Duration.ofSeconds(4));
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -128,6 +131,16 @@ class ConsumerConfigTest {
         "http://127.0.0.1:9324/000000000000/work",
         "FENCEQ_QUEUE_URL (queueUrl) must be a FIFO queue's URL (ending in .fifo): lanes are"
             + " message groups, got \"http://127.0.0.1:9324/000000000000/work\"");
+    assertRefused(
+        "FENCEQ_MAX_ATTEMPTS",
+        "0",
+        "FENCEQ_MAX_ATTEMPTS (maxAttempts) must be a whole number from 1 to 999, got \"0\"");
+    assertRefused(
+        "FENCEQ_MAX_ATTEMPTS",
+        "1000",
+        "FENCEQ_MAX_ATTEMPTS (maxAttempts) must be a whole number from 1 to 999, got \"1000\"");
+    assertRefused(
+        "FENCEQ_MAX_ATTEMPTS", "five", "FENCEQ_MAX_ATTEMPTS must be a whole number, got \"five\"");
     assertRefused("FENCEQ_METRICS", "statsd", "FENCEQ_METRICS must be none or emf, got \"statsd\"");
     assertRefused(
         "FENCEQ_DLQ_URL",

@@ -33,6 +33,8 @@ class EngineConfigTest {
     assertThat(config.backoffCap()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.heartbeat()).isTrue();
     assertThat(config.maxReceiveCount()).isEmpty();
+    assertThat(config.maxAttempts()).isEqualTo(5);
+    assertThat(valid().maxAttempts(9).build().toBuilder().build().maxAttempts()).isEqualTo(9);
     assertThat(valid().maxReceiveCount(5).build().toBuilder().build().maxReceiveCount())
         .hasValue(5);
     assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
@@ -61,5 +63,7 @@ class EngineConfigTest {
     refused(b -> b.backoffCap(null), "backoffCap", "positive", "got null");
     refused(b -> b.maxReceiveCount(-1), "maxReceiveCount", "between 1 and 1000", "got -1");
     refused(b -> b.maxReceiveCount(1001), "maxReceiveCount", "got 1001");
+    refused(b -> b.maxAttempts(0), "maxAttempts", "between 1 and 999", "got 0");
+    refused(b -> b.maxAttempts(1000), "maxAttempts", "got 1000");
   }
 }

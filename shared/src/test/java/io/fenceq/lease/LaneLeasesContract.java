@@ -55,6 +55,11 @@ abstract class LaneLeasesContract {
     return (Lease) result;
   }
 
+  private static Lease granted(RenewResult result) {
+    assertThat(result).isInstanceOf(Lease.class);
+    return (Lease) result;
+  }
+
   @Test
   void everyGrantOfALeaseHasALargerFenceWhoeverItGoesTo() {
     LaneLeases a = contender();
@@ -187,6 +192,74 @@ abstract class LaneLeasesContract {
 
     assertThatThrownBy(() -> a.acquire(" ", "a")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> a.acquire(LANE, null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aFailureRecordCountsTheSameJobsFailuresAndIsReadBackByTheNextGrantToAnyone() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    Lease lease = granted(a.acquire(LANE, "a"));
+    assertThat(lease.failure()).isEmpty();
+
+    Lease once = granted(a.recordFailure(lease, "m-1", "boom 1"));
+    Lease twice = granted(a.recordFailure(once, "m-1", "boom 2"));
+    assertThat(a.release(twice)).isInstanceOf(ReleaseResult.Released.class);
+    Lease next = granted(b.acquire(LANE, "b"));
+    Lease renewed = granted(b.renew(next));
+
+    assertThat(once.failure()).contains(new FailureRecord("m-1", 1, "boom 1"));
+    assertThat(next.failure()).contains(new FailureRecord("m-1", 2, "boom 2"));
+    assertThat(renewed.failure()).isEqualTo(next.failure());
+    // Another job failing starts its own count.
+    Lease other = granted(b.recordFailure(renewed, "m-2", "bang"));
+    assertThat(other.failure()).contains(new FailureRecord("m-2", 1, "bang"));
+  }
+
+  @Test
+  void aClearedFailureRecordIsGoneForTheNextGrant() {
+    LaneLeases a = contender();
+    Lease lease = granted(a.recordFailure(granted(a.acquire(LANE, "a")), "m-1", "boom"));
+
+    Lease cleared = granted(a.clearFailure(lease));
+    a.release(cleared);
+
+    assertThat(cleared.failure()).isEmpty();
+    assertThat(granted(a.acquire(LANE, "a")).failure()).isEmpty();
+  }
+
+  @Test
+  void aStaleFenceCanNeitherWriteNorClearTheFailureRecord() {
+    LaneLeases a = contender();
+    LaneLeases fast = contender(Duration.ofSeconds(31));
+    Lease old = granted(a.acquire(LANE, "a"));
+    Lease taken = granted(fast.acquire(LANE, "b"));
+    Lease counted = granted(fast.recordFailure(taken, "m-1", "boom"));
+
+    RenewResult written = a.recordFailure(old, "m-1", "zombie");
+    RenewResult cleared = a.clearFailure(old);
+
+    for (RenewResult refused : List.of(written, cleared)) {
+      assertThat(refused).isInstanceOf(LeaseLoss.class);
+      LeaseLoss loss = (LeaseLoss) refused;
+      assertThat(loss.heldBy()).isEqualTo("b");
+      assertThat(loss.currentFence()).isEqualTo(2);
+      assertThat(loss.fence()).isEqualTo(1);
+    }
+    fast.release(counted);
+    assertThat(granted(fast.acquire(LANE, "b")).failure())
+        .contains(new FailureRecord("m-1", 1, "boom"));
+  }
+
+  @Test
+  void aLongFailureReasonIsShortened() {
+    LaneLeases a = contender();
+    Lease lease = granted(a.acquire(LANE, "a"));
+
+    Lease recorded = granted(a.recordFailure(lease, "m-1", "x".repeat(5000)));
+
+    assertThat(recorded.failure().orElseThrow().reason())
+        .hasSize(FailureRecord.MAX_REASON_LENGTH)
+        .endsWith("…");
   }
 
   @Test

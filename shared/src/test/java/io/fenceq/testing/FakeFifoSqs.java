@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 public final class FakeFifoSqs implements SqsClient {
   public static final String QUEUE_URL = "https://sqs.test/000000000000/work.fifo";
 
+  private int maxReceiveCount;
+
   private final List<SendMessageBatchRequestEntry> stored = new ArrayList<>();
   private final Set<String> dedupIds = new HashSet<>();
   private long sequence = 18_000_000_000_000_000L;
@@ -72,14 +74,27 @@ public final class FakeFifoSqs implements SqsClient {
     return SendMessageBatchResponse.builder().successful(ok).build();
   }
 
+  /** The queue's redrive policy moves a message after {@code maxReceiveCount} receives. */
+  public synchronized FakeFifoSqs redrivesAfter(int maxReceiveCount) {
+    this.maxReceiveCount = maxReceiveCount;
+    return this;
+  }
+
   @Override
-  public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-    return GetQueueAttributesResponse.builder()
-        .attributes(
-            Map.of(
-                QueueAttributeName.FIFO_QUEUE, "true",
-                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "262144"))
-        .build();
+  public synchronized GetQueueAttributesResponse getQueueAttributes(
+      GetQueueAttributesRequest request) {
+    Map<QueueAttributeName, String> attributes = new java.util.HashMap<>();
+    attributes.put(QueueAttributeName.FIFO_QUEUE, "true");
+    attributes.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "262144");
+    if (maxReceiveCount > 0) {
+      attributes.put(
+          QueueAttributeName.REDRIVE_POLICY,
+          "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:dlq.fifo\","
+              + "\"maxReceiveCount\":"
+              + maxReceiveCount
+              + "}");
+    }
+    return GetQueueAttributesResponse.builder().attributes(attributes).build();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.fenceq.testing;
 
 import io.fenceq.lease.AcquireResult;
 import io.fenceq.lease.ExpiryMode;
+import io.fenceq.lease.FailureRecord;
 import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseConfig;
@@ -37,8 +38,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * its id, which never restarts; a held lease is granted only to its owner, or to anyone once its
  * expiry hint is before the contender's clock; a refusal or a loss names the holder, its fence and
  * its expiry; renew and release succeed only for the owner at its fence, and a release keeps the
- * fence. Like the SDK, it fails a call made on an interrupted thread without sending it. {@link
- * ExpiryMode#OBSERVED} is refused rather than imitated: test it on {@code LeaseStore}.
+ * fence; the failure record is written and cleared only by the owner at its fence, and every grant,
+ * renewal and release keeps it. Like the SDK, it fails a call made on an interrupted thread without
+ * sending it. {@link ExpiryMode#OBSERVED} is refused rather than imitated: test it on {@code
+ * LeaseStore}.
  *
  * <p>Thread-safe: every call is decided under one lock of the shared map.
  */
@@ -47,7 +50,9 @@ public final class InMemoryLeases implements LaneLeases {
   public enum Write {
     ACQUIRE,
     RENEW,
-    RELEASE
+    RELEASE,
+    /** A failure record written or cleared. */
+    FAILURE
   }
 
   private static final String TABLE = "in-memory";
@@ -166,7 +171,13 @@ public final class InMemoryLeases implements LaneLeases {
       }
       LeaseItem next =
           new LeaseItem(
-              true, owner, item.fence() + 1, nowMillis + leaseMillis, item.renewals(), leaseMillis);
+              true,
+              owner,
+              item.fence() + 1,
+              nowMillis + leaseMillis,
+              item.renewals(),
+              leaseMillis,
+              item.failure());
       table.items.put(leaseId, next);
       granted = lease(leaseId, next, sentNanos);
     }
@@ -192,7 +203,8 @@ public final class InMemoryLeases implements LaneLeases {
               item.fence(),
               nowMillis + leaseMillis,
               item.renewals() + 1,
-              leaseMillis);
+              leaseMillis,
+              item.failure());
       table.items.put(lease.id(), next);
       return lease(lease.id(), next, sentNanos);
     }
@@ -209,8 +221,44 @@ public final class InMemoryLeases implements LaneLeases {
       // The item stays, with its fence, so that the next grant's fence is larger.
       table.items.put(
           lease.id(),
-          new LeaseItem(true, null, item.fence(), 0, item.renewals(), item.leaseMillis()));
+          new LeaseItem(
+              true, null, item.fence(), 0, item.renewals(), item.leaseMillis(), item.failure()));
       return new ReleaseResult.Released(lease.id(), lease.owner(), lease.fence());
+    }
+  }
+
+  @Override
+  public RenewResult recordFailure(Lease lease, String messageId, String reason) {
+    FailureRecord record =
+        lease
+            .failure()
+            .map(f -> f.next(messageId, reason))
+            .orElseGet(() -> new FailureRecord(messageId, 1, reason));
+    return writeFailure(lease, record, "failure record of message " + messageId + " on " + lease);
+  }
+
+  @Override
+  public RenewResult clearFailure(Lease lease) {
+    return writeFailure(lease, null, "clearing the failure record on " + lease);
+  }
+
+  /** Sets the item's record to {@code record} (null clears it) if the lease is the owner's. */
+  private RenewResult writeFailure(Lease lease, FailureRecord record, String what) {
+    synchronized (table) {
+      send(Write.FAILURE, what);
+      LeaseItem item = item(lease.id());
+      if (!ownedAtFence(item, lease)) {
+        return loss(record == null ? "failure clear" : "failure record", lease, item);
+      }
+      table.items.put(lease.id(), item.withFailure(record));
+      return lease.withFailure(record);
+    }
+  }
+
+  /** The failure record on {@code leaseId}'s item now, whoever wrote it. */
+  public Optional<FailureRecord> failure(String leaseId) {
+    synchronized (table) {
+      return Optional.ofNullable(item(leaseId).failure());
     }
   }
 
@@ -267,7 +315,8 @@ public final class InMemoryLeases implements LaneLeases {
         Instant.ofEpochMilli(item.expiresAtMillis()),
         item.renewals(),
         config.leaseDuration(),
-        sentNanos + config.leaseDuration().toNanos());
+        sentNanos + config.leaseDuration().toNanos(),
+        item.failure());
   }
 
   private LeaseRefusal refusal(String leaseId, LeaseItem holder, long nowMillis) {

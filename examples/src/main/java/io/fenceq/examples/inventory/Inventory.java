@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * sequence number, so a redelivery answers {@code DUPLICATE}) and the job succeeds. {@code qty}
  * defaults to 1. A job for an SKU that was never stocked, or with a bad {@code qty}, fails with a
  * message naming the SKU and job; retrying cannot help, so it reaches the dead-letter queue after
- * the queue's {@code maxReceiveCount} deliveries. A fenced write throws {@link
+ * the consumer's {@code maxAttempts} failures. A fenced write throws {@link
  * io.fenceq.engine.LaneLostException} ({@link JobContext#fenced}): the job is not done, and the
  * lane's new holder runs it.
  *

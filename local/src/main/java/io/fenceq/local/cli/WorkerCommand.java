@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       "  FENCEQ_LANES                 lanes on the ring, as the producers use (256)",
       "  FENCEQ_CONCURRENCY           receive loops (2)",
       "  FENCEQ_MAX_LANES_IN_FLIGHT   lanes processed at once (16)",
+      "  FENCEQ_MAX_ATTEMPTS          failures of a job before it is dead-lettered (5)",
       "  FENCEQ_LEASE_SECONDS         lane lease duration (30)",
       "  FENCEQ_SHUTDOWN_SECONDS      how long a stop may take (30)",
       "  FENCEQ_RECEIVE_WAIT_SECONDS  long-poll wait (20)",

@@ -19,6 +19,7 @@ import java.util.List;
  * @param lost jobs neither applied nor in the dead-letter queue (S3)
  * @param dlq jobs in the dead-letter queue
  * @param dlqWithoutReason dead letters without a reason (always zero: redriven ones get one)
+ * @param dlqRedriven dead letters SQS's redrive moved, without a fenceq reason
  * @param appliedThenDeadLettered jobs that took effect and then reached the dead-letter queue by
  *     redrive before their message was deleted: no effect lost or doubled, so not a violation
  * @param historyDuplicates jobs whose runs' writes were accepted more than once, per the workers'
@@ -37,6 +38,7 @@ public record CheckResult(
     long lost,
     long dlq,
     long dlqWithoutReason,
+    long dlqRedriven,
     long appliedThenDeadLettered,
     long historyDuplicates,
     List<String> examples) {

@@ -47,10 +47,13 @@ public final class Checker {
     }
     Set<String> dead = new HashSet<>();
     long withoutReason = 0;
+    long redriven = 0;
     for (DeadLetter letter : state.deadLetters()) {
       dead.add(letter.jobId());
       if (letter.reason() == null || letter.reason().isBlank()) {
         withoutReason++;
+      } else if (letter.isRedriven()) {
+        redriven++;
       }
     }
     Counts c = new Counts();
@@ -76,6 +79,7 @@ public final class Checker {
         c.lost,
         state.deadLetters().size(),
         withoutReason,
+        redriven,
         c.appliedThenDead,
         historyDuplicates,
         c.examples);

@@ -30,6 +30,9 @@ public final class DemoReport {
         out,
         "dead-letter queue",
         c.dlq()
+            + (c.dlqRedriven() > 0
+                ? " (" + c.dlqRedriven() + " redriven by SQS, no fenceq reason)"
+                : "")
             + (c.appliedThenDeadLettered() > 0
                 ? " (" + c.appliedThenDeadLettered() + " applied before)"
                 : ""));

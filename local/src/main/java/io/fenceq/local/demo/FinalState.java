@@ -46,11 +46,35 @@ public record FinalState(
   /**
    * A job in the dead-letter queue.
    *
-   * @param reason the {@code fenceq.reason} the engine gave, or {@link #REDRIVEN} when SQS moved it
-   *     there after its receive count ran out
+   * @param reason the {@code fenceq.reason} the engine gave, or a {@link #redriven} label when SQS
+   *     moved it there after its receive count ran out
    */
   public record DeadLetter(String jobId, String sku, String reason) {
-    /** The reason of a job that SQS's redrive policy moved: it has no reason attribute. */
-    public static final String REDRIVEN = "redrive: receive count exhausted";
+    /**
+     * How the reason of a job that SQS's redrive policy moved begins: it has no reason attribute.
+     * The engine dead-letters a failing job itself, with a reason, after its {@code maxAttempts}
+     * real failures; a job that arrives without one was moved by SQS counting receives, unrun
+     * returns included, so it is worth a look (a queue whose {@code maxReceiveCount} is too low, a
+     * failure record that could not be written, a consumer that died while the job ran).
+     */
+    public static final String REDRIVEN = "redriven by SQS";
+
+    /** The same as {@link #redriven(int)} when the receive count is unknown. */
+    public static final String REDRIVEN_UNCOUNTED = REDRIVEN + " (no fenceq reason)";
+
+    /**
+     * The label of a job SQS moved after {@code receives} receives on the work queue, or {@link
+     * #REDRIVEN_UNCOUNTED} when {@code receives} is not positive.
+     */
+    public static String redriven(int receives) {
+      return receives < 1
+          ? REDRIVEN_UNCOUNTED
+          : REDRIVEN + " after " + receives + " receives (no fenceq reason)";
+    }
+
+    /** Whether SQS's redrive moved this job, rather than the engine with a reason. */
+    public boolean isRedriven() {
+      return reason != null && reason.startsWith(REDRIVEN);
+    }
   }
 }

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Reads a run's {@link FinalState} from DynamoDB and SQS. */
@@ -122,7 +123,9 @@ final class StateReader {
                           .maxNumberOfMessages(10)
                           .visibilityTimeout(DLQ_READ_VISIBILITY_SECONDS)
                           .waitTimeSeconds(1)
-                          .messageAttributeNames("All"))
+                          .messageAttributeNames("All")
+                          .messageSystemAttributeNames(
+                              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
               .messages();
       empty = messages.isEmpty() ? empty + 1 : 0;
       for (Message m : messages) {
@@ -132,14 +135,28 @@ final class StateReader {
     return letters;
   }
 
-  private static DeadLetter deadLetter(Message m) {
+  /** A dead letter as the demo shows it; one SQS moved has no reason, and is labelled so. */
+  static DeadLetter deadLetter(Message m) {
     var reason = m.messageAttributes().get(SqsQueueActions.REASON_ATTRIBUTE);
-    String why = reason == null ? DeadLetter.REDRIVEN : reason.stringValue();
+    String why = reason == null ? DeadLetter.redriven(workQueueReceives(m)) : reason.stringValue();
     try {
       JobEnvelope envelope = JobEnvelope.parse(m.body());
       return new DeadLetter(envelope.jobId(), envelope.key(), why);
     } catch (MalformedJobException e) {
       return new DeadLetter("message:" + m.messageId(), "", why);
+    }
+  }
+
+  /**
+   * The receives a redriven message had on the work queue: SQS keeps its receive count when it
+   * moves it, and this read of the dead-letter queue counted one more. 0 when unknown.
+   */
+  private static int workQueueReceives(Message m) {
+    String count = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+    try {
+      return count == null ? 0 : Math.max(0, Integer.parseInt(count) - 1);
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

@@ -69,11 +69,12 @@ class CheckerTest {
     CheckResult r =
         check(
             item(1, 2, 1, List.of(0, 1), List.of(1L, 1L)),
-            List.of(new DeadLetter("demo-2", "sku-a", DeadLetter.REDRIVEN)),
+            List.of(new DeadLetter("demo-2", "sku-a", DeadLetter.redriven(50))),
             List.of());
 
     assertThat(r.ok()).as("%s", r).isTrue();
     assertThat(r.dlq()).isEqualTo(1);
+    assertThat(r.dlqRedriven()).isEqualTo(1);
   }
 
   @Test

@@ -267,10 +267,10 @@ class CloudFormationTemplateTest {
 
     assertThat(template.parameterValues(Map.of()))
         .containsEntry("LaneCount", "256")
-        .containsEntry("MaxReceiveCount", "5");
+        .containsEntry("MaxReceiveCount", "50");
     assertThat(template.parameterValues(Map.of("LaneCount", "64")))
         .containsEntry("LaneCount", "64")
-        .containsEntry("MaxReceiveCount", "5");
+        .containsEntry("MaxReceiveCount", "50");
     assertThat(template.parameterValues(Map.of()).keySet())
         .containsExactlyElementsOf(template.parameters().keySet());
   }
@@ -339,7 +339,7 @@ class CloudFormationTemplateTest {
     assertThatThrownBy(() -> template.parameterValues(Map.of("Lanes", "8")))
         .isInstanceOf(TemplateException.class)
         .hasMessageContaining("unknown parameter 'Lanes'")
-        .hasMessageContaining("LaneCount, MaxReceiveCount");
+        .hasMessageContaining("LaneCount, MaxAttempts, MaxReceiveCount");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.fenceq.engine.internal;
 
 import io.fenceq.engine.DeadLetterException;
+import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
@@ -12,7 +13,6 @@ import io.fenceq.ring.Lane;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +22,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Runs the lane's jobs and decides what each one comes to. A job is read from its envelope and
  * checked: a message that can never succeed (malformed, placed by another ring or in the wrong
  * lane, or of a type with no handler) goes to the dead-letter queue at once and the lane goes on.
- * Otherwise its handler is called with its context, and then: a success is recorded for deletion; a
- * failure stops the lane, the job and the rest going back with its backoff, unless it was the job's
- * last delivery, when it goes to the dead-letter queue and the lane goes on; a handler stopped by,
+ * Otherwise its handler is called with its context, and then: a success is recorded for deletion
+ * (and clears the lane's failure record, if it has one); a failure is counted in the lane's failure
+ * record on its lease item and stops the lane, the job and the rest going back with its backoff,
+ * unless that was the job's {@link EngineConfig#maxAttempts()}-th failure (or SQS's last delivery),
+ * when it goes to the dead-letter queue with the reason and the lane goes on; a handler stopped by,
  * or finishing after, the loss of the lane leaves the job and the rest alone.
  *
  * <p>Threads: the lane's own only. It records outcomes in the {@link LaneSettlement}, which takes
@@ -40,6 +42,8 @@ final class LaneJobs {
   private final LaneSettlement settlement;
   private final LaneLiveness liveness;
 
+  private final LaneAttempts attempts;
+
   LaneJobs(
       LaneRun run,
       EngineParts parts,
@@ -51,6 +55,7 @@ final class LaneJobs {
     this.messages = messages;
     this.settlement = settlement;
     this.liveness = liveness;
+    this.attempts = new LaneAttempts(run, parts, liveness);
   }
 
   /**
@@ -126,11 +131,21 @@ final class LaneJobs {
             i, job, "its handler failed after the lane was lost: " + liveness.lostReason());
       }
       parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, dims);
-      // An interrupt or a JVM error says nothing about the job: it stays for another delivery.
+      // An interrupt or a JVM error says nothing about the job: it stays for another delivery,
+      // uncounted.
       boolean jobsOwnFailure =
           !(e instanceof InterruptedException) && !(e instanceof VirtualMachineError);
-      if (jobsOwnFailure && lastDelivery(job) && deadLetterFailed(i, job, e)) {
-        return true;
+      if (jobsOwnFailure) {
+        String lost = attempts.countFailure(job, e);
+        if (lost != null) {
+          liveness.lose(lost);
+          return stopLost(i, job, "its handler failed and the lane was lost: " + lost);
+        }
+        String reason = attempts.exhausted(job, e);
+        if (reason != null && deadLetterFailed(i, job, reason, e)) {
+          attempts.clearFailure(job);
+          return true;
+        }
       }
       Duration visibility = run.backoff(i);
       log.warn(
@@ -162,6 +177,9 @@ final class LaneJobs {
           "its handler returned, but the lane was lost while it ran: " + liveness.lostReason());
     }
     settlement.done(i);
+    // A job of the lane succeeding means the job a record counted is gone: SQS delivers no job of a
+    // lane while an earlier one is in flight. Only a lane with a record pays for this write.
+    attempts.clearFailure(job);
     parts.metrics().count(EngineMetrics.JOBS_OK, 1, dims);
     Duration sinceEnqueue = Duration.between(job.enqueuedAt(), parts.clock().instant());
     if (!sinceEnqueue.isNegative()) {
@@ -179,29 +197,14 @@ final class LaneJobs {
     return true;
   }
 
-  /** Whether SQS would move {@code job} to the dead-letter queue at its next receive. */
-  private boolean lastDelivery(Job job) {
-    OptionalInt max = parts.config().maxReceiveCount();
-    return max.isPresent()
-        && parts.config().deadLetterQueueUrl().isPresent()
-        && job.attempt() >= max.getAsInt();
-  }
-
   /**
-   * Sends job {@code i}, which failed on its last delivery, to the dead-letter queue with the
-   * handler's error, so that its lane goes on in this batch rather than waiting for the redrive
+   * Sends job {@code i}, whose handler failed for the last time, to the dead-letter queue with
+   * {@code reason}, so that its lane goes on in this batch rather than waiting for the redrive
    * policy, which would take the jobs received behind it too.
    *
    * @return whether it was dead-lettered; if not, the caller returns it as any failure
    */
-  private boolean deadLetterFailed(int i, Job job, Throwable error) {
-    String reason =
-        "its handler failed on delivery "
-            + job.attempt()
-            + " of "
-            + parts.config().maxReceiveCount().getAsInt()
-            + " (the queue's maxReceiveCount): "
-            + error;
+  private boolean deadLetterFailed(int i, Job job, String reason, Throwable error) {
     try {
       parts.actions().deadLetter(messages.get(i), reason);
     } catch (RuntimeException e) {

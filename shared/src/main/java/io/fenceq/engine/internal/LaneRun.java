@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *
  * <p>This class owns the lane's lifecycle and its monitor; each role is its own class: {@link
  * LaneAdmission} decides whether the lane and each job may start and takes the lease, {@link
- * LaneJobs} runs the jobs and decides their outcomes, {@link LaneLiveness} holds the lease and
- * beats, and {@link LaneSettlement} records the outcomes and settles them when the lane finishes.
+ * LaneJobs} runs the jobs and decides their outcomes (with {@link LaneAttempts} counting their real
+ * attempts on the lease item), {@link LaneLiveness} holds the lease and beats, and {@link
+ * LaneSettlement} records the outcomes and settles them when the lane finishes.
  *
  * <p>Three threads meet here: the lane's own (in {@link #run}), the heartbeat's ({@link
  * LaneLiveness#beat}) and the shutdown deadline's ({@link #abandon}). They agree under this

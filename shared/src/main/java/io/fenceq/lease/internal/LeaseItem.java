@@ -1,5 +1,6 @@
 package io.fenceq.lease.internal;
 
+import io.fenceq.lease.FailureRecord;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param expiresAtMillis the holder's expiry hint in epoch millis, 0 if released or never set
  * @param renewals renewals ever made, by any holder
  * @param leaseMillis the lease duration of the last grant or renewal, 0 if unknown
+ * @param failure the lane's failure record, or null when the item has none
  */
 public record LeaseItem(
     boolean exists,
@@ -21,7 +23,8 @@ public record LeaseItem(
     long fence,
     long expiresAtMillis,
     long renewals,
-    long leaseMillis) {
+    long leaseMillis,
+    FailureRecord failure) {
 
   /** Partition key: {@code lane#0042}, {@code leader#nightly}. */
   public static final String ID = "id";
@@ -32,9 +35,38 @@ public record LeaseItem(
   public static final String RENEWALS = "renewals";
   public static final String LEASE_MILLIS = "leaseMillis";
 
+  /** The failure record's SQS message id of the job that failed. */
+  public static final String FAILED_MESSAGE = "failedMessage";
+
+  /** The failure record's count of that job's failures. */
+  public static final String FAILURES = "failures";
+
+  /** The failure record's last failure, as the handler's error reads. */
+  public static final String FAILURE_REASON = "failureReason";
+
   /** Every attribute a lease item carries; none of them may be a TTL attribute. */
   public static final List<String> ATTRIBUTES =
-      List.of(ID, OWNER, FENCE, EXPIRES_AT, RENEWALS, LEASE_MILLIS);
+      List.of(
+          ID,
+          OWNER,
+          FENCE,
+          EXPIRES_AT,
+          RENEWALS,
+          LEASE_MILLIS,
+          FAILED_MESSAGE,
+          FAILURES,
+          FAILURE_REASON);
+
+  /** An item without a failure record. */
+  public LeaseItem(
+      boolean exists,
+      String owner,
+      long fence,
+      long expiresAtMillis,
+      long renewals,
+      long leaseMillis) {
+    this(exists, owner, fence, expiresAtMillis, renewals, leaseMillis, null);
+  }
 
   /** Reads an item; {@code null} or empty means the item does not exist. */
   public static LeaseItem from(Map<String, AttributeValue> item) {
@@ -48,7 +80,24 @@ public record LeaseItem(
         number(item, FENCE),
         number(item, EXPIRES_AT),
         number(item, RENEWALS),
-        number(item, LEASE_MILLIS));
+        number(item, LEASE_MILLIS),
+        failure(item));
+  }
+
+  /** This item with {@code failure} as its record (null for none). */
+  public LeaseItem withFailure(FailureRecord failure) {
+    return new LeaseItem(exists, owner, fence, expiresAtMillis, renewals, leaseMillis, failure);
+  }
+
+  private static FailureRecord failure(Map<String, AttributeValue> item) {
+    AttributeValue message = item.get(FAILED_MESSAGE);
+    long failures = number(item, FAILURES);
+    if (message == null || message.s() == null || message.s().isBlank() || failures < 1) {
+      return null;
+    }
+    AttributeValue reason = item.get(FAILURE_REASON);
+    return new FailureRecord(
+        message.s(), (int) Math.min(Integer.MAX_VALUE, failures), reason == null ? "" : reason.s());
   }
 
   public boolean held() {

@@ -87,7 +87,70 @@ final class TemplateRules {
     problems.addAll(apiThrottlingAndAccessLogs());
     problems.addAll(workerTaskHardening());
     problems.addAll(customerKey());
+    problems.addAll(redriveBackstop());
     return problems;
+  }
+
+  /**
+   * SQS's redrive is only a backstop behind the consumers' own count of real attempts: the work
+   * queue redrives after {@code MaxReceiveCount} receives, the worker and the consumer function
+   * dead-letter after {@code MaxAttempts} failures (FENCEQ_MAX_ATTEMPTS), and the default receive
+   * count is at least ten times the default attempts, since SQS counts unrun returns as receives.
+   */
+  List<String> redriveBackstop() {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> receiveRef = Map.of("Ref", "MaxReceiveCount");
+    Map<String, Object> attemptsRef = Map.of("Ref", "MaxAttempts");
+    Object count = map(properties(WORK_QUEUE).get("RedrivePolicy")).get("maxReceiveCount");
+    if (!receiveRef.equals(count)) {
+      problems.add(
+          WORK_QUEUE
+              + ": RedrivePolicy maxReceiveCount must be "
+              + receiveRef
+              + ", is "
+              + describe(count));
+    }
+    Map<String, Object> container =
+        map(list(properties(WORKER_TASK_DEFINITION).get("ContainerDefinitions")).get(0));
+    Object workerAttempts = null;
+    for (Object entry : list(container.get("Environment"))) {
+      if ("FENCEQ_MAX_ATTEMPTS".equals(map(entry).get("Name"))) {
+        workerAttempts = map(entry).get("Value");
+      }
+    }
+    Object functionAttempts =
+        map(map(properties("ConsumerFunction").get("Environment")).get("Variables"))
+            .get("FENCEQ_MAX_ATTEMPTS");
+    Map<String, Object> passed = new LinkedHashMap<>();
+    passed.put(WORKER_TASK_DEFINITION, workerAttempts);
+    passed.put("ConsumerFunction", functionAttempts);
+    passed.forEach(
+        (id, value) -> {
+          if (!attemptsRef.equals(value)) {
+            problems.add(
+                id + ": FENCEQ_MAX_ATTEMPTS must be " + attemptsRef + ", is " + describe(value));
+          }
+        });
+    long receives = defaultNumber("MaxReceiveCount");
+    long attempts = defaultNumber("MaxAttempts");
+    if (receives < 10 * attempts) {
+      problems.add(
+          "MaxReceiveCount: default "
+              + receives
+              + " must be at least 10x MaxAttempts' default "
+              + attempts
+              + ": SQS counts every receive, also the unrun returns, and would redrive healthy"
+              + " jobs");
+    }
+    return problems;
+  }
+
+  private long defaultNumber(String parameter) {
+    TemplateParameter declared = template.parameters().get(parameter);
+    if (declared == null || declared.defaultValue().isEmpty()) {
+      return 0;
+    }
+    return Long.parseLong(declared.defaultValue().get());
   }
 
   /**

@@ -93,6 +93,28 @@ class TemplateRulesTest {
   }
 
   @Test
+  void theQueuesRedriveIsABackstopWellAboveTheConsumersMaxAttempts() {
+    assertThat(rules.redriveBackstop()).isEmpty();
+    assertThat(
+            doctored(
+                    "  MaxReceiveCount:\n    Type: Number\n    Default: 50",
+                    "  MaxReceiveCount:\n    Type: Number\n    Default: 5")
+                .redriveBackstop())
+        .singleElement()
+        .asString()
+        .startsWith("MaxReceiveCount: default 5 must be at least 10x MaxAttempts' default 5");
+    assertThat(doctored("          FENCEQ_MAX_ATTEMPTS: !Ref MaxAttempts\n", "").redriveBackstop())
+        .containsExactly(
+            "ConsumerFunction: FENCEQ_MAX_ATTEMPTS must be {Ref=MaxAttempts}, is nothing (null)");
+    assertThat(
+            doctored("maxReceiveCount: !Ref MaxReceiveCount", "maxReceiveCount: 5")
+                .redriveBackstop())
+        .singleElement()
+        .asString()
+        .startsWith("WorkQueue: RedrivePolicy maxReceiveCount must be {Ref=MaxReceiveCount}");
+  }
+
+  @Test
   void theLeaseTableMustCarryNoTtl() {
     assertThat(rules.leaseTable()).isEmpty();
     assertThat(

@@ -25,12 +25,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * L2 poison isolation: a job whose handler always fails blocks only its own lane, for the queue's
- * maxReceiveCount (5) deliveries with backoff; on the last one the engine moves it to the
- * dead-letter queue with its error, and its lane goes on.
+ * L2 poison isolation: a job whose handler always fails blocks only its own lane, for the engine's
+ * maxAttempts (5) real attempts with backoff, counted in its lane's failure record (the queue's
+ * maxReceiveCount, 50, is only a backstop); after the last one the engine moves it to the
+ * dead-letter queue with its error and the count, and its lane goes on.
  */
 class PoisonLaneTest {
-  private static final int MAX_RECEIVE_COUNT = 5;
+  private static final int MAX_ATTEMPTS = 5;
   private static final String POISON = "poison";
 
   private final TestAws aws = TestAws.get();
@@ -65,7 +66,7 @@ class PoisonLaneTest {
           // means, and the wait makes it independent of how fast the lanes run.
           if (job.key().equals(POISON) && job.payload().path("n").asInt() == 0) {
             poisonAttempts.add(job.attempt());
-            if (job.attempt() == MAX_RECEIVE_COUNT - 1) {
+            if (poisonAttempts.size() == MAX_ATTEMPTS - 1) {
               othersFinishedWhilePoisonFailed.set(othersDone.await(90, TimeUnit.SECONDS));
             }
             throw new IllegalStateException(
@@ -109,20 +110,22 @@ class PoisonLaneTest {
               .messages());
     }
 
-    assertThat(poisonAttempts).containsExactly(1, 2, 3, 4, 5);
+    // Five runs; SQS's receive counts may skip where the lane was given back unrun in between.
+    assertThat(poisonAttempts).hasSize(MAX_ATTEMPTS).isSorted().doesNotHaveDuplicates();
     assertThat(othersFinishedWhilePoisonFailed).isTrue();
     assertThat(deadLetters)
         .singleElement()
         .extracting(m -> JobEnvelope.parse(m.body()).jobId())
         .isEqualTo(POISON + ":0");
-    // Dead-lettered by the engine on its last delivery, with the handler's error, so that the
-    // jobs received behind it (whose deliveries SQS counted too) ran instead of following it.
+    // Dead-lettered by the engine after its fifth real failure, with the handler's error and the
+    // count, so that the jobs received behind it (whose deliveries SQS counted too) ran instead of
+    // following it.
     assertThat(deadLetters.get(0).messageAttributes().get(SqsQueueActions.REASON_ATTRIBUTE))
         .isNotNull()
         .extracting(MessageAttributeValue::stringValue)
         .asString()
-        .contains("failed on delivery 5 of 5")
-        .contains("poison job " + POISON + ":0 fails, attempt 5");
+        .contains("its handler failed 5 times (maxAttempts 5)")
+        .contains("poison job " + POISON + ":0 fails, attempt " + poisonAttempts.get(4));
     // Behind the poison job in its lane: its key's next job and another key of the same lane.
     assertThat(journal.journal(POISON)).containsExactly(1);
     assertThat(journal.journal(neighbour)).containsExactly(0, 1);

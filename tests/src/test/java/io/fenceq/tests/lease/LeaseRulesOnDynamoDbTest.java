@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceq.lease.AcquireResult;
 import io.fenceq.lease.ExpiryMode;
+import io.fenceq.lease.FailureRecord;
 import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseException;
 import io.fenceq.lease.LeaseLoss;
@@ -108,6 +109,29 @@ class LeaseRulesOnDynamoDbTest {
     assertThat(lost(a.renew(first)).reason()).contains("it is now held by b at fence 2");
     assertThat(lost(a.release(first)).heldBy()).isEqualTo("b");
     assertThat(item().get("owner").s()).isEqualTo("b");
+  }
+
+  @Test
+  void theFailureRecordIsWrittenOnlyAtTheHoldersFenceReadBackByTheNextGrantAndCleared() {
+    LeaseStore a = contenders().contender(ExpiryMode.WALL_CLOCK_HINT);
+    LeaseStore b = contenders().contender(ExpiryMode.WALL_CLOCK_HINT);
+    Lease old = granted(a.acquire(lease, "a"));
+    contenders().advance(Duration.ofSeconds(31));
+    Lease held = granted(b.acquire(lease, "b"));
+
+    Lease once = renewed(b.recordFailure(held, "m-1", "boom"));
+    assertThat(lost(a.recordFailure(old, "m-1", "zombie")).heldBy()).isEqualTo("b");
+    assertThat(lost(a.clearFailure(old)).currentFence()).isEqualTo(2);
+    Lease twice = renewed(b.recordFailure(once, "m-1", "boom again"));
+    assertThat(b.release(twice)).isInstanceOf(ReleaseResult.Released.class);
+    Lease next = granted(b.acquire(lease, "b"));
+
+    assertThat(next.failure()).contains(new FailureRecord("m-1", 2, "boom again"));
+    assertThat(item().get("failures").n()).isEqualTo("2");
+    Lease cleared = renewed(b.clearFailure(next));
+    assertThat(cleared.failure()).isEmpty();
+    assertThat(item())
+        .containsOnlyKeys("id", "owner", "fence", "expiresAt", "renewals", "leaseMillis");
   }
 
   @Test

@@ -1,0 +1,151 @@
+package io.fenceq.engine.internal;
+
+import io.fenceq.engine.EngineConfig;
+import io.fenceq.engine.Job;
+import io.fenceq.lease.FailureRecord;
+import io.fenceq.lease.Lease;
+import io.fenceq.lease.LeaseException;
+import io.fenceq.lease.LeaseLoss;
+import io.fenceq.lease.RenewResult;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts a lane's real attempts: the failures of its jobs' handlers, in the failure record on the
+ * lane's lease item ({@link FailureRecord}), and decides when a failing job has had its last one.
+ * SQS counts receives instead, also the ones that gave a job back unrun; the record counts only
+ * what ran and failed. It is written only when a handler fails and cleared only when the lane has
+ * one, so a lane of successful jobs pays no write for it.
+ *
+ * <p>Threads: the lane's own only, between its handler calls.
+ */
+final class LaneAttempts {
+  private static final Logger log = LoggerFactory.getLogger(LaneAttempts.class);
+
+  private final LaneRun run;
+  private final EngineParts parts;
+  private final LaneLiveness liveness;
+
+  private boolean recordKnown;
+  private FailureRecord record;
+
+  LaneAttempts(LaneRun run, EngineParts parts, LaneLiveness liveness) {
+    this.run = run;
+    this.parts = parts;
+    this.liveness = liveness;
+  }
+
+  /**
+   * The lane's failure record as this run last knew it: what the grant read, then what this run
+   * wrote or cleared. Null for none.
+   */
+  private FailureRecord record() {
+    if (!recordKnown) {
+      record = liveness.lease().failure().orElse(null);
+      recordKnown = true;
+    }
+    return record;
+  }
+
+  /**
+   * Counts the failure of {@code job} in the lane's failure record, one write on the lease item.
+   *
+   * @return why the lane is lost if the write found the lease gone, else null; a write that could
+   *     not be made leaves the count where it was (the queue's redrive is the backstop)
+   */
+  String countFailure(Job job, Throwable error) {
+    Lease lease = liveness.lease().withFailure(record());
+    // The SDK aborts calls on an interrupted thread; the count must still be written.
+    boolean interrupted = Thread.interrupted();
+    try {
+      RenewResult result = parts.leases().recordFailure(lease, job.messageId(), error.toString());
+      switch (result) {
+        case Lease l -> record = l.failure().orElse(null);
+        case LeaseLoss loss -> {
+          return loss.reason();
+        }
+      }
+    } catch (LeaseException e) {
+      log.warn(
+          "event=failure_record_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          lease.fence(),
+          job.messageId(),
+          e.getMessage());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Removes the lane's failure record, if it has one: the job it counted succeeded, was
+   * dead-lettered, or is gone. A removal that fails is only logged: a stale record names a job that
+   * will not come again, and the next failure of another job starts its own count.
+   */
+  void clearFailure(Job job) {
+    if (record() == null) {
+      return;
+    }
+    Lease lease = liveness.lease().withFailure(record);
+    boolean interrupted = Thread.interrupted();
+    try {
+      RenewResult result = parts.leases().clearFailure(lease);
+      if (result instanceof Lease) {
+        record = null;
+      }
+    } catch (LeaseException e) {
+      log.warn(
+          "event=failure_clear_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          lease.fence(),
+          job.messageId(),
+          e.getMessage());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Why the engine moves {@code job}, whose handler just failed, to the dead-letter queue now, or
+   * null if it goes back for another attempt: it failed {@link EngineConfig#maxAttempts()} times by
+   * its failure record, or SQS would move it at its next receive (the backstop: the record could
+   * not be written, or the queue's {@code maxReceiveCount} is too low).
+   */
+  String exhausted(Job job, Throwable error) {
+    if (parts.config().deadLetterQueueUrl().isEmpty()) {
+      return null;
+    }
+    int maxAttempts = parts.config().maxAttempts();
+    FailureRecord counted = record;
+    if (counted != null
+        && counted.messageId().equals(job.messageId())
+        && counted.failures() >= maxAttempts) {
+      return "its handler failed "
+          + counted.failures()
+          + " times (maxAttempts "
+          + maxAttempts
+          + "); the last failure: "
+          + error;
+    }
+    OptionalInt max = parts.config().maxReceiveCount();
+    if (max.isPresent() && job.attempt() >= max.getAsInt()) {
+      return "its handler failed on delivery "
+          + job.attempt()
+          + " of "
+          + max.getAsInt()
+          + " (the queue's maxReceiveCount): "
+          + error;
+    }
+    return null;
+  }
+}
