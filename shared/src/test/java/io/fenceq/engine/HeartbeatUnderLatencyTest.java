@@ -415,6 +415,16 @@ class HeartbeatUnderLatencyTest {
     }
 
     @Override
+    public RenewResult recordFailure(Lease lease, String messageId, String reason) {
+      return leases.recordFailure(lease, messageId, reason);
+    }
+
+    @Override
+    public RenewResult clearFailure(Lease lease) {
+      return leases.clearFailure(lease);
+    }
+
+    @Override
     public boolean isValid(Lease lease) {
       return leases.isValid(lease);
     }
