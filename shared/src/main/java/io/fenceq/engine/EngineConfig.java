@@ -36,6 +36,23 @@ public final class EngineConfig {
   /** Highest {@code maxReceiveCount} SQS accepts in a redrive policy. */
   public static final int MAX_RECEIVE_COUNT = 1000;
 
+  /** Default {@link #jobTimeLimit()}. */
+  public static final Duration DEFAULT_JOB_TIME_LIMIT = Duration.ofMinutes(15);
+
+  /**
+   * Longest {@link #jobTimeLimit()}. A lane batch holds at most 10 messages (the most one receive
+   * returns), each may run up to its limit and the write-off grace; all of that must end well
+   * before SQS's 12-hour cap on a message's time in flight, after which the heartbeat can no longer
+   * extend its visibility.
+   */
+  public static final Duration MAX_JOB_TIME_LIMIT = Duration.ofHours(1);
+
+  /** Default {@link #writeOffGrace()}. */
+  public static final Duration DEFAULT_WRITE_OFF_GRACE = Duration.ofSeconds(30);
+
+  /** Longest {@link #writeOffGrace()}: with {@link #MAX_JOB_TIME_LIMIT}, see its comment. */
+  public static final Duration MAX_WRITE_OFF_GRACE = Duration.ofMinutes(5);
+
   private static final int MAX_OWNER_LENGTH = 512;
 
   private final String queueUrl;
@@ -47,6 +64,8 @@ public final class EngineConfig {
   private final Duration backoffCap;
   private final boolean heartbeat;
   private final int maxReceiveCount;
+  private final Duration jobTimeLimit;
+  private final Duration writeOffGrace;
 
   private EngineConfig(Builder b) {
     this.queueUrl = b.queueUrl;
@@ -58,6 +77,8 @@ public final class EngineConfig {
     this.backoffCap = b.backoffCap;
     this.heartbeat = b.heartbeat;
     this.maxReceiveCount = b.maxReceiveCount;
+    this.jobTimeLimit = b.jobTimeLimit;
+    this.writeOffGrace = b.writeOffGrace;
   }
 
   public static Builder builder() {
@@ -128,6 +149,28 @@ public final class EngineConfig {
     return maxReceiveCount == 0 ? OptionalInt.empty() : OptionalInt.of(maxReceiveCount);
   }
 
+  /**
+   * How long one job's handler may run, unless its type has its own limit ({@link
+   * JobHandlers.Builder#on(String, JobHandler, Duration)}). Past it the handler's thread is
+   * interrupted and the job fails with a reason naming the limit, like any failure. Without a
+   * limit, a handler that never returns would hold its lane, its lane slot and its thread until
+   * SQS's 12-hour cap, and then keep the slot and the thread for ever.
+   */
+  public Duration jobTimeLimit() {
+    return jobTimeLimit;
+  }
+
+  /**
+   * How long a handler's thread, interrupted at its job's time limit, may take to end. A thread
+   * still running after that is written off: the lane stops waiting for it, its lane slot is given
+   * back, its lease is marked lost and released and its unfinished messages go back to the queue;
+   * the thread itself cannot be stopped, and its writes are refused by their fence once another
+   * consumer holds the lane.
+   */
+  public Duration writeOffGrace() {
+    return writeOffGrace;
+  }
+
   /** The same configuration with other settings changed. */
   public Builder toBuilder() {
     return new Builder()
@@ -139,7 +182,9 @@ public final class EngineConfig {
         .backoffBase(backoffBase)
         .backoffCap(backoffCap)
         .heartbeat(heartbeat)
-        .maxReceiveCount(maxReceiveCount);
+        .maxReceiveCount(maxReceiveCount)
+        .jobTimeLimit(jobTimeLimit)
+        .writeOffGrace(writeOffGrace);
   }
 
   @Override
@@ -162,6 +207,10 @@ public final class EngineConfig {
         + heartbeat
         + ", maxReceiveCount="
         + (maxReceiveCount == 0 ? "unknown" : Integer.toString(maxReceiveCount))
+        + ", jobTimeLimit="
+        + Durations.format(jobTimeLimit)
+        + ", writeOffGrace="
+        + Durations.format(writeOffGrace)
         + "]";
   }
 
@@ -176,6 +225,8 @@ public final class EngineConfig {
     private Duration backoffCap = DEFAULT_BACKOFF_CAP;
     private boolean heartbeat = true;
     private int maxReceiveCount;
+    private Duration jobTimeLimit = DEFAULT_JOB_TIME_LIMIT;
+    private Duration writeOffGrace = DEFAULT_WRITE_OFF_GRACE;
 
     private Builder() {}
 
@@ -232,6 +283,18 @@ public final class EngineConfig {
      */
     public Builder maxReceiveCount(int maxReceiveCount) {
       this.maxReceiveCount = maxReceiveCount;
+      return this;
+    }
+
+    /** Default 15 min; positive and at most {@link #MAX_JOB_TIME_LIMIT} (1 h). */
+    public Builder jobTimeLimit(Duration jobTimeLimit) {
+      this.jobTimeLimit = jobTimeLimit;
+      return this;
+    }
+
+    /** Default 30 s; positive and at most {@link #MAX_WRITE_OFF_GRACE} (5 min). */
+    public Builder writeOffGrace(Duration writeOffGrace) {
+      this.writeOffGrace = writeOffGrace;
       return this;
     }
 
@@ -295,7 +358,34 @@ public final class EngineConfig {
             "must be between 1 and " + MAX_RECEIVE_COUNT + ", or 0 for unknown",
             Integer.toString(maxReceiveCount));
       }
+      requireJobTimeLimit("EngineConfig", "jobTimeLimit", jobTimeLimit);
+      if (writeOffGrace == null
+          || writeOffGrace.isNegative()
+          || writeOffGrace.isZero()
+          || writeOffGrace.compareTo(MAX_WRITE_OFF_GRACE) > 0) {
+        throw Require.invalid(
+            "EngineConfig",
+            "writeOffGrace",
+            "must be positive and at most " + Durations.format(MAX_WRITE_OFF_GRACE),
+            Durations.format(writeOffGrace));
+      }
       return new EngineConfig(this);
+    }
+
+    /** Checks a job time limit, the engine's or a job type's. */
+    static void requireJobTimeLimit(String owner, String setting, Duration limit) {
+      if (limit == null
+          || limit.isNegative()
+          || limit.isZero()
+          || limit.compareTo(MAX_JOB_TIME_LIMIT) > 0) {
+        throw Require.invalid(
+            owner,
+            setting,
+            "must be positive and at most "
+                + Durations.format(MAX_JOB_TIME_LIMIT)
+                + ", so that a lane's batch ends well within SQS's 12h cap on a message in flight",
+            Durations.format(limit));
+      }
     }
 
     private static void requireFifoUrl(String setting, String url, boolean optional) {
