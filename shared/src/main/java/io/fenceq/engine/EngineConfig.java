@@ -45,6 +45,23 @@ public final class EngineConfig {
   /** Highest {@code maxReceiveCount} SQS accepts in a redrive policy. */
   public static final int MAX_RECEIVE_COUNT = 1000;
 
+  /** Default {@link #jobTimeLimit()}. */
+  public static final Duration DEFAULT_JOB_TIME_LIMIT = Duration.ofMinutes(15);
+
+  /**
+   * Longest {@link #jobTimeLimit()}. A lane batch holds at most 10 messages (the most one receive
+   * returns), each may run up to its limit and the write-off grace; all of that must end well
+   * before SQS's 12-hour cap on a message's time in flight, after which the heartbeat can no longer
+   * extend its visibility.
+   */
+  public static final Duration MAX_JOB_TIME_LIMIT = Duration.ofHours(1);
+
+  /** Default {@link #writeOffGrace()}. */
+  public static final Duration DEFAULT_WRITE_OFF_GRACE = Duration.ofSeconds(30);
+
+  /** Longest {@link #writeOffGrace()}: with {@link #MAX_JOB_TIME_LIMIT}, see its comment. */
+  public static final Duration MAX_WRITE_OFF_GRACE = Duration.ofMinutes(5);
+
   private static final int MAX_OWNER_LENGTH = 512;
 
   private final String queueUrl;
@@ -57,6 +74,8 @@ public final class EngineConfig {
   private final boolean heartbeat;
   private final int maxReceiveCount;
   private final int maxAttempts;
+  private final Duration jobTimeLimit;
+  private final Duration writeOffGrace;
 
   private EngineConfig(Builder b) {
     this.queueUrl = b.queueUrl;
@@ -69,6 +88,8 @@ public final class EngineConfig {
     this.heartbeat = b.heartbeat;
     this.maxReceiveCount = b.maxReceiveCount;
     this.maxAttempts = b.maxAttempts;
+    this.jobTimeLimit = b.jobTimeLimit;
+    this.writeOffGrace = b.writeOffGrace;
   }
 
   public static Builder builder() {
@@ -152,6 +173,28 @@ public final class EngineConfig {
     return maxAttempts;
   }
 
+  /**
+   * How long one job's handler may run, unless its type has its own limit ({@link
+   * JobHandlers.Builder#on(String, JobHandler, Duration)}). Past it the handler's thread is
+   * interrupted and the job fails with a reason naming the limit, like any failure. Without a
+   * limit, a handler that never returns would hold its lane, its lane slot and its thread until
+   * SQS's 12-hour cap, and then keep the slot and the thread for ever.
+   */
+  public Duration jobTimeLimit() {
+    return jobTimeLimit;
+  }
+
+  /**
+   * How long a handler's thread, interrupted at its job's time limit, may take to end. A thread
+   * still running after that is written off: the lane stops waiting for it, its lane slot is given
+   * back, its lease is marked lost and released and its unfinished messages go back to the queue;
+   * the thread itself cannot be stopped, and its writes are refused by their fence once another
+   * consumer holds the lane.
+   */
+  public Duration writeOffGrace() {
+    return writeOffGrace;
+  }
+
   /** The same configuration with other settings changed. */
   public Builder toBuilder() {
     return new Builder()
@@ -164,7 +207,9 @@ public final class EngineConfig {
         .backoffCap(backoffCap)
         .heartbeat(heartbeat)
         .maxReceiveCount(maxReceiveCount)
-        .maxAttempts(maxAttempts);
+        .maxAttempts(maxAttempts)
+        .jobTimeLimit(jobTimeLimit)
+        .writeOffGrace(writeOffGrace);
   }
 
   @Override
@@ -189,6 +234,10 @@ public final class EngineConfig {
         + (maxReceiveCount == 0 ? "unknown" : Integer.toString(maxReceiveCount))
         + ", maxAttempts="
         + maxAttempts
+        + ", jobTimeLimit="
+        + Durations.format(jobTimeLimit)
+        + ", writeOffGrace="
+        + Durations.format(writeOffGrace)
         + "]";
   }
 
@@ -204,6 +253,8 @@ public final class EngineConfig {
     private boolean heartbeat = true;
     private int maxReceiveCount;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration jobTimeLimit = DEFAULT_JOB_TIME_LIMIT;
+    private Duration writeOffGrace = DEFAULT_WRITE_OFF_GRACE;
 
     private Builder() {}
 
@@ -266,6 +317,18 @@ public final class EngineConfig {
     /** Default {@value #DEFAULT_MAX_ATTEMPTS}; 1 to {@value #MAX_ATTEMPTS}. */
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** Default 15 min; positive and at most {@link #MAX_JOB_TIME_LIMIT} (1 h). */
+    public Builder jobTimeLimit(Duration jobTimeLimit) {
+      this.jobTimeLimit = jobTimeLimit;
+      return this;
+    }
+
+    /** Default 30 s; positive and at most {@link #MAX_WRITE_OFF_GRACE} (5 min). */
+    public Builder writeOffGrace(Duration writeOffGrace) {
+      this.writeOffGrace = writeOffGrace;
       return this;
     }
 
@@ -336,7 +399,34 @@ public final class EngineConfig {
             "must be between 1 and " + MAX_ATTEMPTS,
             Integer.toString(maxAttempts));
       }
+      requireJobTimeLimit("EngineConfig", "jobTimeLimit", jobTimeLimit);
+      if (writeOffGrace == null
+          || writeOffGrace.isNegative()
+          || writeOffGrace.isZero()
+          || writeOffGrace.compareTo(MAX_WRITE_OFF_GRACE) > 0) {
+        throw Require.invalid(
+            "EngineConfig",
+            "writeOffGrace",
+            "must be positive and at most " + Durations.format(MAX_WRITE_OFF_GRACE),
+            Durations.format(writeOffGrace));
+      }
       return new EngineConfig(this);
+    }
+
+    /** Checks a job time limit, the engine's or a job type's. */
+    static void requireJobTimeLimit(String owner, String setting, Duration limit) {
+      if (limit == null
+          || limit.isNegative()
+          || limit.isZero()
+          || limit.compareTo(MAX_JOB_TIME_LIMIT) > 0) {
+        throw Require.invalid(
+            owner,
+            setting,
+            "must be positive and at most "
+                + Durations.format(MAX_JOB_TIME_LIMIT)
+                + ", so that a lane's batch ends well within SQS's 12h cap on a message in flight",
+            Durations.format(limit));
+      }
     }
 
     private static void requireFifoUrl(String setting, String url, boolean optional) {

@@ -41,6 +41,19 @@ public final class EngineMetrics {
    */
   public static final String HEARTBEAT_RETRIES = "HeartbeatRetries";
 
+  /**
+   * Count: jobs whose handler ran past its time limit ({@link EngineConfig#jobTimeLimit()} or its
+   * type's own) and was interrupted; each is also counted in {@link #JOBS_FAILED}.
+   */
+  public static final String JOBS_TIMED_OUT = "JobsTimedOut";
+
+  /**
+   * Count: handler threads that ignored the interrupt at their job's time limit for {@link
+   * EngineConfig#writeOffGrace()} and were written off: the lane was settled without them. Each is
+   * a thread that may run for ever; a long-running host should be replaced after a few.
+   */
+  public static final String THREADS_WRITTEN_OFF = "ThreadsWrittenOff";
+
   /** Timing: from the producer's {@code enqueuedAt} to the handler's return (wall clocks). */
   public static final String ENQUEUE_TO_APPLY = "EnqueueToApply";
 

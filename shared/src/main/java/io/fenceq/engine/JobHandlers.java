@@ -1,5 +1,6 @@
 package io.fenceq.engine;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,9 +14,11 @@ import java.util.TreeSet;
  */
 public final class JobHandlers {
   private final Map<String, JobHandler> byType;
+  private final Map<String, Duration> timeLimits;
 
-  private JobHandlers(Map<String, JobHandler> byType) {
+  private JobHandlers(Map<String, JobHandler> byType, Map<String, Duration> timeLimits) {
     this.byType = Map.copyOf(byType);
+    this.timeLimits = Map.copyOf(timeLimits);
   }
 
   public static Builder builder() {
@@ -38,6 +41,14 @@ public final class JobHandlers {
     return Optional.ofNullable(byType.get(type));
   }
 
+  /**
+   * The time limit of jobs of {@code type}, if it has its own; otherwise the engine's {@link
+   * EngineConfig#jobTimeLimit()} applies.
+   */
+  public Optional<Duration> timeLimitFor(String type) {
+    return Optional.ofNullable(timeLimits.get(type));
+  }
+
   /** The job types that have a handler. */
   public Set<String> types() {
     return byType.keySet();
@@ -51,6 +62,7 @@ public final class JobHandlers {
   /** Collects handlers by job type. */
   public static final class Builder {
     private final Map<String, JobHandler> byType = new LinkedHashMap<>();
+    private final Map<String, Duration> timeLimits = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -73,8 +85,22 @@ public final class JobHandlers {
       return this;
     }
 
+    /**
+     * Runs jobs of {@code type} with {@code handler}, each within {@code timeLimit} instead of the
+     * engine's {@link EngineConfig#jobTimeLimit()}.
+     *
+     * @throws IllegalArgumentException as {@link #on(String, JobHandler)}, or if {@code timeLimit}
+     *     is not positive or longer than {@link EngineConfig#MAX_JOB_TIME_LIMIT}
+     */
+    public Builder on(String type, JobHandler handler, Duration timeLimit) {
+      EngineConfig.Builder.requireJobTimeLimit("JobHandlers", "timeLimit of " + type, timeLimit);
+      on(type, handler);
+      timeLimits.put(type, timeLimit);
+      return this;
+    }
+
     public JobHandlers build() {
-      return new JobHandlers(byType);
+      return new JobHandlers(byType, timeLimits);
     }
   }
 }

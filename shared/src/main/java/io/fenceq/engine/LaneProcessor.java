@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +30,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +87,8 @@ public final class LaneProcessor implements Closeable {
 
   private final EngineParts parts;
   private final Executor executor;
-  private final ExecutorService ownedExecutor;
+  private final ThreadPoolExecutor ownedExecutor;
+  private final Runnable writeOffListener;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Object shutdownLock = new Object();
@@ -100,6 +101,7 @@ public final class LaneProcessor implements Closeable {
     EngineConfig config = b.config;
     QueueActions actions = b.actions != null ? b.actions : new SqsQueueActions(b.sqs, config);
     int lanes = config.maxLanesInFlight();
+    this.writeOffListener = b.writeOffListener;
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -147,7 +149,20 @@ public final class LaneProcessor implements Closeable {
             heartbeat,
             new ShutdownGate<>(),
             new Semaphore(lanes),
-            new AtomicInteger());
+            new AtomicInteger(),
+            scheduler,
+            new AtomicInteger(),
+            new EngineParts.Hooks() {
+              @Override
+              public void laneEndedWithoutItsThread() {
+                roomChanged();
+              }
+
+              @Override
+              public void threadWrittenOff() {
+                writtenOff();
+              }
+            });
   }
 
   public static Builder builder() {
@@ -309,6 +324,35 @@ public final class LaneProcessor implements Closeable {
     }
   }
 
+  /**
+   * Handler threads written off so far: each ignored the interrupt at its job's time limit for
+   * {@link EngineConfig#writeOffGrace()}, and may run for ever. A long-running host should report
+   * itself unhealthy once there are some, to be replaced.
+   */
+  public int threadsWrittenOff() {
+    return parts.threadsWrittenOff().get();
+  }
+
+  /**
+   * A lane's thread was written off: the owned pool gets one thread more in its place, so that the
+   * lanes queued for a thread are not held back by one that may never come back.
+   */
+  private void writtenOff() {
+    if (ownedExecutor != null) {
+      synchronized (ownedExecutor) {
+        ownedExecutor.setMaximumPoolSize(ownedExecutor.getMaximumPoolSize() + 1);
+        ownedExecutor.setCorePoolSize(ownedExecutor.getCorePoolSize() + 1);
+      }
+    }
+    if (writeOffListener != null) {
+      try {
+        writeOffListener.run();
+      } catch (RuntimeException e) {
+        log.error("event=write_off_listener_failed queue={}", parts.queueName(), e);
+      }
+    }
+  }
+
   /** A lane ended or shutdown began: wakes the hosts waiting in {@link #reserveLane()}. */
   private void roomChanged() {
     synchronized (room) {
@@ -371,25 +415,55 @@ public final class LaneProcessor implements Closeable {
   }
 
   /**
-   * Shuts down with a grace period of one lease duration, waits for it, and waits for the threads
-   * this processor owns to end. An interrupt while waiting ends the wait early and stays set.
+   * Shuts down with a grace period of one lease duration and waits for it; see {@link
+   * #close(Duration)}.
    */
   @Override
   public void close() {
-    CompletableFuture<ShutdownReport> done = shutdown(parts.leases().config().leaseDuration());
-    long waitMillis = parts.leases().config().leaseDuration().toMillis();
+    close(parts.leases().config().leaseDuration());
+  }
+
+  /**
+   * Shuts down with a grace period of {@code timeout} ({@link #shutdown(Duration)}) and waits,
+   * bounded, for it: never for a handler thread that ignores its interrupt. When the grace runs
+   * out, the lanes still running are abandoned: their unfinished messages go back with visibility 0
+   * and their leases are released, whatever their threads do. Then this waits up to {@link
+   * EngineConfig#writeOffGrace()} more for those settling calls and for the threads this processor
+   * owns to end, and returns: a thread still running is logged and left (they are daemons). So a
+   * host whose own deadline is {@code D} (ECS's stop timeout) calls this with {@code D} less the
+   * write-off grace and a margin. An interrupt ends the wait early and stays set.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public void close(Duration timeout) {
+    CompletableFuture<ShutdownReport> done = shutdown(timeout);
+    long deadline = System.nanoTime() + timeout.plus(parts.config().writeOffGrace()).toNanos();
     try {
-      done.get();
+      done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       boolean ended =
           (ownedExecutor == null
-                  || ownedExecutor.awaitTermination(waitMillis, TimeUnit.MILLISECONDS))
-              && (!ownsScheduler || scheduler.awaitTermination(waitMillis, TimeUnit.MILLISECONDS));
+                  || ownedExecutor.awaitTermination(
+                      Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+              && (!ownsScheduler
+                  || scheduler.awaitTermination(
+                      Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
       if (!ended) {
         // A handler that ignores interrupts; its lane is settled, and its threads are daemons.
-        log.warn("event=engine_threads_still_running queue={}", parts.queueName());
+        log.warn(
+            "event=engine_threads_still_running queue={} threadsWrittenOff={}"
+                + " effect=\"left running; their fenced writes are refused once another consumer"
+                + " holds their lanes\"",
+            parts.queueName(),
+            parts.threadsWrittenOff().get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.error(
+          "event=engine_close_timed_out queue={} timeout={} effect=\"lanes not yet settled"
+              + " come back when their visibility runs out\"",
+          parts.queueName(),
+          Durations.format(timeout.plus(parts.config().writeOffGrace())));
     } catch (ExecutionException e) {
       log.error("event=engine_shutdown_failed queue={}", parts.queueName(), e.getCause());
     }
@@ -451,6 +525,7 @@ public final class LaneProcessor implements Closeable {
     private Clock clock = Clock.systemUTC();
     private Executor executor;
     private ScheduledExecutorService scheduler;
+    private Runnable writeOffListener;
 
     private Builder() {}
 
@@ -521,6 +596,16 @@ public final class LaneProcessor implements Closeable {
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = scheduler;
+      return this;
+    }
+
+    /**
+     * Called, on a scheduler thread, each time a handler thread is written off (see {@link
+     * #threadsWrittenOff()}); a host uses it to report itself unhealthy. Must not block. Default
+     * none.
+     */
+    public Builder writeOffListener(Runnable writeOffListener) {
+      this.writeOffListener = writeOffListener;
       return this;
     }
 

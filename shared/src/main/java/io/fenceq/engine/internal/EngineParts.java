@@ -9,6 +9,7 @@ import io.fenceq.metrics.Metrics;
 import io.fenceq.time.Ticker;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param heartbeat null when the configuration turns heartbeats off
  * @param lanePermits one per lane allowed to run at once
  * @param shutdownReturns messages given back because of the shutdown, for its report
+ * @param scheduler runs the heartbeats, the shutdown deadline and the jobs' time limits
+ * @param threadsWrittenOff handler threads written off so far
+ * @param hooks what the processor does when a lane ends or a thread is written off
  */
 public record EngineParts(
     EngineConfig config,
@@ -31,7 +35,22 @@ public record EngineParts(
     Heartbeat heartbeat,
     ShutdownGate<LaneRun> gate,
     Semaphore lanePermits,
-    AtomicInteger shutdownReturns) {
+    AtomicInteger shutdownReturns,
+    ScheduledExecutorService scheduler,
+    AtomicInteger threadsWrittenOff,
+    Hooks hooks) {
+
+  /** Calls from the lane runs back into their processor. */
+  public interface Hooks {
+    /**
+     * A lane ended without its thread: it was written off, so the processor's wrapper around the
+     * lane's thread will not say so.
+     */
+    void laneEndedWithoutItsThread();
+
+    /** A lane's thread was written off; it may never end. */
+    void threadWrittenOff();
+  }
 
   /** The work queue's name, the last part of its URL: the metrics' queue dimension. */
   public String queueName() {

@@ -5,6 +5,7 @@ import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.JobTimedOutException;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
@@ -117,57 +118,83 @@ final class LaneJobs {
   private boolean runHandler(int i, JobHandler handler, Job job) {
     Map<String, String> dims = parts.jobDimensions(job.type());
     long started = parts.ticker().nanos();
+    JobWatch watch = JobWatch.start(run, parts, i, job);
+    Throwable failure = null;
     try {
       handler.handle(job, new LaneContext(run, liveness, job));
-    } catch (LaneLostException e) {
+    } catch (Throwable e) {
+      failure = e;
+    }
+    boolean timedOut = watch.stop();
+    if (timedOut) {
+      // The interrupt was the time limit's, not the host's: it must not stop the settling or the
+      // next job. A failure past the limit is the limit's failure, whatever the handler threw.
+      Thread.interrupted();
+    }
+    if (failure instanceof LaneLostException e) {
+      // A newer holder's fence, or the lost lane, explains the job's end better than its limit.
       liveness.lose(e.getMessage());
       return stopLost(i, job, "its handler stopped: " + e.getMessage());
-    } catch (Throwable e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      if (liveness.lostReason() != null) {
-        return stopLost(
-            i, job, "its handler failed after the lane was lost: " + liveness.lostReason());
-      }
-      parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, dims);
-      // An interrupt or a JVM error says nothing about the job: it stays for another delivery,
-      // uncounted.
-      boolean jobsOwnFailure =
-          !(e instanceof InterruptedException) && !(e instanceof VirtualMachineError);
-      if (jobsOwnFailure) {
-        String lost = attempts.countFailure(job, e);
-        if (lost != null) {
-          liveness.lose(lost);
-          return stopLost(i, job, "its handler failed and the lane was lost: " + lost);
-        }
-        String reason = attempts.exhausted(job, e);
-        if (reason != null && deadLetterFailed(i, job, reason, e)) {
-          attempts.clearFailure(job);
-          return true;
-        }
-      }
-      Duration visibility = run.backoff(i);
-      log.warn(
-          "event=job_failed queue={} lane={} key={} fence={} seq={} messageId={} attempt={}"
-              + " retryIn={}",
-          parts.queueName(),
-          run.groupId(),
-          job.key(),
-          liveness.lease().fence(),
-          job.seq(),
-          job.messageId(),
-          job.attempt(),
-          Durations.format(visibility),
-          e);
-      settlement.returned(i, visibility, "its handler threw " + e);
-      settlement.returnedFrom(
-          i + 1, visibility, "it is behind job " + job.messageId() + " of its lane, which failed");
-      if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
-        throw vme;
-      }
-      return false;
     }
+    if (timedOut) {
+      failure = new JobTimedOutException(watch.reason());
+    }
+    if (failure != null) {
+      return failed(i, job, dims, failure);
+    }
+    return succeeded(i, job, dims, started);
+  }
+
+  /** Job {@code i}'s handler threw {@code e}, or ran past its time limit. */
+  private boolean failed(int i, Job job, Map<String, String> dims, Throwable e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    if (liveness.lostReason() != null) {
+      return stopLost(
+          i, job, "its handler failed after the lane was lost: " + liveness.lostReason());
+    }
+    parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, dims);
+    // An interrupt or a JVM error says nothing about the job: it stays for another delivery,
+    // uncounted.
+    boolean jobsOwnFailure =
+        !(e instanceof InterruptedException) && !(e instanceof VirtualMachineError);
+    if (jobsOwnFailure) {
+      String lost = attempts.countFailure(job, e);
+      if (lost != null) {
+        liveness.lose(lost);
+        return stopLost(i, job, "its handler failed and the lane was lost: " + lost);
+      }
+      String reason = attempts.exhausted(job, e);
+      if (reason != null && deadLetterFailed(i, job, reason, e)) {
+        attempts.clearFailure(job);
+        return true;
+      }
+    }
+    Duration visibility = run.backoff(i);
+    log.warn(
+        "event=job_failed queue={} lane={} key={} fence={} seq={} messageId={} attempt={}"
+            + " retryIn={}",
+        parts.queueName(),
+        run.groupId(),
+        job.key(),
+        liveness.lease().fence(),
+        job.seq(),
+        job.messageId(),
+        job.attempt(),
+        Durations.format(visibility),
+        e);
+    settlement.returned(i, visibility, "its handler threw " + e);
+    settlement.returnedFrom(
+        i + 1, visibility, "it is behind job " + job.messageId() + " of its lane, which failed");
+    if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+      throw vme;
+    }
+    return false;
+  }
+
+  /** Job {@code i}'s handler returned within its time limit. */
+  private boolean succeeded(int i, Job job, Map<String, String> dims, long started) {
     Duration took = Duration.ofNanos(parts.ticker().nanos() - started);
     parts.metrics().timing(EngineMetrics.HANDLER_TIME, took, dims);
     if (liveness.lostReason() != null) {

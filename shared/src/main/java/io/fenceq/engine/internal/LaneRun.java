@@ -1,5 +1,7 @@
 package io.fenceq.engine.internal;
 
+import io.fenceq.engine.EngineMetrics;
+import io.fenceq.engine.Job;
 import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.MessageOutcome;
 import io.fenceq.ring.Lane;
@@ -43,6 +45,7 @@ public final class LaneRun {
 
   // Guarded by this.
   private Thread runner;
+  private boolean slotHeld;
 
   /**
    * @param notAfter when the host stops starting jobs (a Lambda invocation's end), or null
@@ -98,12 +101,13 @@ public final class LaneRun {
       }
       runner = Thread.currentThread();
     }
-    boolean slot = false;
     Duration pendingVisibility = Duration.ZERO;
     String pendingReason = "the lane stopped before this job started";
     try {
       admission.awaitSlot();
-      slot = true;
+      synchronized (this) {
+        slotHeld = true;
+      }
       drain();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -116,14 +120,76 @@ public final class LaneRun {
         throw error;
       }
     } finally {
-      if (slot) {
-        admission.releaseSlot();
-      }
+      releaseSlot();
       finish(pendingVisibility, pendingReason);
       synchronized (this) {
         runner = null;
       }
       parts.gate().exit(this);
+    }
+  }
+
+  /** Gives the lane slot back, once: the lane's thread or its write-off, whichever comes first. */
+  private void releaseSlot() {
+    synchronized (this) {
+      if (!slotHeld) {
+        return;
+      }
+      slotHeld = false;
+    }
+    admission.releaseSlot();
+  }
+
+  /** Whether the lane is finished; the caller holds this run's monitor. */
+  boolean finishedUnderMonitor() {
+    return settlement.finished();
+  }
+
+  /**
+   * Stops waiting for job {@code index}, whose thread ignored the interrupt at its time limit for
+   * the write-off grace: settles the lane without it as a failure of that job (it and the rest go
+   * back with its backoff, the jobs done before it are deleted), marks the lane lost so that the
+   * thread's fence checks throw and nothing it finishes is deleted, releases the lease, and gives
+   * back the lane slot and the processor's place, so that the lane and the host go on. The thread
+   * itself runs on; its fenced writes are refused once another consumer holds the lane.
+   */
+  void writeOff(int index, Job job, String reason, Thread thread) {
+    LaneSettlement.Plan plan;
+    synchronized (this) {
+      if (settlement.finished()) {
+        return;
+      }
+      Duration visibility = backoff(index);
+      settlement.returned(index, visibility, reason);
+      // Planned before the lane is marked lost: what finished while the lane was ours is deleted.
+      plan =
+          conclude(
+              visibility,
+              "it is behind job " + job.messageId() + " of its lane, whose thread was written off",
+              false);
+      liveness.abandon(reason);
+    }
+    int total = parts.threadsWrittenOff().incrementAndGet();
+    parts.metrics().count(EngineMetrics.THREADS_WRITTEN_OFF, 1, parts.queueDimensions());
+    parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, parts.jobDimensions(job.type()));
+    log.error(
+        "event=thread_written_off queue={} lane={} key={} seq={} messageId={} thread={}"
+            + " threadsWrittenOff={} reason=\"{}\"",
+        parts.queueName(),
+        groupId(),
+        job.key(),
+        job.seq(),
+        job.messageId(),
+        thread.getName(),
+        total,
+        reason);
+    try {
+      settlement.execute(plan);
+    } finally {
+      releaseSlot();
+      parts.gate().exit(this);
+      parts.hooks().threadWrittenOff();
+      parts.hooks().laneEndedWithoutItsThread();
     }
   }
 
