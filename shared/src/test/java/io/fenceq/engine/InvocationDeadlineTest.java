@@ -101,7 +101,8 @@ class InvocationDeadlineTest {
     CompletableFuture<BatchOutcome> answer = invoke(batch);
     assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(laneBSettled.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    assertThat(world.scheduler.awaitScheduled(1, WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    // The batch's abandon timer, and the stuck job's time limit.
+    assertThat(world.scheduler.awaitScheduled(2, WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
     advance(ABANDON_AFTER.minusSeconds(1));
     world.scheduler.runDue();
