@@ -4,6 +4,8 @@ import io.fenceq.engine.EngineConfig;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.ring.HashRing;
 import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +58,25 @@ public final class ConsumerConfig {
    */
   public static final String MAX_ATTEMPTS = "FENCEQ_MAX_ATTEMPTS";
 
+  /**
+   * Seconds one job's handler may run before it is interrupted and the job failed; default {@value
+   * #DEFAULT_JOB_TIMEOUT_SECONDS}. A job type may have a shorter limit of its own ({@link
+   * io.fenceq.engine.JobHandlers.Builder#on(String, io.fenceq.engine.JobHandler, Duration)}).
+   */
+  public static final String JOB_TIMEOUT_SECONDS = "FENCEQ_JOB_TIMEOUT_SECONDS";
+
+  /**
+   * Handler threads written off (they ignored the interrupt at their job's time limit) before the
+   * worker reports itself unhealthy; default {@value #DEFAULT_UNHEALTHY_WRITTEN_OFF_THREADS}.
+   */
+  public static final String UNHEALTHY_WRITTEN_OFF_THREADS = "FENCEQ_UNHEALTHY_WRITTEN_OFF_THREADS";
+
+  /**
+   * A file the worker creates once it has started and deletes when it turns unhealthy, for a
+   * container health check ({@code test -f}); default none.
+   */
+  public static final String HEALTH_FILE = "FENCEQ_HEALTH_FILE";
+
   /** Seconds a shutdown lets running jobs finish; default {@value #DEFAULT_SHUTDOWN_SECONDS}. */
   public static final String SHUTDOWN_SECONDS = "FENCEQ_SHUTDOWN_SECONDS";
 
@@ -90,6 +111,12 @@ public final class ConsumerConfig {
   public static final int MAX_LEASE_SECONDS = (int) LeaseConfig.MAX_LEASE_DURATION.toSeconds();
   public static final int DEFAULT_MAX_ATTEMPTS = EngineConfig.DEFAULT_MAX_ATTEMPTS;
   public static final int MAX_MAX_ATTEMPTS = EngineConfig.MAX_ATTEMPTS;
+  public static final int DEFAULT_JOB_TIMEOUT_SECONDS =
+      (int) EngineConfig.DEFAULT_JOB_TIME_LIMIT.toSeconds();
+  public static final int MAX_JOB_TIMEOUT_SECONDS =
+      (int) EngineConfig.MAX_JOB_TIME_LIMIT.toSeconds();
+  public static final int DEFAULT_UNHEALTHY_WRITTEN_OFF_THREADS = 1;
+  public static final int MAX_UNHEALTHY_WRITTEN_OFF_THREADS = 1000;
   public static final int DEFAULT_SHUTDOWN_SECONDS = 30;
   public static final int MAX_SHUTDOWN_SECONDS = 3600;
   public static final int DEFAULT_RECEIVE_WAIT_SECONDS = 20;
@@ -111,6 +138,8 @@ public final class ConsumerConfig {
   private final String handler;
   private final MetricsOutput metrics;
   private final String workerId;
+  private final int unhealthyWrittenOffThreads;
+  private final Path healthFile;
 
   private ConsumerConfig(Builder b, EngineConfig engine, LeaseConfig lease) {
     this.engine = engine;
@@ -122,6 +151,8 @@ public final class ConsumerConfig {
     this.handler = b.handler;
     this.metrics = b.metrics;
     this.workerId = b.workerId;
+    this.unhealthyWrittenOffThreads = b.unhealthyWrittenOffThreads;
+    this.healthFile = b.healthFile;
   }
 
   public static Builder builder() {
@@ -156,6 +187,16 @@ public final class ConsumerConfig {
     b.leaseDuration(
         Duration.ofSeconds(
             integer(LEASE_SECONDS, get.apply(LEASE_SECONDS), DEFAULT_LEASE_SECONDS)));
+    b.jobTimeLimit(
+        Duration.ofSeconds(
+            integer(
+                JOB_TIMEOUT_SECONDS, get.apply(JOB_TIMEOUT_SECONDS), DEFAULT_JOB_TIMEOUT_SECONDS)));
+    b.unhealthyWrittenOffThreads(
+        integer(
+            UNHEALTHY_WRITTEN_OFF_THREADS,
+            get.apply(UNHEALTHY_WRITTEN_OFF_THREADS),
+            DEFAULT_UNHEALTHY_WRITTEN_OFF_THREADS));
+    b.healthFile(healthFile(get.apply(HEALTH_FILE)));
     b.shutdownTimeout(
         Duration.ofSeconds(
             integer(SHUTDOWN_SECONDS, get.apply(SHUTDOWN_SECONDS), DEFAULT_SHUTDOWN_SECONDS)));
@@ -218,6 +259,24 @@ public final class ConsumerConfig {
   }
 
   /**
+   * Handler threads written off before a worker reports itself unhealthy ({@value
+   * #UNHEALTHY_WRITTEN_OFF_THREADS}). Each such thread ignored the interrupt at its job's time
+   * limit and may run for ever; its lane was settled without it and its writes are fenced, but it
+   * keeps whatever it holds (a thread, a connection, memory), so the host is better replaced.
+   */
+  public int unhealthyWrittenOffThreads() {
+    return unhealthyWrittenOffThreads;
+  }
+
+  /**
+   * The file a worker creates once it has started and deletes when it turns unhealthy ({@value
+   * #HEALTH_FILE}), for a container health check; empty for none.
+   */
+  public Optional<Path> healthFile() {
+    return Optional.ofNullable(healthFile);
+  }
+
+  /**
    * The owner id in lane leases, if one was set. Without one each host makes its own, new for every
    * process incarnation: the worker from its host name and a random suffix, the Lambda consumer a
    * random one per execution environment (and per SnapStart restore).
@@ -239,7 +298,9 @@ public final class ConsumerConfig {
         .shutdownTimeout(shutdownTimeout)
         .receiveWait(receiveWait)
         .handler(handler)
-        .metrics(metrics);
+        .metrics(metrics)
+        .unhealthyWrittenOffThreads(unhealthyWrittenOffThreads)
+        .healthFile(healthFile);
   }
 
   @Override
@@ -262,6 +323,10 @@ public final class ConsumerConfig {
         + metrics
         + ", workerId="
         + workerId
+        + ", unhealthyWrittenOffThreads="
+        + unhealthyWrittenOffThreads
+        + ", healthFile="
+        + healthFile
         + "]";
   }
 
@@ -273,6 +338,18 @@ public final class ConsumerConfig {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new ConsumerConfigException(variable + " must be a whole number, got " + quote(value));
+    }
+  }
+
+  private static Path healthFile(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConsumerConfigException(
+          HEALTH_FILE + " must be a file path, got " + quote(value) + ": " + e.getReason());
     }
   }
 
@@ -305,6 +382,7 @@ public final class ConsumerConfig {
     private HashRing ring = HashRing.of(DEFAULT_LANES);
     private int maxLanesInFlight = DEFAULT_MAX_LANES_IN_FLIGHT;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration jobTimeLimit = EngineConfig.DEFAULT_JOB_TIME_LIMIT;
     private EngineConfig engineBase;
     private Duration leaseDuration = Duration.ofSeconds(DEFAULT_LEASE_SECONDS);
     private LeaseConfig leaseBase;
@@ -315,6 +393,8 @@ public final class ConsumerConfig {
     private String handler;
     private MetricsOutput metrics = MetricsOutput.NONE;
     private String workerId;
+    private int unhealthyWrittenOffThreads = DEFAULT_UNHEALTHY_WRITTEN_OFF_THREADS;
+    private Path healthFile;
 
     private Builder() {}
 
@@ -333,6 +413,7 @@ public final class ConsumerConfig {
       this.ring = engine.ring();
       this.maxLanesInFlight = engine.maxLanesInFlight();
       this.maxAttempts = engine.maxAttempts();
+      this.jobTimeLimit = engine.jobTimeLimit();
       return this;
     }
 
@@ -426,6 +507,46 @@ public final class ConsumerConfig {
       return this;
     }
 
+    /**
+     * {@value #JOB_TIMEOUT_SECONDS}: default 15 min; from 1 s to one hour, whole seconds when read
+     * from the variable.
+     */
+    public Builder jobTimeLimit(Duration jobTimeLimit) {
+      if (jobTimeLimit == null
+          || jobTimeLimit.isNegative()
+          || jobTimeLimit.compareTo(Duration.ofSeconds(1)) < 0
+          || jobTimeLimit.compareTo(EngineConfig.MAX_JOB_TIME_LIMIT) > 0) {
+        throw invalid(
+            "jobTimeLimit",
+            JOB_TIMEOUT_SECONDS,
+            jobTimeLimit == null ? null : secondsText(jobTimeLimit),
+            "must be seconds from 1 to " + MAX_JOB_TIMEOUT_SECONDS);
+      }
+      this.jobTimeLimit = jobTimeLimit;
+      return this;
+    }
+
+    /**
+     * {@value #UNHEALTHY_WRITTEN_OFF_THREADS}: default {@value
+     * #DEFAULT_UNHEALTHY_WRITTEN_OFF_THREADS}; 1 to {@value #MAX_UNHEALTHY_WRITTEN_OFF_THREADS}.
+     */
+    public Builder unhealthyWrittenOffThreads(int threads) {
+      range(
+          "unhealthyWrittenOffThreads",
+          UNHEALTHY_WRITTEN_OFF_THREADS,
+          threads,
+          1,
+          MAX_UNHEALTHY_WRITTEN_OFF_THREADS);
+      this.unhealthyWrittenOffThreads = threads;
+      return this;
+    }
+
+    /** {@value #HEALTH_FILE}: a file path, or null for none (the default). */
+    public Builder healthFile(Path healthFile) {
+      this.healthFile = healthFile;
+      return this;
+    }
+
     /** {@value #SHUTDOWN_SECONDS}: default 30 s (ECS's default stop timeout); 0 to one hour. */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       seconds("shutdownTimeout", SHUTDOWN_SECONDS, shutdownTimeout, 0, MAX_SHUTDOWN_SECONDS);
@@ -497,7 +618,8 @@ public final class ConsumerConfig {
                 .deadLetterQueueUrl(deadLetterQueueUrl)
                 .ring(ring)
                 .maxLanesInFlight(maxLanesInFlight)
-                .maxAttempts(maxAttempts);
+                .maxAttempts(maxAttempts)
+                .jobTimeLimit(jobTimeLimit);
         if (workerId != null) {
           e.owner(workerId);
         }

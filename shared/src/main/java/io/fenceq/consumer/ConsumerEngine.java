@@ -12,6 +12,7 @@ import io.fenceq.queue.QueueDescription;
 import io.fenceq.time.Ticker;
 import java.io.Closeable;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +77,14 @@ public final class ConsumerEngine implements Closeable {
     processor.close();
   }
 
+  /**
+   * Closes the processor with a shutdown grace of {@code timeout}, waiting at most that and the
+   * engine's write-off grace; see {@link LaneProcessor#close(Duration)}. Idempotent.
+   */
+  public void close(Duration timeout) {
+    processor.close(timeout);
+  }
+
   @Override
   public String toString() {
     return "ConsumerEngine[" + processor.config() + "]";
@@ -97,6 +106,7 @@ public final class ConsumerEngine implements Closeable {
     private boolean checkTable = true;
     private Executor executor;
     private ScheduledExecutorService scheduler;
+    private Runnable writeOffListener;
 
     private Builder() {}
 
@@ -201,6 +211,15 @@ public final class ConsumerEngine implements Closeable {
     }
 
     /**
+     * Called each time a handler thread is written off; see {@link
+     * LaneProcessor.Builder#writeOffListener}. Default none.
+     */
+    public Builder writeOffListener(Runnable writeOffListener) {
+      this.writeOffListener = writeOffListener;
+      return this;
+    }
+
+    /**
      * Builds the lease store (checking the lease table, unless told not to) and the processor.
      *
      * @throws IllegalArgumentException naming a missing or invalid setting
@@ -252,6 +271,9 @@ public final class ConsumerEngine implements Closeable {
       }
       if (scheduler != null) {
         processor.scheduler(scheduler);
+      }
+      if (writeOffListener != null) {
+        processor.writeOffListener(writeOffListener);
       }
       return new ConsumerEngine(leases, processor.build());
     }

@@ -436,8 +436,30 @@ public final class LaneProcessor implements Closeable {
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
   public void close(Duration timeout) {
-    CompletableFuture<ShutdownReport> done = shutdown(timeout);
-    long deadline = System.nanoTime() + timeout.plus(parts.config().writeOffGrace()).toNanos();
+    shutdown(timeout);
+    awaitTermination(timeout.plus(parts.config().writeOffGrace()));
+  }
+
+  /**
+   * After {@link #shutdown(Duration)}, waits up to {@code timeout} for every lane to be settled and
+   * for the threads this processor owns to end, like {@link
+   * java.util.concurrent.ExecutorService#awaitTermination}: a host with a deadline of its own
+   * (ECS's stop timeout) waits this long and no longer. A handler thread that ignores its interrupt
+   * is logged and left running (threads are daemons): its lane is settled without it. An interrupt
+   * ends the wait early and stays set.
+   *
+   * @return whether every lane was settled and every owned thread ended within {@code timeout}
+   * @throws IllegalStateException if the shutdown has not begun
+   */
+  public boolean awaitTermination(Duration timeout) {
+    CompletableFuture<ShutdownReport> done;
+    synchronized (shutdownLock) {
+      done = shutdown;
+    }
+    if (done == null) {
+      throw new IllegalStateException("awaitTermination before shutdown of " + parts.queueName());
+    }
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     try {
       done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       boolean ended =
@@ -456,6 +478,7 @@ public final class LaneProcessor implements Closeable {
             parts.queueName(),
             parts.threadsWrittenOff().get());
       }
+      return ended;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (TimeoutException e) {
@@ -463,10 +486,11 @@ public final class LaneProcessor implements Closeable {
           "event=engine_close_timed_out queue={} timeout={} effect=\"lanes not yet settled"
               + " come back when their visibility runs out\"",
           parts.queueName(),
-          Durations.format(timeout.plus(parts.config().writeOffGrace())));
+          Durations.format(timeout));
     } catch (ExecutionException e) {
       log.error("event=engine_shutdown_failed queue={}", parts.queueName(), e.getCause());
     }
+    return false;
   }
 
   private void stopped(ShutdownReport report) {

@@ -7,6 +7,7 @@ import io.fenceq.engine.EngineConfig;
 import io.fenceq.lease.ExpiryMode;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.ring.HashRing;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +44,9 @@ class ConsumerConfigTest {
     assertThat(config.metrics()).isEqualTo(ConsumerConfig.MetricsOutput.NONE);
     assertThat(config.engine().backoffBase()).isEqualTo(EngineConfig.DEFAULT_BACKOFF_BASE);
     assertThat(config.engine().heartbeat()).isTrue();
+    assertThat(config.engine().jobTimeLimit()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.unhealthyWrittenOffThreads()).isEqualTo(1);
+    assertThat(config.healthFile()).isEmpty();
   }
 
   @Test
@@ -58,6 +62,9 @@ class ConsumerConfigTest {
     env.put("FENCEQ_RECEIVE_WAIT_SECONDS", "5");
     env.put("FENCEQ_HANDLER", "com.example.MyHandlers");
     env.put("FENCEQ_METRICS", "EMF");
+    env.put("FENCEQ_JOB_TIMEOUT_SECONDS", "120");
+    env.put("FENCEQ_UNHEALTHY_WRITTEN_OFF_THREADS", "3");
+    env.put("FENCEQ_HEALTH_FILE", "/tmp/fenceq-healthy");
 
     ConsumerConfig config = ConsumerConfig.fromEnvironment(env);
 
@@ -72,6 +79,11 @@ class ConsumerConfigTest {
     assertThat(config.receiveWait()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.handler()).contains("com.example.MyHandlers");
     assertThat(config.metrics()).isEqualTo(ConsumerConfig.MetricsOutput.EMF);
+    assertThat(config.engine().jobTimeLimit()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.unhealthyWrittenOffThreads()).isEqualTo(3);
+    assertThat(config.healthFile()).contains(Path.of("/tmp/fenceq-healthy"));
+    assertThat(config.toBuilder().build().healthFile()).isEqualTo(config.healthFile());
+    assertThat(config.toBuilder().build().engine().jobTimeLimit()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
@@ -141,6 +153,25 @@ class ConsumerConfigTest {
         "FENCEQ_MAX_ATTEMPTS (maxAttempts) must be a whole number from 1 to 999, got \"1000\"");
     assertRefused(
         "FENCEQ_MAX_ATTEMPTS", "five", "FENCEQ_MAX_ATTEMPTS must be a whole number, got \"five\"");
+    assertRefused(
+        "FENCEQ_JOB_TIMEOUT_SECONDS",
+        "0",
+        "FENCEQ_JOB_TIMEOUT_SECONDS (jobTimeLimit) must be seconds from 1 to 3600, got \"0\"");
+    assertRefused(
+        "FENCEQ_JOB_TIMEOUT_SECONDS",
+        "3601",
+        "FENCEQ_JOB_TIMEOUT_SECONDS (jobTimeLimit) must be seconds from 1 to 3600, got"
+            + " \"3601\"");
+    assertRefused(
+        "FENCEQ_UNHEALTHY_WRITTEN_OFF_THREADS",
+        "0",
+        "FENCEQ_UNHEALTHY_WRITTEN_OFF_THREADS (unhealthyWrittenOffThreads) must be a whole number"
+            + " from 1 to 1000, got \"0\"");
+    assertRefused(
+        "FENCEQ_HEALTH_FILE",
+        "/tmp/bad\0name",
+        "FENCEQ_HEALTH_FILE must be a file path, got \"/tmp/bad\0name\": Nul character not"
+            + " allowed");
     assertRefused("FENCEQ_METRICS", "statsd", "FENCEQ_METRICS must be none or emf, got \"statsd\"");
     assertRefused(
         "FENCEQ_DLQ_URL",

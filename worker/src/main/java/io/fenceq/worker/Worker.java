@@ -13,6 +13,7 @@ import io.fenceq.time.Ticker;
 import io.fenceq.worker.internal.LaneSink;
 import io.fenceq.worker.internal.Progress;
 import io.fenceq.worker.internal.ReceiveLoop;
+import io.fenceq.worker.internal.WorkerHealth;
 import java.io.Closeable;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -79,6 +80,7 @@ public final class Worker implements Closeable {
   private final Duration backoffCap;
   private final int number = WORKERS.incrementAndGet();
   private final Progress progress = new Progress();
+  private final WorkerHealth health;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
   private final Object lifecycle = new Object();
@@ -99,6 +101,7 @@ public final class Worker implements Closeable {
     this.clock = b.clock;
     this.backoffBase = b.backoffBase;
     this.backoffCap = b.backoffCap;
+    this.health = new WorkerHealth(b.config, workerId);
   }
 
   public static Builder builder() {
@@ -135,6 +138,7 @@ public final class Worker implements Closeable {
       }
       String queueUrl = config.engine().queueUrl();
       QueueDescription queue = QueueDescription.read(sqs, queueUrl).requireFifo();
+      health.started();
       engine =
           ConsumerEngine.builder()
               .config(config)
@@ -146,6 +150,7 @@ public final class Worker implements Closeable {
               .clock(clock)
               .owner(workerId)
               .queue(queue)
+              .writeOffListener(health::threadWrittenOff)
               .engine(
                   b -> {
                     if (backoffBase != null) {
@@ -264,15 +269,19 @@ public final class Worker implements Closeable {
           drained.get(
               Math.max(1, deadline - ticker.nanos()) + MAX_SETTLE_RESERVE.toNanos(),
               TimeUnit.NANOSECONDS);
-      engine.close();
+      // All lanes are settled; a handler thread that ignores its interrupt is not waited for
+      // beyond the deadline (its lease is released, its writes are fenced).
+      boolean threadsEnded =
+          processor.awaitTermination(Duration.ofNanos(Math.max(0, deadline - ticker.nanos())));
       log.info(
           "event=worker_stopped worker={} queue={} forced={} lanesAbandoned={}"
-              + " messagesReturned={} {}",
+              + " messagesReturned={} threadsEnded={} {}",
           workerId,
           config.engine().queueUrl(),
           report.forced(),
           report.lanesAbandoned(),
           report.messagesReturned(),
+          threadsEnded,
           progress());
       stopped.complete(report);
     } catch (InterruptedException e) {
@@ -306,6 +315,14 @@ public final class Worker implements Closeable {
     } catch (ExecutionException | TimeoutException e) {
       log.error("event=worker_close_failed worker={} error={}", workerId, e.toString());
     }
+  }
+
+  /**
+   * False once {@link ConsumerConfig#unhealthyWrittenOffThreads()} handler threads were written
+   * off: the worker still runs, but should be replaced (see {@link ConsumerConfig#healthFile()}).
+   */
+  public boolean healthy() {
+    return health.healthy();
   }
 
   /** What the worker has done so far. */

@@ -234,7 +234,8 @@ final class TemplateRules {
 
   /**
    * The worker container has a read-only root filesystem with a writable /tmp volume (the JVM
-   * writes there) and a health check.
+   * writes there) and a health check that tests the health file the worker is told to keep, in that
+   * volume.
    */
   List<String> workerTaskHardening() {
     List<String> problems = new ArrayList<>();
@@ -260,8 +261,23 @@ final class TemplateRules {
       if (!tmp) {
         problems.add(name + ": needs a writable volume of the task mounted at /tmp");
       }
-      if (list(map(container.get("HealthCheck")).get("Command")).isEmpty()) {
+      List<?> command = list(map(container.get("HealthCheck")).get("Command"));
+      if (command.isEmpty()) {
         problems.add(name + ": needs a HealthCheck command");
+        continue;
+      }
+      String healthFile =
+          list(container.get("Environment")).stream()
+              .map(TemplateRules::map)
+              .filter(e -> "FENCEQ_HEALTH_FILE".equals(e.get("Name")))
+              .map(e -> String.valueOf(e.get("Value")))
+              .findFirst()
+              .orElse(null);
+      if (healthFile == null || !healthFile.startsWith("/tmp/")) {
+        problems.add(name + ": FENCEQ_HEALTH_FILE must name a file under /tmp, is " + healthFile);
+      } else if (!String.valueOf(command.get(command.size() - 1))
+          .contains("test -f " + healthFile)) {
+        problems.add(name + ": the HealthCheck must test -f " + healthFile);
       }
     }
     return problems;

@@ -307,6 +307,22 @@ class TemplateRulesTest {
             doctored("          HealthCheck:\n", "          HealthCheckOff:\n")
                 .workerTaskHardening())
         .containsExactly("WorkerTaskDefinition container worker: needs a HealthCheck command");
+    assertThat(
+            doctored(
+                    "test -f /tmp/fenceq-healthy || exit 1",
+                    "grep -q io.fenceq.worker.WorkerMain /proc/1/cmdline || exit 1")
+                .workerTaskHardening())
+        .containsExactly(
+            "WorkerTaskDefinition container worker: the HealthCheck must test -f"
+                + " /tmp/fenceq-healthy");
+    assertThat(
+            doctored(
+                    "{Name: FENCEQ_HEALTH_FILE, Value: /tmp/fenceq-healthy}",
+                    "{Name: FENCEQ_HEALTH_FILE, Value: /var/fenceq-healthy}")
+                .workerTaskHardening())
+        .containsExactly(
+            "WorkerTaskDefinition container worker: FENCEQ_HEALTH_FILE must name a file under"
+                + " /tmp, is /var/fenceq-healthy");
   }
 
   @Test

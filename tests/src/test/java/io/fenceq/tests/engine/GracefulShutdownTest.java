@@ -2,6 +2,7 @@ package io.fenceq.tests.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceq.engine.LaneLostException;
 import io.fenceq.engine.ShutdownReport;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -91,5 +93,61 @@ class GracefulShutdownTest {
           .as("journal of %s", key)
           .containsExactlyElementsOf(IntStream.range(0, STEPS).boxed().toList());
     }
+  }
+
+  /**
+   * ECS sends SIGTERM, waits the stop timeout, then SIGKILL. A handler that ignores the interrupt,
+   * under a lease ten times longer than that timeout, must not hold the stop past it, and nothing
+   * may be lost: the job goes back at once, the next worker applies it, the old thread's late step
+   * is refused.
+   */
+  @Test
+  void aHandlerIgnoringInterruptsUnderALeaseLongerThanTheStopTimeoutHoldsNothingBack()
+      throws Exception {
+    TestStack stack = aws.newStack("shutdown-hung");
+    StepJournal journal = new StepJournal(aws.dynamoDb(), stack.inventoryTable());
+    StuckOnce stuck = new StuckOnce(journal, "stuck:0");
+    Enqueuer.builder()
+        .sqs(aws.sqs())
+        .queueUrl(stack.workQueueUrl())
+        .ring(HashRing.of(stack.lanes()))
+        .build()
+        .enqueueAll(StepJournal.jobs("stuck", 2, 0))
+        .requireAllAccepted();
+
+    try (Workers first = new Workers(aws, stack)) {
+      Worker worker =
+          first.start(
+              first
+                  .config()
+                  .leaseDuration(Duration.ofSeconds(300))
+                  .shutdownTimeout(Duration.ofSeconds(3))
+                  .receiveWait(Duration.ofSeconds(1))
+                  .build(),
+              stuck.handlers());
+      assertThat(stuck.awaitStarted(Duration.ofMinutes(1))).isTrue();
+
+      // Waiting for the thread, or for the lease, would take minutes; the stop takes seconds.
+      ShutdownReport report = worker.shutdown().get(1, TimeUnit.MINUTES);
+
+      assertThat(report.forced()).isTrue();
+      assertThat(report.lanesAbandoned()).isEqualTo(1);
+      assertThat(stuck.interrupted()).isTrue();
+      assertThat(LeaseTable.held(aws.dynamoDb(), stack.leaseTable())).isEmpty();
+      assertThat(QueueState.inFlight(aws.sqs(), stack.workQueueUrl())).isZero();
+      assertThat(QueueState.messages(aws.sqs(), stack.workQueueUrl())).isEqualTo(2);
+    }
+
+    try (Workers second = new Workers(aws, stack)) {
+      second.start(second.config().build(), journal.handlers());
+      Eventually.await(
+          "both jobs to be done by the next worker",
+          Duration.ofMinutes(1),
+          () -> QueueState.messages(aws.sqs(), stack.workQueueUrl()) == 0,
+          second::progress);
+    }
+    assertThat(stuck.thawAndAwait(Duration.ofMinutes(1))).isTrue();
+    assertThat(stuck.lateOutcome()).isInstanceOf(LaneLostException.class);
+    assertThat(journal.journal("stuck")).containsExactly(0, 1);
   }
 }
