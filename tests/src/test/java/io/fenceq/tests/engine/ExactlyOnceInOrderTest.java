@@ -8,7 +8,6 @@ import io.fenceq.examples.inventory.InventoryOutcome.Result;
 import io.fenceq.examples.inventory.StockLevel;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.WorkerProgress;
@@ -109,12 +108,7 @@ class ExactlyOnceInOrderTest {
 
   /** Enqueues the script for every SKU, step by step. */
   private void enqueueScripts(TestStack stack) {
-    Enqueuer enqueuer =
-        Enqueuer.builder()
-            .sqs(aws.sqs())
-            .queueUrl(stack.workQueueUrl())
-            .ring(HashRing.of(stack.lanes()))
-            .build();
+    Enqueuer enqueuer = stack.enqueuer(aws.sqs());
     List<JobRequest> jobs = new ArrayList<>();
     for (int n = 0; n < SCRIPT.size(); n++) {
       Step step = SCRIPT.get(n);

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.engine.ShutdownReport;
-import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.Worker;
@@ -41,13 +39,7 @@ class GracefulShutdownTest {
         jobs.add(StepJournal.jobs(key, STEPS, 20).get(n));
       }
     }
-    Enqueuer.builder()
-        .sqs(aws.sqs())
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build()
-        .enqueueAll(jobs)
-        .requireAllAccepted();
+    stack.enqueuer(aws.sqs()).enqueueAll(jobs).requireAllAccepted();
 
     try (Workers first = new Workers(aws, stack)) {
       List<Worker> running = new ArrayList<>();
@@ -107,13 +99,7 @@ class GracefulShutdownTest {
     TestStack stack = aws.newStack("shutdown-hung");
     StepJournal journal = new StepJournal(aws.dynamoDb(), stack.inventoryTable());
     StuckOnce stuck = new StuckOnce(journal, "stuck:0");
-    Enqueuer.builder()
-        .sqs(aws.sqs())
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build()
-        .enqueueAll(StepJournal.jobs("stuck", 2, 0))
-        .requireAllAccepted();
+    stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs("stuck", 2, 0)).requireAllAccepted();
 
     try (Workers first = new Workers(aws, stack)) {
       Worker worker =

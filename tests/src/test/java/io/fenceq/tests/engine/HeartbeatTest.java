@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.fence.FenceResult;
-import io.fenceq.queue.Enqueuer;
-import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.Worker;
@@ -42,11 +40,8 @@ class HeartbeatTest {
           runs.add(job);
           journal.step(job, context);
         };
-    Enqueuer.builder()
-        .sqs(aws.sqs())
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build()
+    stack
+        .enqueuer(aws.sqs())
         .enqueueAll(StepJournal.jobs("long-job", 1, workMs))
         .requireAllAccepted();
 

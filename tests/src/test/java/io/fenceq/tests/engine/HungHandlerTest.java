@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.engine.LaneLostException;
-import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.Worker;
@@ -41,13 +39,7 @@ class HungHandlerTest {
     for (String key : keys) {
       jobs.addAll(StepJournal.jobs(key, STEPS, 0));
     }
-    Enqueuer.builder()
-        .sqs(aws.sqs())
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build()
-        .enqueueAll(jobs)
-        .requireAllAccepted();
+    stack.enqueuer(aws.sqs()).enqueueAll(jobs).requireAllAccepted();
     Path healthFile = dir.resolve("fenceq-healthy");
 
     try (Workers workers = new Workers(aws, stack)) {

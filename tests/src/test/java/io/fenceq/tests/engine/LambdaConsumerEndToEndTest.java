@@ -8,9 +8,7 @@ import io.fenceq.functions.ConsumerFunction;
 import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.local.lambda.EventSourceProgress;
 import io.fenceq.local.lambda.SqsEventSource;
-import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
@@ -114,13 +112,7 @@ class LambdaConsumerEndToEndTest {
         jobs.add(steps.get(step));
       }
     }
-    Enqueuer.builder()
-        .sqs(aws.sqs())
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build()
-        .enqueueAll(jobs)
-        .requireAllAccepted();
+    stack.enqueuer(aws.sqs()).enqueueAll(jobs).requireAllAccepted();
   }
 
   private void assertJournals(TestStack stack, List<String> keys) {

@@ -2,9 +2,7 @@ package io.fenceq.tests.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
-import io.fenceq.ring.HashRing;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
@@ -99,13 +97,7 @@ class WorkerProcessTest {
   void aSecondSigtermEndsTheWorkerAtOnce() throws Exception {
     TestStack stack = stack("twosignals");
     // One job that outlasts the shutdown grace period: the first signal waits for it.
-    Enqueuer.builder()
-        .sqs(aws.sqs())
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build()
-        .enqueueAll(StepJournal.jobs("slow", 1, 60_000))
-        .requireAllAccepted();
+    stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs("slow", 1, 60_000)).requireAllAccepted();
 
     try (WorkerProcess process = WorkerProcess.start(aws, stack, "signalled-worker")) {
       Eventually.await(
@@ -141,13 +133,7 @@ class WorkerProcessTest {
         jobs.add(StepJournal.jobs(key, STEPS, workMs).get(n));
       }
     }
-    Enqueuer.builder()
-        .sqs(aws.sqs())
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build()
-        .enqueueAll(jobs)
-        .requireAllAccepted();
+    stack.enqueuer(aws.sqs()).enqueueAll(jobs).requireAllAccepted();
     return keys;
   }
 

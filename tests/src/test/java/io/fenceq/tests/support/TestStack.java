@@ -1,5 +1,9 @@
 package io.fenceq.tests.support;
 
+import io.fenceq.queue.Enqueuer;
+import io.fenceq.ring.HashRing;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
 /**
  * The resources of one freshly provisioned copy of template.yaml, so that tests never see each
  * other's messages or leases.
@@ -17,4 +21,10 @@ public record TestStack(
     String dlqUrl,
     String leaseTable,
     int lanes,
-    String inventoryTable) {}
+    String inventoryTable) {
+
+  /** An enqueuer for this stack's work queue, on its ring. */
+  public Enqueuer enqueuer(SqsClient sqs) {
+    return Enqueuer.builder().sqs(sqs).queueUrl(workQueueUrl).ring(HashRing.of(lanes)).build();
+  }
+}
