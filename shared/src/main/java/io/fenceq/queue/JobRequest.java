@@ -61,7 +61,13 @@ public record JobRequest(String key, String type, JsonNode payload, String jobId
     return new JobRequest(key, type, payload, id);
   }
 
-  static void validateKey(String key) {
+  /**
+   * Checks a key as the enqueuer does: 1 to {@value #MAX_KEY_BYTES} bytes of UTF-8, characters SQS
+   * accepts in a message body.
+   *
+   * @throws InvalidJobException naming the field {@code key} and what is wrong
+   */
+  public static void validateKey(String key) {
     if (key == null || key.isEmpty()) {
       throw new InvalidJobException("key", "must not be empty");
     }

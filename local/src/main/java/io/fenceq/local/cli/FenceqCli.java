@@ -41,7 +41,7 @@ public final class FenceqCli {
 
   /** One clear line instead of a stack trace; {@code FENCEQ_DEBUG=1} adds the trace. */
   private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-    String command = cli.getCommandName();
+    String command = cli.getCommandSpec().qualifiedName();
     boolean badInput = e instanceof IllegalArgumentException || e instanceof InvalidJobException;
     boolean known = e instanceof FenceqException || badInput;
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -60,7 +60,7 @@ public final class FenceqCli {
   }
 
   private static String prefix(String command) {
-    return "fenceq".equals(command) ? "fenceq: " : "fenceq " + command + ": ";
+    return command + ": ";
   }
 
   /** Reads the version Maven wrote into the jar's manifest. */

@@ -17,12 +17,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ring",
     mixinStandardHelpOptions = true,
+    subcommands = RingLaneCommand.class,
     description = {
       "Places N synthetic keys (key-0 .. key-N-1) on the ring and prints keys per lane: max/mean,"
           + " min/mean and the coefficient of variation; with --add K, the fraction of keys that"
           + " move when K lanes are added, against the ideal K/(L+K).",
       "The last line is machine-readable: RESULT lanes=… keys=… max_over_mean=… cv=… moved=…"
-          + " ideal_moved=…"
+          + " ideal_moved=…",
+      "fenceq ring lane KEY... prints the lane of each key (see its --help)."
     })
 final class RingCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
