@@ -1,13 +1,19 @@
 package io.fenceq.tests.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The build's main classes keep to {@link ModuleBoundaries}. The test module depends on every other
@@ -30,7 +36,8 @@ class ModuleBoundariesTest {
             .flatMap(java.util.Optional::stream)
             .collect(Collectors.toSet());
 
-    assertThat(modules).contains("shared", "examples", "functions", "worker", "local", "bench");
+    assertThat(modules)
+        .contains("ring", "shared", "examples", "functions", "worker", "local", "bench");
     assertThat(MAIN.stream().map(JavaClass::getName)).doesNotContain(getClass().getName());
   }
 
@@ -42,5 +49,37 @@ class ModuleBoundariesTest {
   @Test
   void theLambdaFunctionsDoNotDependOnTheWorker() {
     ModuleBoundaries.noDependency(MODULES, "functions", "worker").check(MAIN);
+  }
+
+  /** The ring's artifact is for any JVM service: its classes use the JDK and themselves only. */
+  @Test
+  void theRingUsesNothingButTheJdk() {
+    classes()
+        .that()
+        .resideInAPackage("io.fenceq.ring..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "io.fenceq.ring..")
+        .check(MAIN);
+  }
+
+  /** ... and its build declares no dependency a user would inherit. */
+  @Test
+  void theRingArtifactHasNoDependencyOutsideTests() throws Exception {
+    Document pom =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(Path.of("..", "ring", "pom.xml").toFile());
+    NodeList dependencies = pom.getElementsByTagName("dependency");
+    assertThat(dependencies.getLength()).isPositive();
+    for (int i = 0; i < dependencies.getLength(); i++) {
+      Element dependency = (Element) dependencies.item(i);
+      NodeList scope = dependency.getElementsByTagName("scope");
+      assertThat(scope.getLength() == 1 ? scope.item(0).getTextContent() : "compile")
+          .as(
+              "scope of %s in ring/pom.xml",
+              dependency.getElementsByTagName("artifactId").item(0).getTextContent())
+          .isEqualTo("test");
+    }
   }
 }

@@ -24,8 +24,7 @@ class RingSpecTest {
   private static final Path RING_DOC = Path.of("..", "docs", "ring.md");
   private static final Path README = Path.of("..", "README.md");
   private static final Path GOLDEN =
-      Path.of(
-          "..", "shared", "src", "test", "resources", "io", "fenceq", "ring", "golden-lanes.csv");
+      Path.of("..", "ring", "src", "test", "resources", "io", "fenceq", "ring", "golden-lanes.csv");
 
   /** Runs the Python block with the golden keys, on the 16- and 256-lane rings. */
   private static final String CHECK =

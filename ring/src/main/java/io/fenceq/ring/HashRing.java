@@ -1,6 +1,5 @@
 package io.fenceq.ring;
 
-import io.fenceq.internal.Require;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -310,7 +309,7 @@ public final class HashRing {
      *     #MAX_VIRTUAL_NODES}
      */
     public Builder virtualNodes(int count) {
-      Require.value(
+      requireValue(
           count >= 1 && count <= MAX_VIRTUAL_NODES,
           "virtualNodes",
           "must be between 1 and " + MAX_VIRTUAL_NODES,
@@ -332,8 +331,15 @@ public final class HashRing {
     }
 
     private static void checkLaneCount(int count) {
-      Require.value(
+      requireValue(
           count >= 1 && count <= MAX_LANES, "lanes", "must be between 1 and " + MAX_LANES, count);
+    }
+
+    /** {@code <name> <rule>, got <value>}, the message of fenceq's other refused values. */
+    private static void requireValue(boolean ok, String name, String rule, Object value) {
+      if (!ok) {
+        throw new IllegalArgumentException(name + " " + rule + ", got " + value);
+      }
     }
   }
 }
