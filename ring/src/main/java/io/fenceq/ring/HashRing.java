@@ -61,31 +61,14 @@ public final class HashRing {
   private final Lane[] lanes;
   private final List<Lane> laneList;
   private final int virtualNodes;
-  // Ring points with the sign bit flipped, so that signed order is the unsigned order of the
-  // spec; ascending and distinct, ties already resolved to the lower lane.
-  private final long[] points;
-  // owners[j] is the position in lanes of the lane owning points[j]; lanes never exceed 10000,
-  // so a short holds the position and the ring takes less memory than with ints.
-  private final short[] owners;
-  // A lookup only searches the points whose top bucketBits bits equal its own: bucketStarts[b] is
-  // the first position in points at or past bucket b's range, and bucketStarts[b + 1] ends it.
-  // Searching all points costs a cache miss per halving once they outgrow the caches; a bucket
-  // with about eight points spans one or two cache lines instead. So the bits scale with the point
-  // count to keep eight points per bucket on average: the index then adds half a byte per point
-  // (4 bytes per 8), 5% on top of the ten bytes a point already takes, e.g. 1 MiB at 1024 lanes.
-  private final int bucketBits;
-  private final int[] bucketStarts;
+  private final PointTable table;
   private final String descriptor;
 
   private HashRing(Lane[] lanes, int virtualNodes) {
     this.lanes = lanes;
     this.laneList = List.of(lanes);
     this.virtualNodes = virtualNodes;
-    RingPoints built = RingPoints.place(lanes, virtualNodes);
-    this.points = built.points();
-    this.owners = built.owners();
-    this.bucketBits = Math.max(1, log2(points.length) - 3);
-    this.bucketStarts = bucketStarts(points, bucketBits);
+    this.table = new PointTable(RingPoints.place(lanes, virtualNodes));
     this.descriptor = describe(lanes, virtualNodes);
   }
 
@@ -122,7 +105,7 @@ public final class HashRing {
    */
   public Lane laneFor(byte[] utf8Key) {
     Objects.requireNonNull(utf8Key, "utf8Key");
-    return lanes[owners[pointAtOrAfter(Murmur3.hash64(utf8Key))]];
+    return lanes[table.ownerFor(Murmur3.hash64(utf8Key))];
   }
 
   /**
@@ -130,24 +113,12 @@ public final class HashRing {
    * order, wrapping around to 0; package-private so tests can probe exact points and bucket edges.
    */
   int pointAtOrAfter(long hash) {
-    int bucket = (int) (hash >>> (Long.SIZE - bucketBits));
-    // Points before the bucket are below the hash and points from the next bucket on are above
-    // it, so the position within the bucket (or its end) is the position among all points.
-    int at =
-        Arrays.binarySearch(
-            points, bucketStarts[bucket], bucketStarts[bucket + 1], hash ^ Long.MIN_VALUE);
-    if (at < 0) {
-      at = -at - 1;
-      if (at == points.length) {
-        at = 0; // past the largest point: wrap around to the smallest
-      }
-    }
-    return at;
+    return table.pointAtOrAfter(hash);
   }
 
   /** How many top bits of a hash choose its bucket; package-private for tests. */
   int bucketBits() {
-    return bucketBits;
+    return table.bucketBits();
   }
 
   /** How many lanes share the keys; part of the {@link #descriptor()}. */
@@ -224,25 +195,6 @@ public final class HashRing {
   @Override
   public String toString() {
     return descriptor;
-  }
-
-  private static int log2(int n) {
-    return Integer.SIZE - 1 - Integer.numberOfLeadingZeros(n);
-  }
-
-  /**
-   * Where each bucket of the sign-biased, ascending points starts, and after the last bucket the
-   * point count, by counting the points of each bucket.
-   */
-  private static int[] bucketStarts(long[] points, int bits) {
-    int[] starts = new int[(1 << bits) + 1];
-    for (long point : points) {
-      starts[(int) ((point ^ Long.MIN_VALUE) >>> (Long.SIZE - bits)) + 1]++;
-    }
-    for (int b = 1; b < starts.length; b++) {
-      starts[b] += starts[b - 1];
-    }
-    return starts;
   }
 
   private static String describe(Lane[] lanes, int virtualNodes) {

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The sorted virtual-node points of a ring and the lane owning each, as {@link HashRing} searches
- * them.
+ * The sorted virtual-node points of a ring and the lane (or member) owning each, as {@link
+ * PointTable} searches them.
  *
  * @param points the points with the sign bit flipped, ascending and distinct
  * @param owners for each point, the position of its lane in the lane array it was placed from
@@ -21,13 +21,34 @@ record RingPoints(long[] points, short[] owners) {
    * @param lanes distinct lanes in ascending index order, at most {@link HashRing#MAX_LANES}
    */
   static RingPoints place(Lane[] lanes, int virtualNodes) {
-    int count = Math.multiplyExact(lanes.length, virtualNodes);
+    String[] ids = new String[lanes.length];
+    int[] nodes = new int[lanes.length];
+    for (int i = 0; i < lanes.length; i++) {
+      ids[i] = lanes[i].id();
+      nodes[i] = virtualNodes;
+    }
+    return place(ids, nodes);
+  }
+
+  /**
+   * Places {@code nodes[i]} points for the member {@code ids[i]}, point {@code r} at {@code
+   * murmur3(utf8(id + "#" + r))}: the lanes' contract, for any named members.
+   *
+   * @param ids distinct member ids in the order that resolves equal points (the first wins), at
+   *     most {@value Short#MAX_VALUE}
+   * @param nodes the points of each member, positive
+   */
+  static RingPoints place(String[] ids, int[] nodes) {
+    int count = 0;
+    for (int n : nodes) {
+      count = Math.addExact(count, n);
+    }
     long[] hashes = new long[count];
     short[] owners = new short[count];
     int next = 0;
-    for (int position = 0; position < lanes.length; position++) {
-      String prefix = lanes[position].id() + "#";
-      for (int r = 0; r < virtualNodes; r++) {
+    for (int position = 0; position < ids.length; position++) {
+      String prefix = ids[position] + "#";
+      for (int r = 0; r < nodes[position]; r++) {
         hashes[next] = Murmur3.hash64((prefix + r).getBytes(StandardCharsets.UTF_8));
         owners[next] = (short) position;
         next++;
