@@ -1,9 +1,13 @@
 package io.fenceq.local.cli;
 
 import io.fenceq.ring.HashRing;
+import io.fenceq.ring.MemberRing;
 import io.fenceq.ring.RingBalance;
 import io.fenceq.ring.RingMove;
+import io.fenceq.ring.ScaleEvents;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,8 +54,25 @@ final class RingCommand implements Callable<Integer> {
           "Virtual nodes per lane (default: the ring's, " + HashRing.DEFAULT_VIRTUAL_NODES + ").")
   Integer vnodes;
 
+  @Option(
+      names = "--scale",
+      paramLabel = "N,N,...",
+      description =
+          "Worker pool sizes in turn, e.g. 4,5,8,7,3: the keys moved at each step and the spread"
+              + " after it, for the ring, bounded loads and hash % N (100,000 keys unless --keys).")
+  String scale;
+
+  @Option(
+      names = "--epsilon",
+      defaultValue = "0.25",
+      description = "With --scale: bounded loads' epsilon (default: ${DEFAULT-VALUE}).")
+  double epsilon;
+
   @Override
   public Integer call() {
+    if (scale != null) {
+      return scale();
+    }
     if (keys < 1) {
       throw new IllegalArgumentException("--keys must be at least 1, got " + keys);
     }
@@ -105,6 +126,91 @@ final class RingCommand implements Callable<Integer> {
         balance.coefficientOfVariation(),
         moved,
         ideal);
+    return 0;
+  }
+
+  /** Keys placed by {@code --scale} unless {@code --keys} is given. */
+  static final int SCALE_KEYS = 100_000;
+
+  private int scale() {
+    int[] sizes;
+    try {
+      sizes =
+          Arrays.stream(scale.split(",", -1))
+              .map(String::strip)
+              .mapToInt(Integer::parseInt)
+              .toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--scale must be pool sizes separated by commas, e.g. 4,5,8,7,3, got \"" + scale + "\"");
+    }
+    int placed = spec.commandLine().getParseResult().hasMatchedOption("--keys") ? keys : SCALE_KEYS;
+    if (placed < 1) {
+      throw new IllegalArgumentException("--keys must be at least 1, got " + placed);
+    }
+    int virtualNodes = vnodes != null ? vnodes : MemberRing.DEFAULT_VIRTUAL_NODES;
+    List<ScaleEvents.Step> steps = ScaleEvents.simulate(sizes, placed, epsilon, virtualNodes);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "worker pool %s: %,d keys, ring of %d virtual nodes per worker, bounded loads at epsilon"
+            + " %s, hash %% N over the live workers%n",
+        scale,
+        placed,
+        virtualNodes,
+        epsilon);
+    out.printf(
+        Locale.ROOT,
+        "%-9s %-34s %27s   %s%n",
+        "step",
+        "event",
+        "keys moved: ring bounded  hash%N  ideal",
+        "max/mean: ring bounded hash%N");
+    StringBuilder ring = new StringBuilder();
+    StringBuilder bounded = new StringBuilder();
+    StringBuilder modulo = new StringBuilder();
+    StringBuilder ideal = new StringBuilder();
+    StringBuilder ringSpread = new StringBuilder();
+    StringBuilder boundedSpread = new StringBuilder();
+    for (ScaleEvents.Step step : steps) {
+      String event =
+          step.event().length() > 34 ? step.event().substring(0, 31) + "..." : step.event();
+      out.printf(
+          Locale.ROOT,
+          "%-9s %-34s %16.1f%% %6.1f%% %6.1f%% %5.1f%%   %14.3f %7.3f %6.3f%n",
+          step.before().size() + " -> " + step.after().size(),
+          event,
+          100 * step.ring().movedFraction(),
+          100 * step.bounded().movedFraction(),
+          100 * step.modulo().movedFraction(),
+          100 * step.idealFraction(),
+          step.ringMaxOverMean(),
+          step.boundedMaxOverMean(),
+          step.moduloMaxOverMean());
+      String sep = ring.isEmpty() ? "" : ",";
+      ring.append(sep).append(String.format(Locale.ROOT, "%.4f", step.ring().movedFraction()));
+      bounded
+          .append(sep)
+          .append(String.format(Locale.ROOT, "%.4f", step.bounded().movedFraction()));
+      modulo.append(sep).append(String.format(Locale.ROOT, "%.4f", step.modulo().movedFraction()));
+      ideal.append(sep).append(String.format(Locale.ROOT, "%.4f", step.idealFraction()));
+      ringSpread.append(sep).append(String.format(Locale.ROOT, "%.3f", step.ringMaxOverMean()));
+      boundedSpread
+          .append(sep)
+          .append(String.format(Locale.ROOT, "%.3f", step.boundedMaxOverMean()));
+    }
+    out.printf(
+        Locale.ROOT,
+        "RESULT scale=%s keys=%d ring_moved=%s bounded_moved=%s modulo_moved=%s ideal_moved=%s"
+            + " ring_max_over_mean=%s bounded_max_over_mean=%s%n",
+        scale.replace(" ", ""),
+        placed,
+        ring,
+        bounded,
+        modulo,
+        ideal,
+        ringSpread,
+        boundedSpread);
     return 0;
   }
 }
