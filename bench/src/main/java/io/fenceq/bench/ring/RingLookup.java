@@ -15,9 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Key-to-lane lookup latency: fenceq's ring (MurmurHash3 of the key, then a binary search over L x
- * V points), Guava's jump consistent hash of the same MurmurHash3, and a plain modulo of it. All
- * three hash the key's UTF-8 bytes, so the difference is what the placement costs.
+ * Key-to-member lookup latency: fenceq's ring (MurmurHash3 of the key, then a binary search over N
+ * x V points), Guava's consistent hash, jump consistent hash and rendezvous hashing of the same
+ * MurmurHash3, and a plain modulo of it. All three hash the key's UTF-8 bytes, so the difference is
+ * what the placement costs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -26,16 +27,18 @@ public class RingLookup {
   private static final HashFunction MURMUR = Hashing.murmur3_128();
   private static final int KEYS = 4096;
 
-  @Param({"16", "256", "1024"})
+  @Param({"4", "16", "256", "1024"})
   public int lanes;
 
   private HashRing ring;
+  private long[] seeds;
   private String[] keys;
   private int next;
 
   @Setup
   public void setUp() {
     ring = HashRing.of(lanes);
+    seeds = Placements.rendezvousSeeds(lanes);
     keys = new String[KEYS];
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "sku-" + i * 7919;
@@ -61,5 +64,15 @@ public class RingLookup {
   public int modulo() {
     return (int)
         Math.floorMod(MURMUR.hashString(key(), StandardCharsets.UTF_8).asLong(), (long) lanes);
+  }
+
+  @Benchmark
+  public int jumpConsistentHash() {
+    return Placements.jump(Placements.hash(key()), lanes);
+  }
+
+  @Benchmark
+  public int rendezvous() {
+    return Placements.rendezvous(Placements.hash(key()), seeds, lanes);
   }
 }
