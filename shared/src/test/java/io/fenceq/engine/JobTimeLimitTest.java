@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceq.engine.MessageOutcome.Status;
+import io.fenceq.lease.FailureRecord;
+import io.fenceq.lease.LaneLeases;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * A job's time limit: a handler that runs past it is interrupted and its job failed with a reason
@@ -224,6 +230,68 @@ class JobTimeLimitTest {
         .isInstanceOf(LaneLostException.class)
         .hasMessageContaining("written off");
     assertThat(world.actions.deleted()).containsExactly(m3.messageId());
+  }
+
+  @Test
+  void aJobWhoseThreadIsWrittenOffEveryTimeIsCountedAndDeadLetteredAtMaxAttempts()
+      throws Exception {
+    Semaphore running = new Semaphore(0);
+    AtomicInteger runs = new AtomicInteger();
+    JobHandler hangsEveryTime =
+        (job, context) -> {
+          runs.incrementAndGet();
+          running.release();
+          while (true) {
+            try {
+              letGo.await();
+              return;
+            } catch (InterruptedException e) {
+              // ignored: this handler never gives up its thread
+            }
+          }
+        };
+    start(
+        JobHandlers.builder().on("reserve", hangsEveryTime).build(),
+        world.config().maxAttempts(2).jobTimeLimit(LIMIT).writeOffGrace(GRACE).build());
+    String key = world.keysInDistinctLanes(1).get(0);
+    String leaseId = LaneLeases.leaseId(world.laneOf(key));
+    Message m = world.job(key, "reserve");
+
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      CompletableFuture<BatchOutcome> batch = processor.submit(List.of(redelivered(m, attempt)));
+      assertThat(running.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      advance(LIMIT);
+      advance(GRACE);
+      MessageOutcome writtenOff =
+          batch.get(WAIT_SECONDS, TimeUnit.SECONDS).outcome(m.messageId()).orElseThrow();
+      assertThat(writtenOff.status()).isEqualTo(Status.RETURNED);
+      assertThat(world.leases.failure(leaseId))
+          .map(FailureRecord::failures)
+          .as("failures counted after write-off %d", attempt)
+          .contains(attempt);
+      advance(writtenOff.visibility());
+    }
+    MessageOutcome third =
+        processor
+            .submit(List.of(redelivered(m, 3)))
+            .get(WAIT_SECONDS, TimeUnit.SECONDS)
+            .outcome(m.messageId())
+            .orElseThrow();
+
+    assertThat(runs).as("the third delivery does not run it").hasValue(2);
+    assertThat(third.status()).isEqualTo(Status.DEAD_LETTERED);
+    assertThat(third.reason())
+        .startsWith("its handler failed 2 times (maxAttempts 2)")
+        .contains("job ran past its time limit of 45s (job type reserve)");
+    assertThat(world.leases.failure(leaseId)).isEmpty();
+    assertThat(processor.threadsWrittenOff()).isEqualTo(2);
+  }
+
+  private static Message redelivered(Message m, int receiveCount) {
+    Map<MessageSystemAttributeName, String> attributes = new HashMap<>(m.attributes());
+    attributes.put(
+        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(receiveCount));
+    return m.toBuilder().attributes(attributes).build();
   }
 
   @Test

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * what ran and failed. It is written only when a handler fails and cleared only when the lane has
  * one, so a lane of successful jobs pays no write for it.
  *
- * <p>Threads: the lane's own only, between its handler calls.
+ * <p>Threads: the lane's own, between its handler calls, and the scheduler's when it writes off a
+ * handler thread that ignored its time limit ({@link LaneRun#writeOff}); the methods are
+ * synchronized for that one case.
  */
 final class LaneAttempts {
   private static final Logger log = LoggerFactory.getLogger(LaneAttempts.class);
@@ -40,7 +42,7 @@ final class LaneAttempts {
    * The lane's failure record as this run last knew it: what the grant read, then what this run
    * wrote or cleared. Null for none.
    */
-  private FailureRecord record() {
+  private synchronized FailureRecord record() {
     if (!recordKnown) {
       record = liveness.lease().failure().orElse(null);
       recordKnown = true;
@@ -54,7 +56,7 @@ final class LaneAttempts {
    * @return why the lane is lost if the write found the lease gone, else null; a write that could
    *     not be made leaves the count where it was (the queue's redrive is the backstop)
    */
-  String countFailure(Job job, Throwable error) {
+  synchronized String countFailure(Job job, Throwable error) {
     Lease lease = liveness.lease().withFailure(record());
     // The SDK aborts calls on an interrupted thread; the count must still be written.
     boolean interrupted = Thread.interrupted();
@@ -88,7 +90,7 @@ final class LaneAttempts {
    * dead-lettered, or is gone. A removal that fails is only logged: a stale record names a job that
    * will not come again, and the next failure of another job starts its own count.
    */
-  void clearFailure(Job job) {
+  synchronized void clearFailure(Job job) {
     if (record() == null) {
       return;
     }
@@ -121,7 +123,7 @@ final class LaneAttempts {
    * its failure record, or SQS would move it at its next receive (the backstop: the record could
    * not be written, or the queue's {@code maxReceiveCount} is too low).
    */
-  String exhausted(Job job, Throwable error) {
+  synchronized String exhausted(Job job, Throwable error) {
     if (parts.config().deadLetterQueueUrl().isEmpty()) {
       return null;
     }
@@ -145,6 +147,31 @@ final class LaneAttempts {
           + max.getAsInt()
           + " (the queue's maxReceiveCount): "
           + error;
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code job} goes to the dead-letter queue before it runs again, or null: its failure record
+   * already counts {@link EngineConfig#maxAttempts()} failures of it, counted where the failure
+   * could not also move it (a thread written off at its time limit, a consumer that stopped after
+   * writing the count).
+   */
+  synchronized String exhaustedBefore(Job job) {
+    if (parts.config().deadLetterQueueUrl().isEmpty()) {
+      return null;
+    }
+    int maxAttempts = parts.config().maxAttempts();
+    FailureRecord counted = record();
+    if (counted != null
+        && counted.messageId().equals(job.messageId())
+        && counted.failures() >= maxAttempts) {
+      return "its handler failed "
+          + counted.failures()
+          + " times (maxAttempts "
+          + maxAttempts
+          + "); the last failure: "
+          + counted.reason();
     }
     return null;
   }

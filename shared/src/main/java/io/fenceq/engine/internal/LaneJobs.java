@@ -112,7 +112,23 @@ final class LaneJobs {
             m.messageId(),
             Received.sequenceNumber(m),
             Received.receiveCount(m));
+    String spent = attempts.exhaustedBefore(job);
+    if (spent != null && deadLetterFailed(i, job, spent, null)) {
+      attempts.clearFailure(job);
+      return true;
+    }
     return runHandler(i, handler, job);
+  }
+
+  /**
+   * Counts the failure of job {@code job}, whose thread is being written off at its time limit, on
+   * the lane's failure record, so that a job that hangs every time reaches the dead-letter queue
+   * after {@link io.fenceq.engine.EngineConfig#maxAttempts()} of them rather than by redrive.
+   *
+   * @return why the lane is lost if the count found the lease gone, else null
+   */
+  String countWrittenOff(Job job, String reason) {
+    return attempts.countFailure(job, new JobTimedOutException(reason));
   }
 
   private boolean runHandler(int i, JobHandler handler, Job job) {

@@ -154,6 +154,13 @@ public final class LaneRun {
    * itself runs on; its fenced writes are refused once another consumer holds the lane.
    */
   void writeOff(int index, Job job, String reason, Thread thread) {
+    synchronized (this) {
+      if (settlement.finished()) {
+        return;
+      }
+    }
+    // Counted while the lease is still this run's; a call on the network, so not under the monitor.
+    jobs.countWrittenOff(job, reason);
     LaneSettlement.Plan plan;
     synchronized (this) {
       if (settlement.finished()) {
