@@ -127,17 +127,9 @@ final class LaneAttempts {
     if (parts.config().deadLetterQueueUrl().isEmpty()) {
       return null;
     }
-    int maxAttempts = parts.config().maxAttempts();
-    FailureRecord counted = record;
-    if (counted != null
-        && counted.messageId().equals(job.messageId())
-        && counted.failures() >= maxAttempts) {
-      return "its handler failed "
-          + counted.failures()
-          + " times (maxAttempts "
-          + maxAttempts
-          + "); the last failure: "
-          + error;
+    String counted = countedOut(record, job, String.valueOf(error));
+    if (counted != null) {
+      return counted;
     }
     OptionalInt max = parts.config().maxReceiveCount();
     if (max.isPresent() && job.attempt() >= max.getAsInt()) {
@@ -161,18 +153,26 @@ final class LaneAttempts {
     if (parts.config().deadLetterQueueUrl().isEmpty()) {
       return null;
     }
-    int maxAttempts = parts.config().maxAttempts();
     FailureRecord counted = record();
-    if (counted != null
-        && counted.messageId().equals(job.messageId())
-        && counted.failures() >= maxAttempts) {
-      return "its handler failed "
-          + counted.failures()
-          + " times (maxAttempts "
-          + maxAttempts
-          + "); the last failure: "
-          + counted.reason();
+    return counted == null ? null : countedOut(counted, job, counted.reason());
+  }
+
+  /**
+   * The dead-letter reason when {@code counted} holds {@link EngineConfig#maxAttempts()} failures
+   * of {@code job}, naming {@code lastFailure}; null otherwise.
+   */
+  private String countedOut(FailureRecord counted, Job job, String lastFailure) {
+    int maxAttempts = parts.config().maxAttempts();
+    if (counted == null
+        || !counted.messageId().equals(job.messageId())
+        || counted.failures() < maxAttempts) {
+      return null;
     }
-    return null;
+    return "its handler failed "
+        + counted.failures()
+        + " times (maxAttempts "
+        + maxAttempts
+        + "); the last failure: "
+        + lastFailure;
   }
 }
