@@ -125,6 +125,13 @@ class ModuleBoundariesRuleTest {
     assertThat(
             ModuleResolver.moduleAt(
                 java.net.URI.create(
+                    "jar:file:/m2/io/fenceq/fenceq-core/0.1.0-SNAPSHOT/"
+                        + "fenceq-core-0.1.0-SNAPSHOT.jar!/io/fenceq/engine/LaneProcessor.class")))
+        .as("the core library's jar is the shared module")
+        .hasValue("shared");
+    assertThat(
+            ModuleResolver.moduleAt(
+                java.net.URI.create(
                     "jar:file:/src/local/target/fenceq-local-0.1.0-SNAPSHOT-tests.jar!/io/A.class")))
         .isEmpty();
     assertThat(

@@ -34,13 +34,14 @@ interface ModuleResolver {
     }
     Matcher jar = MODULE_JAR.matcher(path);
     if (jar.find()) {
-      return Optional.of(jar.group(1));
+      // The core library's artifact is fenceq-core; its folder, and module, is shared.
+      return Optional.of("core".equals(jar.group(1)) ? "shared" : jar.group(1));
     }
     return Optional.empty();
   }
 
   Pattern CLASSES_DIRECTORY = Pattern.compile("/([^/]+)/target/classes/");
 
-  /** {@code fenceq-shared-0.1.0-SNAPSHOT.jar!}, but not {@code fenceq-local-0.1.0-tests.jar!}. */
+  /** {@code fenceq-core-0.1.0-SNAPSHOT.jar!}, but not {@code fenceq-local-0.1.0-tests.jar!}. */
   Pattern MODULE_JAR = Pattern.compile("/fenceq-([a-z]+)-\\d[^/!]*(?<!-tests)\\.jar!/");
 }
