@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.local.LocalAws;
+import io.fenceq.micrometer.MicrometerMetrics;
 import io.fenceq.worker.Worker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,7 @@ class OrdersTest {
         Orders.enqueueSteps(enqueuer, order, STEPS);
       }
 
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
       Worker worker =
           Worker.builder()
               .config(
@@ -44,6 +47,7 @@ class OrdersTest {
                       .build())
               .sqs(sqs)
               .dynamoDb(dynamoDb)
+              .metrics(MicrometerMetrics.on(registry))
               .handlers(
                   Orders.handlers(
                       (order, step) ->
@@ -65,6 +69,9 @@ class OrdersTest {
       for (String order : orders) {
         assertEquals(STEPS, shipped.get(order), order);
       }
+      double ok =
+          registry.get("fenceq.jobs.ok").counters().stream().mapToDouble(c -> c.count()).sum();
+      assertEquals(orders.size() * STEPS.size(), ok, "fenceq.jobs.ok on the registry");
     }
   }
 }
