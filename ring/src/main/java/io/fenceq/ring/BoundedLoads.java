@@ -24,10 +24,12 @@ import java.util.TreeMap;
 public final class BoundedLoads {
   private final MemberRing ring;
   private final double epsilon;
+  private final long totalWeight;
 
   private BoundedLoads(MemberRing ring, double epsilon) {
     this.ring = ring;
     this.epsilon = epsilon;
+    this.totalWeight = ring.members().values().stream().mapToLong(Integer::longValue).sum();
   }
 
   /**
@@ -60,10 +62,6 @@ public final class BoundedLoads {
   }
 
   private int capacity(int weight, int keys) {
-    long totalWeight = 0;
-    for (int w : ring.members().values()) {
-      totalWeight += w;
-    }
     return (int) Math.ceil((1 + epsilon) * keys * weight / totalWeight);
   }
 

@@ -1,9 +1,11 @@
 package io.fenceq.pool;
 
 import io.fenceq.ring.MemberRing;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * One worker's view of its pool: the live members and the ring over them.
@@ -16,7 +18,7 @@ public record PoolView(String self, SortedSet<String> members, Optional<MemberRi
 
   public PoolView {
     Objects.requireNonNull(self, "self");
-    members = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(members));
+    members = Collections.unmodifiableSortedSet(new TreeSet<>(members));
     Objects.requireNonNull(ring, "ring");
   }
 

@@ -405,6 +405,7 @@ public final class WorkerPool implements Closeable {
 
     /** Virtual nodes per member; default {@value MemberRing#DEFAULT_VIRTUAL_NODES}. */
     public Builder virtualNodes(int virtualNodes) {
+      MemberRing.builder().virtualNodes(virtualNodes); // the ring's own check and message
       this.virtualNodes = virtualNodes;
       return this;
     }
@@ -429,7 +430,6 @@ public final class WorkerPool implements Closeable {
       require(clock != null, "clock");
       require(keys != null, "keys");
       require(listener != null, "listener");
-      MemberRing.builder().virtualNodes(virtualNodes);
       return new WorkerPool(this);
     }
 

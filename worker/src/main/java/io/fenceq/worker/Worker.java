@@ -85,7 +85,6 @@ public final class Worker implements Closeable {
   private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
   private final Object lifecycle = new Object();
   private final List<Thread> loops = new ArrayList<>();
-  private ConsumerEngine engine;
   private LaneProcessor processor;
   private boolean started;
   private boolean shutdownBegun;
@@ -139,7 +138,7 @@ public final class Worker implements Closeable {
       String queueUrl = config.engine().queueUrl();
       QueueDescription queue = QueueDescription.read(sqs, queueUrl).requireFifo();
       health.started();
-      engine =
+      ConsumerEngine engine =
           ConsumerEngine.builder()
               .config(config)
               .sqs(sqs)

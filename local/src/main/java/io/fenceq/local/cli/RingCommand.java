@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -166,12 +168,6 @@ final class RingCommand implements Callable<Integer> {
         "event",
         "keys moved: ring bounded  hash%N  ideal",
         "max/mean: ring bounded hash%N");
-    StringBuilder ring = new StringBuilder();
-    StringBuilder bounded = new StringBuilder();
-    StringBuilder modulo = new StringBuilder();
-    StringBuilder ideal = new StringBuilder();
-    StringBuilder ringSpread = new StringBuilder();
-    StringBuilder boundedSpread = new StringBuilder();
     for (ScaleEvents.Step step : steps) {
       String event =
           step.event().length() > 34 ? step.event().substring(0, 31) + "..." : step.event();
@@ -187,17 +183,6 @@ final class RingCommand implements Callable<Integer> {
           step.ringMaxOverMean(),
           step.boundedMaxOverMean(),
           step.moduloMaxOverMean());
-      String sep = ring.isEmpty() ? "" : ",";
-      ring.append(sep).append(String.format(Locale.ROOT, "%.4f", step.ring().movedFraction()));
-      bounded
-          .append(sep)
-          .append(String.format(Locale.ROOT, "%.4f", step.bounded().movedFraction()));
-      modulo.append(sep).append(String.format(Locale.ROOT, "%.4f", step.modulo().movedFraction()));
-      ideal.append(sep).append(String.format(Locale.ROOT, "%.4f", step.idealFraction()));
-      ringSpread.append(sep).append(String.format(Locale.ROOT, "%.3f", step.ringMaxOverMean()));
-      boundedSpread
-          .append(sep)
-          .append(String.format(Locale.ROOT, "%.3f", step.boundedMaxOverMean()));
     }
     out.printf(
         Locale.ROOT,
@@ -205,12 +190,20 @@ final class RingCommand implements Callable<Integer> {
             + " ring_max_over_mean=%s bounded_max_over_mean=%s%n",
         scale.replace(" ", ""),
         placed,
-        ring,
-        bounded,
-        modulo,
-        ideal,
-        ringSpread,
-        boundedSpread);
+        joined(steps, "%.4f", s -> s.ring().movedFraction()),
+        joined(steps, "%.4f", s -> s.bounded().movedFraction()),
+        joined(steps, "%.4f", s -> s.modulo().movedFraction()),
+        joined(steps, "%.4f", ScaleEvents.Step::idealFraction),
+        joined(steps, "%.3f", ScaleEvents.Step::ringMaxOverMean),
+        joined(steps, "%.3f", ScaleEvents.Step::boundedMaxOverMean));
     return 0;
+  }
+
+  /** One figure of every step, comma-separated, for the RESULT line. */
+  private static String joined(
+      List<ScaleEvents.Step> steps, String format, ToDoubleFunction<ScaleEvents.Step> figure) {
+    return steps.stream()
+        .map(step -> String.format(Locale.ROOT, format, figure.applyAsDouble(step)))
+        .collect(Collectors.joining(","));
   }
 }

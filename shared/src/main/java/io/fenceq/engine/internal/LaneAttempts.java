@@ -8,6 +8,7 @@ import io.fenceq.lease.LeaseException;
 import io.fenceq.lease.LeaseLoss;
 import io.fenceq.lease.RenewResult;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,32 +58,20 @@ final class LaneAttempts {
    *     not be made leaves the count where it was (the queue's redrive is the backstop)
    */
   synchronized String countFailure(Job job, Throwable error) {
-    Lease lease = liveness.lease().withFailure(record());
-    // The SDK aborts calls on an interrupted thread; the count must still be written.
-    boolean interrupted = Thread.interrupted();
-    try {
-      RenewResult result = parts.leases().recordFailure(lease, job.messageId(), error.toString());
-      switch (result) {
-        case Lease l -> record = l.failure().orElse(null);
-        case LeaseLoss loss -> {
-          return loss.reason();
-        }
+    RenewResult result =
+        write(
+            job,
+            "failure_record_failed",
+            liveness.lease().withFailure(record()),
+            lease -> parts.leases().recordFailure(lease, job.messageId(), error.toString()));
+    return switch (result) {
+      case null -> null;
+      case Lease l -> {
+        record = l.failure().orElse(null);
+        yield null;
       }
-    } catch (LeaseException e) {
-      log.warn(
-          "event=failure_record_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
-          parts.queueName(),
-          run.groupId(),
-          job.key(),
-          lease.fence(),
-          job.messageId(),
-          e.getMessage());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    return null;
+      case LeaseLoss loss -> loss.reason();
+    };
   }
 
   /**
@@ -94,22 +83,40 @@ final class LaneAttempts {
     if (record() == null) {
       return;
     }
-    Lease lease = liveness.lease().withFailure(record);
+    RenewResult result =
+        write(
+            job,
+            "failure_clear_failed",
+            liveness.lease().withFailure(record),
+            parts.leases()::clearFailure);
+    if (result instanceof Lease) {
+      record = null;
+    }
+  }
+
+  /**
+   * One write of the failure record: on a thread whose interrupt is set aside for it (the SDK
+   * aborts calls on an interrupted thread, and the count must still be written), and logged, not
+   * thrown, when DynamoDB cannot be asked.
+   *
+   * @return the write's result, or null if it could not be made
+   */
+  private RenewResult write(
+      Job job, String failedEvent, Lease lease, Function<Lease, RenewResult> call) {
     boolean interrupted = Thread.interrupted();
     try {
-      RenewResult result = parts.leases().clearFailure(lease);
-      if (result instanceof Lease) {
-        record = null;
-      }
+      return call.apply(lease);
     } catch (LeaseException e) {
       log.warn(
-          "event=failure_clear_failed queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
+          "event={} queue={} lane={} key={} fence={} messageId={} error=\"{}\"",
+          failedEvent,
           parts.queueName(),
           run.groupId(),
           job.key(),
           lease.fence(),
           job.messageId(),
           e.getMessage());
+      return null;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
