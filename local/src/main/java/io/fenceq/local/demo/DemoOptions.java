@@ -36,7 +36,7 @@ public record DemoOptions(
     Duration timeout,
     boolean processWorkers,
     ConsumerHost consumer) {
-  public static final int DEFAULT_JOBS = 20_000;
+  public static final int DEFAULT_JOBS = 10_000;
   public static final int DEFAULT_SKUS = 200;
   public static final long DEFAULT_STOCK = 100;
   public static final int DEFAULT_WORKERS = 4;
