@@ -1,6 +1,8 @@
 package io.fenceq.fence;
 
 import io.fenceq.internal.Require;
+import io.fenceq.trace.internal.Telemetry;
+import io.opentelemetry.api.trace.Span;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,6 +77,19 @@ public final class DynamoDbFence {
    * @throws software.amazon.awssdk.core.exception.SdkException for any other DynamoDB failure
    */
   public FenceResult update(UpdateItemRequest request, FenceToken token) {
+    Span span =
+        Telemetry.startFencedWrite("aws.dynamodb", request.tableName(), token.fence(), token.seq());
+    try {
+      FenceResult result = send(request, token);
+      Telemetry.endFencedWrite(span, result, null);
+      return result;
+    } catch (RuntimeException e) {
+      Telemetry.endFencedWrite(span, null, e);
+      throw e;
+    }
+  }
+
+  private FenceResult send(UpdateItemRequest request, FenceToken token) {
     UpdateItemRequest fenced = fenced(request, token);
     try {
       dynamoDb.updateItem(fenced);

@@ -1,5 +1,7 @@
 package io.fenceq.fence;
 
+import io.fenceq.trace.internal.Telemetry;
+import io.opentelemetry.api.trace.Span;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -173,6 +175,18 @@ public final class JdbcFencedUpdate {
       throw new IllegalStateException(
           "a fenced update of " + table + " needs set(...) and where(...) before execute");
     }
+    Span span = Telemetry.startFencedWrite("jdbc", table, token.fence(), token.seq());
+    try {
+      FenceResult result = executeFenced(connection, token);
+      Telemetry.endFencedWrite(span, result, null);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      Telemetry.endFencedWrite(span, null, e);
+      throw e;
+    }
+  }
+
+  private FenceResult executeFenced(Connection connection, FenceToken token) throws SQLException {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       int updated = update(connection, token);
       if (updated == 1) {

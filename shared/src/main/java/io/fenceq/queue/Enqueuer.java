@@ -7,12 +7,20 @@ import io.fenceq.queue.internal.SqsErrors;
 import io.fenceq.queue.internal.SqsText;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
+import io.fenceq.trace.FenceqTracing;
+import io.fenceq.trace.internal.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +72,7 @@ public final class Enqueuer {
   private final Sleeper sleeper;
   private final Map<String, MessageAttributeValue> attributes;
   private final int attributeBytes;
+  private final String queueName;
 
   private Enqueuer(Builder b, int maxMessageBytes) {
     this.sqs = b.sqs;
@@ -75,6 +84,7 @@ public final class Enqueuer {
     this.entryBackoff = b.entryBackoff;
     this.sleeper = b.sleeper;
     this.maxMessageBytes = maxMessageBytes;
+    this.queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     String descriptor = ring.descriptor();
     this.attributes =
         Map.of(
@@ -115,7 +125,24 @@ public final class Enqueuer {
    * @throws EnqueueException if SQS did not accept the job after the client's retries
    */
   public EnqueueResult enqueue(JobRequest request) {
-    Prepared job = prepare(request);
+    Span span = startSpan(1);
+    try (Scope ignored = span.makeCurrent()) {
+      EnqueueResult result = send(prepare(request, traced(Context.current())));
+      span.setAttribute(FenceqTracing.KEY, result.key());
+      span.setAttribute(FenceqTracing.LANE, result.lane().id());
+      span.setAttribute(FenceqTracing.JOB_ID, result.jobId());
+      span.setAttribute(FenceqTracing.SEQ, result.sequenceNumber());
+      return result;
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getMessage());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private EnqueueResult send(Prepared job) {
     SendMessageResponse response;
     try {
       response =
@@ -125,7 +152,7 @@ public final class Enqueuer {
                       .messageBody(job.body)
                       .messageGroupId(job.lane.id())
                       .messageDeduplicationId(job.jobId)
-                      .messageAttributes(attributes));
+                      .messageAttributes(job.attributes));
     } catch (SdkException e) {
       throw SqsErrors.translate(e, queueUrl, "sending " + job.describe());
     }
@@ -150,10 +177,52 @@ public final class Enqueuer {
    *     repeated job id; nothing was sent
    */
   public BatchEnqueueResult enqueueAll(List<JobRequest> requests) {
+    Span span = startSpan(requests.size());
+    try (Scope ignored = span.makeCurrent()) {
+      BatchEnqueueResult result = sendAll(requests, traced(Context.current()));
+      if (!result.failed().isEmpty()) {
+        span.setStatus(
+            StatusCode.ERROR, result.failed().size() + " of " + requests.size() + " jobs failed");
+      }
+      return result;
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getMessage());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private Span startSpan(int jobs) {
+    return Telemetry.tracer()
+        .spanBuilder(FenceqTracing.ENQUEUE_SPAN)
+        .setSpanKind(SpanKind.PRODUCER)
+        .setAttribute(FenceqTracing.MESSAGING_SYSTEM, "aws_sqs")
+        .setAttribute(FenceqTracing.MESSAGING_DESTINATION, queueName)
+        .setAttribute(FenceqTracing.JOBS, (long) jobs)
+        .startSpan();
+  }
+
+  /** The message attributes of a job sent in {@code context}: the ring's and the trace's. */
+  private Map<String, MessageAttributeValue> traced(Context context) {
+    Map<String, MessageAttributeValue> trace = Telemetry.inject(context);
+    if (trace.isEmpty()) {
+      return attributes;
+    }
+    Map<String, MessageAttributeValue> all = new LinkedHashMap<>(trace);
+    all.putAll(attributes);
+    return Map.copyOf(all);
+  }
+
+  private BatchEnqueueResult sendAll(
+      List<JobRequest> requests, Map<String, MessageAttributeValue> messageAttributes) {
     List<Prepared> jobs = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       try {
-        jobs.add(prepare(Objects.requireNonNull(requests.get(i), "job at index " + i)));
+        jobs.add(
+            prepare(
+                Objects.requireNonNull(requests.get(i), "job at index " + i), messageAttributes));
       } catch (InvalidJobException e) {
         throw e.atIndex(i);
       }
@@ -344,7 +413,7 @@ public final class Enqueuer {
               .messageBody(job.body)
               .messageGroupId(job.lane.id())
               .messageDeduplicationId(job.jobId)
-              .messageAttributes(attributes)
+              .messageAttributes(job.attributes)
               .build());
     }
     return entries;
@@ -357,7 +426,8 @@ public final class Enqueuer {
     return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
   }
 
-  private Prepared prepare(JobRequest request) {
+  private Prepared prepare(
+      JobRequest request, Map<String, MessageAttributeValue> messageAttributes) {
     String jobId = request.jobId() != null ? request.jobId() : jobIds.get();
     if (request.jobId() == null) {
       JobRequest.validateJobId(jobId);
@@ -370,7 +440,11 @@ public final class Enqueuer {
       throw new InvalidJobException(
           "payload", "the message for key \"" + Json.preview(request.key()) + "\" " + characters);
     }
-    int bytes = utf8Length(body) + attributeBytes;
+    int bytes =
+        utf8Length(body)
+            + (messageAttributes == attributes
+                ? attributeBytes
+                : Telemetry.bytes(messageAttributes));
     if (bytes > maxMessageBytes) {
       throw new InvalidJobException(
           "payload",
@@ -384,7 +458,7 @@ public final class Enqueuer {
               + queueUrl
               + " accepts (its MaximumMessageSize)");
     }
-    return new Prepared(request, jobId, lane, body, bytes);
+    return new Prepared(request, jobId, lane, body, bytes, messageAttributes);
   }
 
   private static int utf8Length(String s) {
@@ -398,14 +472,22 @@ public final class Enqueuer {
     final Lane lane;
     final String body;
     final int bytes;
+    final Map<String, MessageAttributeValue> attributes;
     int index;
 
-    Prepared(JobRequest request, String jobId, Lane lane, String body, int bytes) {
+    Prepared(
+        JobRequest request,
+        String jobId,
+        Lane lane,
+        String body,
+        int bytes,
+        Map<String, MessageAttributeValue> attributes) {
       this.request = request;
       this.jobId = jobId;
       this.lane = lane;
       this.body = body;
       this.bytes = bytes;
+      this.attributes = attributes;
     }
 
     EnqueueResult accepted(String sequenceNumber, String messageId) {

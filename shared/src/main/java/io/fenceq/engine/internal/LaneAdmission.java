@@ -8,6 +8,12 @@ import io.fenceq.lease.LeaseException;
 import io.fenceq.lease.LeaseRefusal;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.ring.Lane;
+import io.fenceq.trace.FenceqTracing;
+import io.fenceq.trace.internal.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -144,10 +150,41 @@ final class LaneAdmission {
   }
 
   private boolean acquireLease(Lane lane) {
+    Span span = startSpan(lane);
+    try {
+      return acquireLease(lane, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * The lease's span: in the trace of the lane-batch's first job, linked to the traces of the
+   * others, since one lease serves them all.
+   */
+  private Span startSpan(Lane lane) {
+    SpanBuilder builder =
+        Telemetry.tracer()
+            .spanBuilder(FenceqTracing.LEASE_ACQUIRE_SPAN)
+            .setParent(Telemetry.extract(messages.get(0)))
+            .setAttribute(FenceqTracing.LANE, lane.id())
+            .setAttribute(FenceqTracing.JOBS, (long) messages.size());
+    for (int i = 1; i < messages.size(); i++) {
+      SpanContext other = Span.fromContext(Telemetry.extract(messages.get(i))).getSpanContext();
+      if (other.isValid()) {
+        builder.addLink(other);
+      }
+    }
+    return builder.startSpan();
+  }
+
+  private boolean acquireLease(Lane lane, Span span) {
     AcquireResult acquired;
     try {
       acquired = parts.leases().acquire(LaneLeases.leaseId(lane), parts.config().owner());
     } catch (LeaseException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getMessage());
       settlement.returnedFrom(
           0,
           run.backoff(0),
@@ -156,6 +193,7 @@ final class LaneAdmission {
     }
     switch (acquired) {
       case LeaseRefusal refusal -> {
+        span.setAttribute(FenceqTracing.RESULT, "REFUSED");
         parts.metrics().count(EngineMetrics.LEASE_REFUSALS, 1, parts.queueDimensions());
         log.info(
             "event=lane_refused queue={} lane={} holder={} holderFence={} retryAfter={}",
@@ -171,6 +209,8 @@ final class LaneAdmission {
         return false;
       }
       case Lease granted -> {
+        span.setAttribute(FenceqTracing.RESULT, "GRANTED");
+        span.setAttribute(FenceqTracing.FENCE, granted.fence());
         return hold(granted);
       }
     }

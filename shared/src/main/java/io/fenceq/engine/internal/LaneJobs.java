@@ -11,6 +11,13 @@ import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.MalformedJobException;
 import io.fenceq.ring.Lane;
+import io.fenceq.trace.FenceqTracing;
+import io.fenceq.trace.internal.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -134,14 +141,17 @@ final class LaneJobs {
   private boolean runHandler(int i, JobHandler handler, Job job) {
     Map<String, String> dims = parts.jobDimensions(job.type());
     long started = parts.ticker().nanos();
+    Context traced = Telemetry.withLane(Telemetry.extract(messages.get(i)), run.groupId());
+    Span span = startSpan(traced, job);
     JobWatch watch = JobWatch.start(run, parts, i, job);
     Throwable failure = null;
-    try {
+    try (Scope ignored = traced.with(span).makeCurrent()) {
       handler.handle(job, new LaneContext(run, liveness, job));
     } catch (Throwable e) {
       failure = e;
     }
     boolean timedOut = watch.stop();
+    endSpan(span, failure, timedOut ? watch.reason() : null);
     if (timedOut) {
       // The interrupt was the time limit's, not the host's: it must not stop the settling or the
       // next job. A failure past the limit is the limit's failure, whatever the handler threw.
@@ -159,6 +169,39 @@ final class LaneJobs {
       return failed(i, job, dims, failure);
     }
     return succeeded(i, job, dims, started);
+  }
+
+  /** The job's span, around its handler, in the trace its producer sent. */
+  private Span startSpan(Context traced, Job job) {
+    return Telemetry.tracer()
+        .spanBuilder(FenceqTracing.JOB_SPAN_PREFIX + job.type())
+        .setParent(traced)
+        .setSpanKind(SpanKind.CONSUMER)
+        .setAttribute(FenceqTracing.MESSAGING_SYSTEM, "aws_sqs")
+        .setAttribute(FenceqTracing.MESSAGING_DESTINATION, parts.queueName())
+        .setAttribute(FenceqTracing.MESSAGING_MESSAGE_ID, job.messageId())
+        .setAttribute(FenceqTracing.LANE, run.groupId())
+        .setAttribute(FenceqTracing.FENCE, liveness.lease().fence())
+        .setAttribute(FenceqTracing.SEQ, job.seq())
+        .setAttribute(FenceqTracing.KEY, job.key())
+        .setAttribute(FenceqTracing.JOB_ID, job.jobId())
+        .setAttribute(FenceqTracing.JOB_TYPE, job.type())
+        .startSpan();
+  }
+
+  private static void endSpan(Span span, Throwable failure, String timedOut) {
+    if (timedOut != null) {
+      span.setAttribute(FenceqTracing.RESULT, "TIMED_OUT");
+      span.setStatus(StatusCode.ERROR, timedOut);
+    } else if (failure != null) {
+      span.setAttribute(
+          FenceqTracing.RESULT, failure instanceof LaneLostException ? "LANE_LOST" : "FAILED");
+      span.recordException(failure);
+      span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+    } else {
+      span.setAttribute(FenceqTracing.RESULT, "SUCCEEDED");
+    }
+    span.end();
   }
 
   /** Job {@code i}'s handler threw {@code e}, or ran past its time limit. */

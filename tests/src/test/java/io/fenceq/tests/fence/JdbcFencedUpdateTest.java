@@ -8,6 +8,15 @@ import io.fenceq.fence.FenceToken;
 import io.fenceq.fence.FencedWriteException;
 import io.fenceq.fence.JdbcFencedUpdate;
 import io.fenceq.tests.support.H2Database;
+import io.fenceq.trace.FenceqTracing;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
@@ -15,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +67,48 @@ class JdbcFencedUpdateTest {
         }
         return new Object[] {rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3).toPlainString()};
       }
+    }
+  }
+
+  @Test
+  void eachFencedWriteIsASpanUnderTheCallersWithItsFenceSeqAndResult() throws SQLException {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    GlobalOpenTelemetry.resetForTest();
+    GlobalOpenTelemetry.set(sdk);
+    try {
+      Span job = sdk.getTracer("test").spanBuilder("job").startSpan();
+      try (Scope ignored = job.makeCurrent()) {
+        deposit(10, 3, "100");
+        deposit(10, 2, "101");
+      } finally {
+        job.end();
+      }
+      List<SpanData> writes =
+          spans.getFinishedSpanItems().stream()
+              .filter(s -> s.getName().equals(FenceqTracing.FENCED_WRITE_SPAN))
+              .toList();
+      assertThat(writes).hasSize(2);
+      assertThat(writes)
+          .allSatisfy(
+              w -> {
+                assertThat(w.getParentSpanId()).isEqualTo(job.getSpanContext().getSpanId());
+                assertThat(w.getAttributes().get(FenceqTracing.DB_COLLECTION))
+                    .isEqualTo("accounts");
+              });
+      assertThat(writes.get(0).getAttributes().get(FenceqTracing.FENCE)).isEqualTo(3L);
+      assertThat(writes.get(0).getAttributes().get(FenceqTracing.RESULT)).isEqualTo("APPLIED");
+      assertThat(writes.get(1).getAttributes().get(FenceqTracing.SEQ)).isEqualTo("101");
+      assertThat(writes.get(1).getAttributes().get(FenceqTracing.RESULT)).isEqualTo("FENCED");
+    } finally {
+      GlobalOpenTelemetry.resetForTest();
+      sdk.close();
     }
   }
 
