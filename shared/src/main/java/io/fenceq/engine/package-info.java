@@ -9,6 +9,11 @@
  * {@link io.fenceq.engine.QueueActions}, and hand it each received batch. The engine uses the
  * leases only through that interface, so its tests run on an in-memory one.
  *
+ * <p>A handler that implements {@link io.fenceq.engine.KeyBatchHandler} receives a key's
+ * consecutive jobs of a lane-batch in one call and answers a {@link
+ * io.fenceq.engine.KeyBatchResult}, so that it can apply them with one fenced write ({@link
+ * io.fenceq.fence.DynamoDbFence#updateBatch}).
+ *
  * <h2>Choices</h2>
  *
  * <ul>

@@ -50,6 +50,14 @@ public final class DynamoDbFence {
   public static final String FENCE_AND_SEQ_SET =
       "#fenceqFence = :fenceqFence, #fenceqSeq = :fenceqSeq";
 
+  /**
+   * The {@code SET} of a coalesced write ({@link #updateBatch}): the item records the fence and the
+   * <em>last</em> job's seq, while {@link #FENCE_AND_SEQ_CONDITION} is checked against the first
+   * job's, so the write is applied only if none of the jobs was.
+   */
+  public static final String FENCE_AND_LAST_SEQ_SET =
+      "#fenceqFence = :fenceqFence, #fenceqSeq = :fenceqLastSeq";
+
   private static final Logger log = LoggerFactory.getLogger(DynamoDbFence.class);
   private static final Pattern SET_KEYWORD = Pattern.compile("(?i)(?<![#:\\w.])SET(?=\\s)");
   private static final Pattern PLAIN_FENCE_OR_SEQ =
@@ -90,7 +98,11 @@ public final class DynamoDbFence {
   }
 
   private FenceResult send(UpdateItemRequest request, FenceToken token) {
-    UpdateItemRequest fenced = fenced(request, token);
+    return send(request, token, null);
+  }
+
+  private FenceResult send(UpdateItemRequest request, FenceToken token, String lastSeq) {
+    UpdateItemRequest fenced = fenced(request, token, lastSeq);
     try {
       dynamoDb.updateItem(fenced);
     } catch (ConditionalCheckFailedException e) {
@@ -105,8 +117,55 @@ public final class DynamoDbFence {
     return FenceResult.APPLIED;
   }
 
+  /**
+   * Sends {@code request} as one fenced write for a key's consecutive jobs, {@code first} to {@code
+   * last} (same fence, the first's seq not above the last's): it is applied only if none of them
+   * was, that is if the item's seq is below {@code first}'s, and it records {@code last}'s seq. The
+   * request writes the jobs' combined effect, as {@link #update} writes one job's.
+   *
+   * <p>{@code DUPLICATE} here means the item's seq is at or past the first job's: some or all of
+   * the jobs were applied already (a redelivery, or an earlier coalesced write that covered a
+   * prefix). Nothing was written; read the item's seq, drop the jobs at or below it, and write the
+   * rest. A partly applied batch is never reported as {@code APPLIED}.
+   *
+   * @return {@link FenceResult#APPLIED} for every job, {@link FenceResult#DUPLICATE} or {@link
+   *     FenceResult#FENCED}
+   * @throws IllegalArgumentException if the tokens' fences differ or {@code first} is after {@code
+   *     last}
+   * @throws ConditionalCheckFailedException unchanged, when the caller's own condition failed and
+   *     the fence and seq would have allowed the write
+   */
+  public FenceResult updateBatch(UpdateItemRequest request, FenceToken first, FenceToken last) {
+    if (first.fence() != last.fence()) {
+      throw new IllegalArgumentException(
+          "a coalesced write carries one fence, got " + first + " and " + last);
+    }
+    if (first.seqDecimal().compareTo(last.seqDecimal()) > 0) {
+      throw new IllegalArgumentException(
+          "the first job's seq must not be after the last's, got " + first + " and " + last);
+    }
+    Span span =
+        Telemetry.startFencedWrite("aws.dynamodb", request.tableName(), last.fence(), last.seq());
+    try {
+      FenceResult result = send(request, first, last.seq());
+      Telemetry.endFencedWrite(span, result, null);
+      return result;
+    } catch (RuntimeException e) {
+      Telemetry.endFencedWrite(span, null, e);
+      throw e;
+    }
+  }
+
   /** The request with the fence condition and attributes added; visible for documentation. */
   static UpdateItemRequest fenced(UpdateItemRequest request, FenceToken token) {
+    return fenced(request, token, null);
+  }
+
+  /**
+   * The request fenced by {@code token}, recording {@code lastSeq} instead of the token's seq when
+   * it is not null (a coalesced write).
+   */
+  static UpdateItemRequest fenced(UpdateItemRequest request, FenceToken token, String lastSeq) {
     Map<String, String> names = new HashMap<>(request.expressionAttributeNames());
     Map<String, AttributeValue> values = new HashMap<>(request.expressionAttributeValues());
     String update = request.updateExpression();
@@ -115,12 +174,16 @@ public final class DynamoDbFence {
     names.put("#fenceqSeq", SEQ_ATTRIBUTE);
     values.put(":fenceqFence", AttributeValue.fromN(Long.toString(token.fence())));
     values.put(":fenceqSeq", AttributeValue.fromN(token.seq()));
+    if (lastSeq != null) {
+      values.put(":fenceqLastSeq", AttributeValue.fromN(lastSeq));
+    }
     String condition =
         request.conditionExpression() == null || request.conditionExpression().isBlank()
             ? FENCE_AND_SEQ_CONDITION
             : "(" + FENCE_AND_SEQ_CONDITION + ") AND (" + request.conditionExpression() + ")";
     return request.toBuilder()
-        .updateExpression(withFenceSet(update))
+        .updateExpression(
+            withFenceSet(update, lastSeq == null ? FENCE_AND_SEQ_SET : FENCE_AND_LAST_SEQ_SET))
         .conditionExpression(condition)
         .expressionAttributeNames(names)
         .expressionAttributeValues(values)
@@ -129,15 +192,15 @@ public final class DynamoDbFence {
   }
 
   /** DynamoDB allows one SET clause per update, so the attributes join the caller's. */
-  private static String withFenceSet(String update) {
+  private static String withFenceSet(String update, String fenceSet) {
     if (update == null || update.isBlank()) {
-      return "SET " + FENCE_AND_SEQ_SET;
+      return "SET " + fenceSet;
     }
     Matcher m = SET_KEYWORD.matcher(update);
     if (!m.find()) {
-      return update + " SET " + FENCE_AND_SEQ_SET;
+      return update + " SET " + fenceSet;
     }
-    return update.substring(0, m.end()) + " " + FENCE_AND_SEQ_SET + "," + update.substring(m.end());
+    return update.substring(0, m.end()) + " " + fenceSet + "," + update.substring(m.end());
   }
 
   private static void refuseOwnFenceWrites(
@@ -152,6 +215,12 @@ public final class DynamoDbFence {
                 + placeholder
                 + ", which DynamoDbFence reserves");
       }
+    }
+    if (request.expressionAttributeValues().containsKey(":fenceqLastSeq")) {
+      throw new FencedWriteException(
+          "the update of table "
+              + request.tableName()
+              + " uses the placeholder :fenceqLastSeq, which DynamoDbFence reserves");
     }
     if (update == null) {
       return;

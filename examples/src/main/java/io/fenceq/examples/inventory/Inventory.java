@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.KeyBatchHandler;
+import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.examples.inventory.InventoryOutcome.Result;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.fence.FenceToken;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,20 @@ public final class Inventory {
 
   static final String REJECT_CONDITION = "attribute_exists(#sku)";
 
+  /**
+   * A batch's combined effect: the stock and reserved units decided from the item as read, and the
+   * refusals added.
+   */
+  static final String BATCH_UPDATE =
+      "SET #stock = :stock, #reserved = :reserved ADD #rejected :rejected";
+
+  /**
+   * Guarantees the batch was decided on the item as it is: neither stock nor reserved moved since
+   * the read (the fence and seq condition, added by {@link DynamoDbFence#updateBatch}, refuses a
+   * newer holder's or an already applied job's write).
+   */
+  static final String BATCH_CONDITION = "#stock = :readStock AND #reserved = :readReserved";
+
   private static final Logger log = LoggerFactory.getLogger(Inventory.class);
 
   private final DynamoDbClient dynamoDb;
@@ -109,9 +126,185 @@ public final class Inventory {
     return table;
   }
 
-  /** The two handlers by job type: {@value #RESERVE} and {@value #RELEASE}. */
+  /**
+   * The handlers by job type, {@value #RESERVE} and {@value #RELEASE}: one {@link KeyBatchHandler}
+   * for both, so that a SKU's consecutive jobs of a lane-batch are applied with one read and one
+   * fenced write ({@link #applyBatch}).
+   */
   public Map<String, JobHandler> handlers() {
+    KeyBatchHandler batch = this::applyBatch;
+    return Map.of(RESERVE, batch, RELEASE, batch);
+  }
+
+  /**
+   * The handlers by job type with one fenced write per job, no batching: {@link #reserve} and
+   * {@link #release}.
+   */
+  public Map<String, JobHandler> perJobHandlers() {
     return Map.of(RESERVE, this::reserve, RELEASE, this::release);
+  }
+
+  /**
+   * Applies a SKU's consecutive reserve and release jobs with one strongly consistent read and one
+   * fenced write: the jobs the item's seq shows applied already are {@code DUPLICATE}s; the rest
+   * are decided in enqueue order on the stock read, exactly as one job at a time would decide them
+   * (a reserve that does not fit is {@code REJECTED}, and a later smaller one may still fit); then
+   * one update sets the new stock and reserved units and adds the refusals, conditioned on the
+   * values read and fenced from the first new job to the last ({@link DynamoDbFence#updateBatch}).
+   * If anything wrote the item since the read, the write is refused and the batch is decided again.
+   * A single job takes the per-job path: one write, no read.
+   */
+  public KeyBatchResult applyBatch(List<Job> jobs, JobContext context) {
+    if (jobs.size() == 1) {
+      Job job = jobs.getFirst();
+      if (job.type().equals(RELEASE)) {
+        release(job, context);
+      } else {
+        reserve(job, context);
+      }
+      return KeyBatchResult.allDone();
+    }
+    int valid = 0;
+    InventoryException invalid = null;
+    long[] qty = new long[jobs.size()];
+    for (; valid < jobs.size(); valid++) {
+      try {
+        qty[valid] = qty(jobs.get(valid));
+      } catch (InventoryException e) {
+        invalid = e;
+        break;
+      }
+    }
+    if (valid == 0) {
+      throw invalid;
+    }
+    applyValid(jobs.subList(0, valid), qty, context);
+    return invalid == null ? KeyBatchResult.allDone() : KeyBatchResult.failedAt(valid, invalid);
+  }
+
+  /** At most this many read-decide-write rounds for one batch before it fails and is retried. */
+  private static final int BATCH_ROUNDS = 3;
+
+  private void applyValid(List<Job> jobs, long[] qty, JobContext context) {
+    String sku = jobs.getFirst().key();
+    context.checkFence();
+    for (int round = 1; round <= BATCH_ROUNDS; round++) {
+      StockLevel level = read(sku).orElseThrow(() -> unknownSku(jobs.getFirst(), qty[0], context));
+      if (level.fence() > context.fence()) {
+        throw context.fenced(
+            "sku " + sku + " in table " + table + " carries fence " + level.fence());
+      }
+      BigInteger applied = level.seq() == null ? null : new BigInteger(level.seq());
+      int from = 0;
+      while (from < jobs.size()
+          && applied != null
+          && new BigInteger(jobs.get(from).seq()).compareTo(applied) <= 0) {
+        from++;
+      }
+      List<InventoryOutcome> outcomes = new ArrayList<>(jobs.size());
+      for (int k = 0; k < from; k++) {
+        outcomes.add(outcome(jobs.get(k), qty[k], context.fence(), Result.DUPLICATE));
+      }
+      if (from == jobs.size()) {
+        report(outcomes);
+        return;
+      }
+      long stock = level.stock();
+      long reserved = level.reserved();
+      long rejected = 0;
+      for (int k = from; k < jobs.size(); k++) {
+        Job job = jobs.get(k);
+        boolean release = job.type().equals(RELEASE);
+        boolean fits = release ? reserved >= qty[k] : stock >= qty[k];
+        if (fits) {
+          stock += release ? qty[k] : -qty[k];
+          reserved += release ? -qty[k] : qty[k];
+        } else {
+          rejected++;
+        }
+        outcomes.add(
+            outcome(job, qty[k], context.fence(), fits ? Result.APPLIED : Result.REJECTED));
+      }
+      UpdateItemRequest request =
+          UpdateItemRequest.builder()
+              .tableName(table)
+              .key(key(sku))
+              .updateExpression(BATCH_UPDATE)
+              .conditionExpression(BATCH_CONDITION)
+              .expressionAttributeNames(
+                  Map.of("#stock", "stock", "#reserved", "reserved", "#rejected", "rejected"))
+              .expressionAttributeValues(
+                  Map.of(
+                      ":stock", number(stock),
+                      ":reserved", number(reserved),
+                      ":rejected", number(rejected),
+                      ":readStock", number(level.stock()),
+                      ":readReserved", number(level.reserved())))
+              .build();
+      FenceToken first = new FenceToken(context.fence(), jobs.get(from).seq());
+      FenceToken last = new FenceToken(context.fence(), jobs.getLast().seq());
+      FenceResult result;
+      try {
+        result = fence.updateBatch(request, first, last);
+      } catch (ConditionalCheckFailedException e) {
+        continue; // the stock moved since the read, under an older fence: decide again
+      }
+      switch (result) {
+        case APPLIED -> {
+          log.debug(
+              "event=inventory_batch_applied table={} sku={} jobs={} duplicates={} rejected={}"
+                  + " fence={} seq={}",
+              table,
+              sku,
+              jobs.size() - from,
+              from,
+              rejected,
+              last.fence(),
+              last.seq());
+          report(outcomes);
+          return;
+        }
+        case FENCED ->
+            throw context.fenced(
+                "sku " + sku + " in table " + table + " (a batch of " + jobs.size() + " jobs)");
+        case DUPLICATE -> {
+          // Some of the jobs were applied since the read: decide again from the item.
+        }
+      }
+    }
+    throw new InventoryException(
+        "sku "
+            + sku
+            + " in table "
+            + table
+            + " changed under lane "
+            + context.lane()
+            + " at fence "
+            + context.fence()
+            + " in each of "
+            + BATCH_ROUNDS
+            + " rounds; the batch goes back to the queue");
+  }
+
+  private InventoryOutcome outcome(Job job, long qty, long fence, Result result) {
+    return new InventoryOutcome(job.key(), job.type(), qty, job.jobId(), fence, job.seq(), result);
+  }
+
+  private void report(List<InventoryOutcome> outcomes) {
+    for (InventoryOutcome o : outcomes) {
+      if (o.result() == Result.REJECTED) {
+        log.info(
+            "event=inventory_rejected table={} sku={} type={} qty={} jobId={} fence={} seq={}",
+            table,
+            o.sku(),
+            o.type(),
+            o.qty(),
+            o.jobId(),
+            o.fence(),
+            o.seq());
+      }
+      listener.accept(o);
+    }
   }
 
   /** The {@value #RESERVE} handler. */
@@ -295,6 +488,10 @@ public final class Inventory {
     } catch (ConditionalCheckFailedException e) {
       throw unknownSku(job, qty, token);
     }
+  }
+
+  private InventoryException unknownSku(Job job, long qty, JobContext context) {
+    return unknownSku(job, qty, new FenceToken(context.fence(), job.seq()));
   }
 
   private InventoryException unknownSku(Job job, long qty, FenceToken token) {

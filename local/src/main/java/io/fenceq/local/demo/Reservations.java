@@ -3,11 +3,15 @@ package io.fenceq.local.demo;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.KeyBatchHandler;
+import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.fence.FenceToken;
 import io.fenceq.local.demo.Attempt.Outcome;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,9 +107,197 @@ public final class Reservations {
     this.history = Objects.requireNonNull(history, "history");
   }
 
-  /** The handler by job type. */
+  /**
+   * Batch: takes the units the batch reserves, counts its refusals, and journals every job of it
+   * with the write's fence, as its jobs one at a time would have.
+   */
+  static final String BATCH_UPDATE =
+      "SET #stock = :stock, #reserved = :reserved, "
+          + "#journal = list_append(if_not_exists(#journal, :empty), :ns),"
+          + " #fences = list_append(if_not_exists(#fences, :empty), :writeFences)"
+          + " ADD #rejected :rejected";
+
+  /** The batch was decided on the item as it is: its stock and reserved units did not move. */
+  static final String BATCH_CONDITION = "#stock = :readStock AND #reserved = :readReserved";
+
+  /** Read-decide-write rounds of one batch before it fails and goes back. */
+  private static final int BATCH_ROUNDS = 3;
+
+  /**
+   * The handler by job type: a {@link KeyBatchHandler}, so that a SKU's consecutive jobs of a
+   * lane-batch take one read and one fenced write.
+   */
   public Map<String, JobHandler> handlers() {
-    return Map.of(Inventory.RESERVE, this::handle);
+    KeyBatchHandler batch = this::handleBatch;
+    return Map.of(Inventory.RESERVE, batch);
+  }
+
+  /**
+   * A SKU's consecutive reservations. One job, or the unfenced control, runs one job at a time.
+   * Fenced: reads the item, pauses here if a pause is armed (a zombie with a stale read and a stale
+   * fence), decides the jobs its seq shows unapplied in order, and writes their effect and journal
+   * entries in one update fenced from the first to the last.
+   */
+  private KeyBatchResult handleBatch(List<Job> jobs, JobContext context) {
+    if (jobs.size() == 1 || fencing == Fencing.OFF) {
+      for (int k = 0; k < jobs.size(); k++) {
+        try {
+          handle(jobs.get(k), context);
+        } catch (RuntimeException e) {
+          if (k == 0) {
+            throw e;
+          }
+          return KeyBatchResult.failedAt(k, e);
+        }
+      }
+      return KeyBatchResult.allDone();
+    }
+    long fenceHeld = context.fence();
+    Outcome[] outcomes = new Outcome[jobs.size()];
+    java.util.Arrays.fill(outcomes, Outcome.FAILED);
+    try {
+      FenceToken token = context.fenceToken();
+      for (int round = 1; round <= BATCH_ROUNDS; round++) {
+        if (applyOnce(jobs, context, token, outcomes)) {
+          hooks.afterWrite(worker, jobs.getFirst());
+          return KeyBatchResult.allDone();
+        }
+      }
+      throw new IllegalStateException(
+          "sku "
+              + jobs.getFirst().key()
+              + " changed under lane "
+              + context.lane()
+              + " at fence "
+              + fenceHeld
+              + " in each of "
+              + BATCH_ROUNDS
+              + " rounds");
+    } finally {
+      for (int k = 0; k < jobs.size(); k++) {
+        record(jobs.get(k), fenceHeld, outcomes[k]);
+      }
+    }
+  }
+
+  /**
+   * One read-decide-write round.
+   *
+   * @return whether the batch is decided; false to read again
+   */
+  private boolean applyOnce(
+      List<Job> jobs, JobContext context, FenceToken token, Outcome[] outcomes) {
+    String sku = jobs.getFirst().key();
+    Map<String, AttributeValue> item =
+        dynamoDb
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .key(Map.of(Inventory.SKU, AttributeValue.fromS(sku)))
+                        .consistentRead(true))
+            .item();
+    if (item == null || item.isEmpty()) {
+      throw new IllegalStateException("sku " + sku + " is not in table " + table);
+    }
+    long itemFence = item.containsKey("fence") ? Long.parseLong(item.get("fence").n()) : 0;
+    BigInteger applied = item.containsKey("seq") ? new BigInteger(item.get("seq").n()) : null;
+    long readStock = Long.parseLong(item.get("stock").n());
+    long readReserved = Long.parseLong(item.get("reserved").n());
+    hooks.beforeWrite(worker, jobs.getFirst());
+    if (itemFence > token.fence()) {
+      java.util.Arrays.fill(outcomes, Outcome.FENCED);
+      throw context.fenced("sku " + sku + " in table " + table + " carries fence " + itemFence);
+    }
+    int from = 0;
+    while (from < jobs.size()
+        && applied != null
+        && new BigInteger(jobs.get(from).seq()).compareTo(applied) <= 0) {
+      outcomes[from++] = Outcome.DUPLICATE;
+    }
+    if (from == jobs.size()) {
+      return true;
+    }
+    long stock = readStock;
+    long reserved = readReserved;
+    long rejected = 0;
+    List<AttributeValue> ns = new ArrayList<>();
+    List<AttributeValue> fences = new ArrayList<>();
+    for (int k = from; k < jobs.size(); k++) {
+      Job job = jobs.get(k);
+      long qty = job.payload().path("qty").asLong(1);
+      if (stock >= qty) {
+        stock -= qty;
+        reserved += qty;
+        outcomes[k] = Outcome.APPLIED;
+      } else {
+        rejected++;
+        outcomes[k] = Outcome.REJECTED;
+      }
+      ns.add(number(job.payload().path("n").asInt(-1)));
+      fences.add(number(token.fence()));
+    }
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":stock", number(stock));
+    values.put(":reserved", number(reserved));
+    values.put(":rejected", number(rejected));
+    values.put(":readStock", number(readStock));
+    values.put(":readReserved", number(readReserved));
+    values.put(":empty", AttributeValue.fromL(List.of()));
+    values.put(":ns", AttributeValue.fromL(ns));
+    values.put(":writeFences", AttributeValue.fromL(fences));
+    UpdateItemRequest request =
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(Map.of(Inventory.SKU, AttributeValue.fromS(sku)))
+            .updateExpression(BATCH_UPDATE)
+            .conditionExpression(BATCH_CONDITION)
+            .expressionAttributeNames(
+                Map.of(
+                    "#stock", "stock",
+                    "#reserved", "reserved",
+                    "#rejected", "rejected",
+                    "#journal", JOURNAL,
+                    "#fences", FENCES))
+            .expressionAttributeValues(values)
+            .build();
+    FenceToken first = new FenceToken(token.fence(), jobs.get(from).seq());
+    FenceToken last = new FenceToken(token.fence(), jobs.getLast().seq());
+    FenceResult result;
+    try {
+      result = fence.updateBatch(request, first, last);
+    } catch (ConditionalCheckFailedException e) {
+      java.util.Arrays.fill(outcomes, from, jobs.size(), Outcome.FAILED);
+      return false; // the stock moved since the read: decide again
+    }
+    switch (result) {
+      case APPLIED -> {
+        return true;
+      }
+      case FENCED -> {
+        java.util.Arrays.fill(outcomes, from, jobs.size(), Outcome.FENCED);
+        throw context.fenced(
+            "sku " + sku + " in table " + table + " (a batch of " + jobs.size() + " jobs)");
+      }
+      default -> {
+        // DUPLICATE: some of the jobs were applied since the read; decide again from the item.
+        java.util.Arrays.fill(outcomes, 0, jobs.size(), Outcome.FAILED);
+        return false;
+      }
+    }
+  }
+
+  private void record(Job job, long fenceHeld, Outcome outcome) {
+    history.accept(
+        new Attempt(
+            worker,
+            job.key(),
+            job.jobId(),
+            job.payload().path("n").asInt(-1),
+            fenceHeld,
+            job.seq(),
+            outcome,
+            job.enqueuedAt() == null ? 0 : job.enqueuedAt().toEpochMilli(),
+            System.currentTimeMillis()));
   }
 
   private void handle(Job job, JobContext context) {

@@ -1,6 +1,7 @@
 package io.fenceq.local.faults;
 
 import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.KeyBatchHandler;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,6 +58,17 @@ public final class CrashSwitch implements ExecutionInterceptor {
   /** {@code handler}, failing at entry once tripped. */
   public JobHandler wrap(JobHandler handler) {
     Objects.requireNonNull(handler, "handler");
+    if (handler instanceof KeyBatchHandler batch) {
+      // Still a batch handler, so that the engine keeps handing it a key's jobs together.
+      return (KeyBatchHandler)
+          (jobs, context) -> {
+            if (tripped.get()) {
+              refused.incrementAndGet();
+              throw new IllegalStateException("worker " + name + " has crashed");
+            }
+            return batch.handleBatch(jobs, context);
+          };
+    }
     return (job, context) -> {
       if (tripped.get()) {
         refused.incrementAndGet();

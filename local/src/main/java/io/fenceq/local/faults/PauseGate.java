@@ -1,6 +1,7 @@
 package io.fenceq.local.faults;
 
 import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.KeyBatchHandler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -168,6 +169,14 @@ public final class PauseGate implements ExecutionInterceptor {
   /** {@code handler}, waiting at entry while this gate is paused. */
   public JobHandler wrap(JobHandler handler) {
     Objects.requireNonNull(handler, "handler");
+    if (handler instanceof KeyBatchHandler batch) {
+      // Still a batch handler, so that the engine keeps handing it a key's jobs together.
+      return (KeyBatchHandler)
+          (jobs, context) -> {
+            awaitOpen();
+            return batch.handleBatch(jobs, context);
+          };
+    }
     return (job, context) -> {
       awaitOpen();
       handler.handle(job, context);

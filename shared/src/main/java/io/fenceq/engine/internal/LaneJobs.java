@@ -6,6 +6,8 @@ import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.JobTimedOutException;
+import io.fenceq.engine.KeyBatchHandler;
+import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
@@ -19,6 +21,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -41,6 +44,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * the run's monitor, and reads the lane's state from the {@link LaneLiveness} without it.
  */
 final class LaneJobs {
+  /** At most this many jobs in one call of a {@link KeyBatchHandler}: an SQS receive's worth. */
+  static final int MAX_KEY_BATCH = 10;
+
   private static final Logger log = LoggerFactory.getLogger(LaneJobs.class);
   private static final String UNKNOWN_TYPE = "unknown";
 
@@ -82,11 +88,12 @@ final class LaneJobs {
   }
 
   /**
-   * Runs job {@code i}; the lane holds its lease and the job may start.
+   * Runs job {@code i}, and with a {@link KeyBatchHandler} the consecutive jobs of its key after
+   * it; the lane holds its lease and the job may start.
    *
-   * @return whether the lane goes on
+   * @return the index of the next job to run, or -1 when the lane stops
    */
-  boolean run(int i) {
+  int runFrom(int i) {
     Message m = messages.get(i);
     JobEnvelope envelope;
     try {
@@ -94,7 +101,7 @@ final class LaneJobs {
     } catch (MalformedJobException e) {
       String ringProblem = ringProblem(m, null);
       deadLetterOrFail(i, null, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
-      return true;
+      return i + 1;
     }
     String problem = ringProblem(m, envelope.key());
     JobHandler handler = parts.handlers().handlerFor(envelope.type()).orElse(null);
@@ -107,24 +114,139 @@ final class LaneJobs {
     }
     if (problem != null) {
       deadLetterOrFail(i, envelope.key(), envelope.type(), problem);
-      return true;
+      return i + 1;
     }
-    Job job =
-        new Job(
-            envelope.key(),
-            envelope.type(),
-            envelope.payload(),
-            envelope.jobId(),
-            envelope.enqueuedAt(),
-            m.messageId(),
-            Received.sequenceNumber(m),
-            Received.receiveCount(m));
+    Job job = job(m, envelope);
     String spent = attempts.exhaustedBefore(job);
     if (spent != null && deadLetterFailed(i, job, spent, null)) {
       attempts.clearFailure(job);
-      return true;
+      return i + 1;
     }
-    return runHandler(i, handler, job);
+    if (handler instanceof KeyBatchHandler batchHandler) {
+      return runBatch(i, batchHandler, batchFrom(i, job, batchHandler));
+    }
+    return runHandler(i, handler, job) ? i + 1 : -1;
+  }
+
+  private static Job job(Message m, JobEnvelope envelope) {
+    return new Job(
+        envelope.key(),
+        envelope.type(),
+        envelope.payload(),
+        envelope.jobId(),
+        envelope.enqueuedAt(),
+        m.messageId(),
+        Received.sequenceNumber(m),
+        Received.receiveCount(m));
+  }
+
+  /**
+   * Job {@code i} and the consecutive jobs after it that {@code handler} takes in the same call:
+   * same key, a type registered with this same handler, placed by this ring, not out of attempts;
+   * at most {@link #MAX_KEY_BATCH}.
+   */
+  private List<Job> batchFrom(int i, Job first, KeyBatchHandler handler) {
+    List<Job> batch = new ArrayList<>();
+    batch.add(first);
+    for (int j = i + 1; j < messages.size() && batch.size() < MAX_KEY_BATCH; j++) {
+      Message m = messages.get(j);
+      JobEnvelope envelope;
+      try {
+        envelope = JobEnvelope.parse(m.body());
+      } catch (MalformedJobException e) {
+        break;
+      }
+      if (!envelope.key().equals(first.key())
+          || parts.handlers().handlerFor(envelope.type()).orElse(null) != handler
+          || ringProblem(m, envelope.key()) != null) {
+        break;
+      }
+      Job next = job(m, envelope);
+      if (attempts.exhaustedBefore(next) != null) {
+        break;
+      }
+      batch.add(next);
+    }
+    return batch;
+  }
+
+  /**
+   * Runs jobs {@code i} to {@code i + batch.size() - 1} in one call of {@code handler}, then
+   * settles each as the handler reported.
+   *
+   * @return the index of the next job to run, or -1 when the lane stops
+   */
+  private int runBatch(int i, KeyBatchHandler handler, List<Job> batch) {
+    Job first = batch.getFirst();
+    Job last = batch.getLast();
+    long started = parts.ticker().nanos();
+    Context traced = Telemetry.withLane(Telemetry.extract(messages.get(i)), run.groupId());
+    Span span = startSpan(traced, first, batch.size(), last.seq());
+    JobWatch watch = JobWatch.start(run, parts, i, first);
+    Throwable failure = null;
+    KeyBatchResult result = null;
+    try (Scope ignored = traced.with(span).makeCurrent()) {
+      result = handler.handleBatch(List.copyOf(batch), new LaneContext(run, liveness, last));
+    } catch (Throwable e) {
+      failure = e;
+    }
+    boolean timedOut = watch.stop();
+    if (timedOut) {
+      Thread.interrupted();
+    }
+    int done = 0;
+    if (failure == null && result == null) {
+      failure =
+          new IllegalStateException(
+              "the KeyBatchHandler of job type " + first.type() + " returned no KeyBatchResult");
+    } else if (failure == null && result.failure() == null) {
+      done = batch.size();
+    } else if (failure == null && result.done() >= batch.size()) {
+      failure =
+          new IllegalStateException(
+              "the KeyBatchHandler of job type "
+                  + first.type()
+                  + " reported job "
+                  + result.done()
+                  + " failed, but it was given "
+                  + batch.size()
+                  + " jobs: "
+                  + result.failure(),
+              result.failure());
+    } else if (failure == null) {
+      done = result.done();
+      failure = result.failure();
+    }
+    if (timedOut && !(failure instanceof LaneLostException)) {
+      // As for one job: past the limit the call's outcome is the limit's; re-running the jobs is
+      // safe, since their fenced writes answer DUPLICATE.
+      done = 0;
+      failure = new JobTimedOutException(watch.reason());
+    }
+    endSpan(span, failure, timedOut ? watch.reason() : null);
+    parts
+        .metrics()
+        .timing(
+            EngineMetrics.HANDLER_TIME,
+            Duration.ofNanos(parts.ticker().nanos() - started),
+            parts.jobDimensions(first.type()));
+    for (int k = 0; k < done; k++) {
+      Job job = batch.get(k);
+      if (!succeeded(i + k, job, parts.jobDimensions(job.type()), null)) {
+        return -1;
+      }
+    }
+    if (failure == null) {
+      return i + batch.size();
+    }
+    int f = i + done;
+    Job failedJob = batch.get(done);
+    if (failure instanceof LaneLostException e) {
+      liveness.lose(e.getMessage());
+      stopLost(f, failedJob, "its handler stopped: " + e.getMessage());
+      return -1;
+    }
+    return failed(f, failedJob, parts.jobDimensions(failedJob.type()), failure) ? f + 1 : -1;
   }
 
   /**
@@ -142,7 +264,7 @@ final class LaneJobs {
     Map<String, String> dims = parts.jobDimensions(job.type());
     long started = parts.ticker().nanos();
     Context traced = Telemetry.withLane(Telemetry.extract(messages.get(i)), run.groupId());
-    Span span = startSpan(traced, job);
+    Span span = startSpan(traced, job, 1, job.seq());
     JobWatch watch = JobWatch.start(run, parts, i, job);
     Throwable failure = null;
     try (Scope ignored = traced.with(span).makeCurrent()) {
@@ -168,11 +290,13 @@ final class LaneJobs {
     if (failure != null) {
       return failed(i, job, dims, failure);
     }
-    return succeeded(i, job, dims, started);
+    Duration took = Duration.ofNanos(parts.ticker().nanos() - started);
+    parts.metrics().timing(EngineMetrics.HANDLER_TIME, took, dims);
+    return succeeded(i, job, dims, took);
   }
 
   /** The job's span, around its handler, in the trace its producer sent. */
-  private Span startSpan(Context traced, Job job) {
+  private Span startSpan(Context traced, Job job, int jobs, String lastSeq) {
     return Telemetry.tracer()
         .spanBuilder(FenceqTracing.JOB_SPAN_PREFIX + job.type())
         .setParent(traced)
@@ -182,7 +306,8 @@ final class LaneJobs {
         .setAttribute(FenceqTracing.MESSAGING_MESSAGE_ID, job.messageId())
         .setAttribute(FenceqTracing.LANE, run.groupId())
         .setAttribute(FenceqTracing.FENCE, liveness.lease().fence())
-        .setAttribute(FenceqTracing.SEQ, job.seq())
+        .setAttribute(FenceqTracing.SEQ, lastSeq)
+        .setAttribute(FenceqTracing.JOBS, (long) jobs)
         .setAttribute(FenceqTracing.KEY, job.key())
         .setAttribute(FenceqTracing.JOB_ID, job.jobId())
         .setAttribute(FenceqTracing.JOB_TYPE, job.type())
@@ -252,10 +377,12 @@ final class LaneJobs {
     return false;
   }
 
-  /** Job {@code i}'s handler returned within its time limit. */
-  private boolean succeeded(int i, Job job, Map<String, String> dims, long started) {
-    Duration took = Duration.ofNanos(parts.ticker().nanos() - started);
-    parts.metrics().timing(EngineMetrics.HANDLER_TIME, took, dims);
+  /**
+   * Job {@code i}'s handler returned within its time limit.
+   *
+   * @param took how long its handler ran, for the log; null when it ran in a batch
+   */
+  private boolean succeeded(int i, Job job, Map<String, String> dims, Duration took) {
     if (liveness.lostReason() != null) {
       return stopLost(
           i,
@@ -279,7 +406,7 @@ final class LaneJobs {
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
-        Durations.format(took));
+        took == null ? "in a batch" : Durations.format(took));
     return true;
   }
 

@@ -249,10 +249,12 @@ public final class LaneRun {
     if (!admission.admit()) {
       return;
     }
-    for (int i = 0; i < batch.messages().size(); i++) {
-      if (!admission.mayStart(i) || !jobs.run(i)) {
+    int i = 0;
+    while (i >= 0 && i < batch.messages().size()) {
+      if (!admission.mayStart(i)) {
         return;
       }
+      i = jobs.runFrom(i);
     }
   }
 

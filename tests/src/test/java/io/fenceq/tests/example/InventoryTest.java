@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
+import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.examples.inventory.InventoryException;
@@ -150,6 +151,78 @@ class InventoryTest {
     reserve(job("sku-0", "reserve", payload("{}")), 1);
 
     assertThat(level("sku-0").stock()).isEqualTo(9);
+  }
+
+  @Test
+  void aBatchIsDecidedInEnqueueOrderAndAppliedInOneFencedWrite() {
+    List<Job> batch =
+        List.of(
+            job("sku-0", "reserve", 6),
+            job("sku-0", "reserve", 6), // 4 left: refused
+            job("sku-0", "reserve", 3), // fits after the refusal
+            job("sku-0", "release", 2));
+
+    KeyBatchResult result = inventory.applyBatch(batch, context(batch.getLast(), 4));
+
+    assertThat(result).isEqualTo(KeyBatchResult.allDone());
+    assertThat(outcomes)
+        .extracting(InventoryOutcome::result)
+        .containsExactly(Result.APPLIED, Result.REJECTED, Result.APPLIED, Result.APPLIED);
+    assertThat(outcomes).extracting(InventoryOutcome::seq).containsExactlyElementsOf(seqs(batch));
+    // 10 - 6 - 3 + 2 = 3 in stock, 6 + 3 - 2 = 7 reserved, one refusal, the last job's seq.
+    assertThat(level("sku-0"))
+        .isEqualTo(new StockLevel("sku-0", 3, 7, 1, 4, batch.getLast().seq()));
+  }
+
+  @Test
+  void aRedeliveredBatchIsAllDuplicatesAndAPartlyAppliedOneAppliesOnlyTheRest() {
+    Job r1 = job("sku-1", "reserve", 2);
+    Job r2 = job("sku-1", "reserve", 2);
+    Job r3 = job("sku-1", "reserve", 2);
+    Job r4 = job("sku-1", "reserve", 2);
+    inventory.applyBatch(List.of(r1, r2), context(r2, 1));
+    outcomes.clear();
+
+    inventory.applyBatch(List.of(r1, r2, r3, r4), context(r4, 2));
+
+    assertThat(outcomes)
+        .extracting(InventoryOutcome::result)
+        .containsExactly(Result.DUPLICATE, Result.DUPLICATE, Result.APPLIED, Result.APPLIED);
+    assertThat(level("sku-1")).isEqualTo(new StockLevel("sku-1", 2, 8, 0, 2, r4.seq()));
+    outcomes.clear();
+
+    inventory.applyBatch(List.of(r3, r4), context(r4, 2));
+
+    assertThat(outcomes).extracting(InventoryOutcome::result).containsOnly(Result.DUPLICATE);
+    assertThat(level("sku-1").stock()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchUnderAnOlderFenceIsFencedAndWritesNothing() {
+    reserve(job("sku-2", "reserve", 1), 5);
+    List<Job> late = List.of(job("sku-2", "reserve", 1), job("sku-2", "reserve", 1));
+
+    assertThatThrownBy(() -> inventory.applyBatch(late, context(late.getLast(), 4)))
+        .isInstanceOf(LaneLostException.class)
+        .hasMessageContaining("sku-2");
+    assertThat(level("sku-2").stock()).isEqualTo(9);
+  }
+
+  @Test
+  void aBatchStopsAtAnInvalidPayloadAfterApplyingTheJobsBeforeIt() {
+    List<Job> batch =
+        List.of(job("sku-0", "reserve", 1), job("sku-0", "reserve", payload("{\"qty\":-1}")));
+
+    KeyBatchResult result = inventory.applyBatch(batch, context(batch.getLast(), 1));
+
+    assertThat(result.done()).isEqualTo(1);
+    assertThat(result.failure()).isInstanceOf(InventoryException.class);
+    assertThat(level("sku-0").stock()).isEqualTo(9);
+    assertThat(level("sku-0").seq()).isEqualTo(batch.getFirst().seq());
+  }
+
+  private static List<String> seqs(List<Job> jobs) {
+    return jobs.stream().map(Job::seq).toList();
   }
 
   private StockLevel level(String sku) {
