@@ -77,11 +77,11 @@ public record RedisLockConfig(
     }
   }
 
-  /** Defaults: ttl 5 s, one replica acknowledging within 100 ms, prefix {@code fenceq:}. */
+  /** Defaults: ttl 5 s, one replica acknowledging within 250 ms, prefix {@code fenceq:}. */
   public static final class Builder {
     private Duration ttl = Duration.ofSeconds(5);
     private int waitReplicas = 1;
-    private Duration waitTimeout = Duration.ofMillis(100);
+    private Duration waitTimeout = Duration.ofMillis(250);
     private String keyPrefix = "fenceq:";
     private FenceFloor fenceFloor = FenceFloor.none();
     private Metrics metrics = Metrics.none();

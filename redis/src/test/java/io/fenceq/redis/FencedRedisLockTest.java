@@ -52,6 +52,14 @@ class FencedRedisLockTest {
     }
   }
 
+  /**
+   * WAIT's timeout is generous: a loaded machine may be slow to replicate, and only a stopped
+   * replica is meant to miss it.
+   */
+  private static RedisLockConfig.Builder config() {
+    return RedisLockConfig.builder().waitTimeout(Duration.ofSeconds(5));
+  }
+
   private static String name() {
     return "lock-" + UUID.randomUUID();
   }
@@ -80,7 +88,7 @@ class FencedRedisLockTest {
   @Test
   void acquireMintsRisingFencesOnTheReplicasAndIsBusyWhileHeld() {
     RecordingMetrics metrics = new RecordingMetrics();
-    FencedRedisLock lock = lock(RedisLockConfig.builder().metrics(metrics));
+    FencedRedisLock lock = lock(config().metrics(metrics));
     String name = name();
 
     RedisLockHandle first = acquired(lock.acquire(name));
@@ -104,7 +112,7 @@ class FencedRedisLockTest {
 
   @Test
   void onlyTheOwnerWithItsFenceRenewsOrReleases() {
-    FencedRedisLock lock = lock(RedisLockConfig.builder());
+    FencedRedisLock lock = lock(config());
     String name = name();
     RedisLockHandle holder = acquired(lock.acquire(name));
     RedisLockHandle sameOwnerOtherFence =
@@ -125,8 +133,7 @@ class FencedRedisLockTest {
   @Test
   void theHandleExpiresOnItsTickerAndARenewalExtendsIt() {
     AtomicLong now = new AtomicLong();
-    FencedRedisLock lock =
-        lock(RedisLockConfig.builder().ttl(Duration.ofSeconds(30)).ticker(now::get));
+    FencedRedisLock lock = lock(config().ttl(Duration.ofSeconds(30)).ticker(now::get));
     RedisLockHandle holder = acquired(lock.acquire(name()));
     now.addAndGet(Duration.ofSeconds(29).toNanos());
     assertThat(holder.expired()).isFalse();
@@ -139,7 +146,7 @@ class FencedRedisLockTest {
 
   @Test
   void tokensOrderAHoldersWritesAndPutANewerHolderAfterThemAll() {
-    FencedRedisLock lock = lock(RedisLockConfig.builder());
+    FencedRedisLock lock = lock(config());
     String name = name();
     RedisLockHandle older = acquired(lock.acquire(name));
     FenceToken a = older.nextToken();
@@ -161,7 +168,7 @@ class FencedRedisLockTest {
 
   @Test
   void theLockAndItsCounterShareOneClusterSlot() {
-    FencedRedisLock lock = lock(RedisLockConfig.builder());
+    FencedRedisLock lock = lock(config());
     for (String name : List.of("orders", "a:b", "ü-名前", name())) {
       List<String> keys = lock.keys(name);
       assertThat(SlotHash.getSlot(keys.get(0))).as(name).isEqualTo(SlotHash.getSlot(keys.get(1)));
@@ -196,7 +203,7 @@ class FencedRedisLockTest {
         String who = "contender-" + c;
         // Each contender has its own connection, as two processes would.
         StatefulRedisConnection<String, String> own = primary.client().connect();
-        FencedRedisLock lock = FencedRedisLock.on(own, RedisLockConfig.builder().build());
+        FencedRedisLock lock = FencedRedisLock.on(own, config().build());
         contenders.add(
             Thread.ofPlatform()
                 .name(who)
@@ -235,7 +242,7 @@ class FencedRedisLockTest {
   @Test
   void aHolderPausedPastItsTtlHasItsLateWriteRefusedByTheStore() throws Exception {
     String name = name();
-    FencedRedisLock lock = lock(RedisLockConfig.builder().ttl(Duration.ofMillis(200)));
+    FencedRedisLock lock = lock(config().ttl(Duration.ofMillis(200)));
     try (Accounts accounts = new Accounts().open("acct")) {
       CountDownLatch holding = new CountDownLatch(1);
       CountDownLatch resume = new CountDownLatch(1);
@@ -277,7 +284,7 @@ class FencedRedisLockTest {
   @Test
   void aKilledHoldersLockExpiresAndTheNextHolderGetsAHigherFence() {
     String name = name();
-    RedisLockConfig config = RedisLockConfig.builder().ttl(Duration.ofMillis(200)).build();
+    RedisLockConfig config = config().ttl(Duration.ofMillis(200)).build();
     long killedFence;
     // The holder's process dies: its connection goes away without a release.
     try (StatefulRedisConnection<String, String> own = primary.client().connect()) {
@@ -291,11 +298,7 @@ class FencedRedisLockTest {
   void aStoppedReplicaMakesTheAcquireRefusedAndReleased() throws Exception {
     RecordingMetrics metrics = new RecordingMetrics();
     FencedRedisLock lock =
-        lock(
-            RedisLockConfig.builder()
-                .metrics(metrics)
-                .waitReplicas(1)
-                .waitTimeout(Duration.ofMillis(100)));
+        lock(config().metrics(metrics).waitReplicas(1).waitTimeout(Duration.ofMillis(100)));
     String name = name();
     RedisAcquireResult refused;
     replica.pause();

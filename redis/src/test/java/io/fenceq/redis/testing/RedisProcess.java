@@ -62,6 +62,9 @@ public final class RedisProcess implements AutoCloseable {
     }
     Files.createDirectories(logDir);
     int port = freePort();
+    // A directory of its own: a full resync writes dump.rdb there, which a later server started
+    // in the same directory would load.
+    Path dir = Files.createDirectories(logDir.resolve("redis-" + port + "-" + System.nanoTime()));
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -74,15 +77,19 @@ public final class RedisProcess implements AutoCloseable {
             "",
             "--appendonly",
             "no",
+            "--repl-diskless-sync",
+            "yes",
+            "--repl-diskless-sync-delay",
+            "0",
             "--dir",
-            logDir.toString()));
+            dir.toString()));
     if (primaryOf != null) {
       command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primaryOf.port)));
     }
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(logDir.resolve("redis-" + port + ".log").toFile())
+            .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
     RedisProcess redis = new RedisProcess(p, port);
     redis.await("PONG", redis::answersPing);
