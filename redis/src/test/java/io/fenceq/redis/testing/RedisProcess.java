@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
 public final class RedisProcess implements AutoCloseable {
   private static final Path BINARY =
       Path.of(System.getenv().getOrDefault("FENCEQ_REDIS_SERVER", "/usr/bin/redis-server"));
-  private static final Duration START_LIMIT = Duration.ofSeconds(20);
+  private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
   private final Process process;
   private final int port;
@@ -150,7 +150,7 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  /** Polls {@code condition} until it holds, for at most 20 s. */
+  /** Polls {@code condition} until it holds, for at most 60 s. */
   public void await(String what, BooleanSupplier condition) {
     long until = System.nanoTime() + START_LIMIT.toNanos();
     while (System.nanoTime() - until < 0) {
