@@ -1,6 +1,7 @@
 package io.fenceq.bench.redlock;
 
 import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.fence.DynamoDbFence;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -27,6 +28,16 @@ final class Bookings {
             .getItem(r -> r.tableName(table).key(key(sku)).consistentRead(true))
             .item()
             .get("sold");
+    return v == null ? 0 : Long.parseLong(v.n());
+  }
+
+  /** The highest fence the SKU's item has accepted, or 0: the fenced Redis lock's floor. */
+  static long fence(DynamoDbClient dynamoDb, String table, String sku) {
+    AttributeValue v =
+        dynamoDb
+            .getItem(r -> r.tableName(table).key(key(sku)).consistentRead(true))
+            .item()
+            .get(DynamoDbFence.FENCE_ATTRIBUTE);
     return v == null ? 0 : Long.parseLong(v.n());
   }
 

@@ -12,19 +12,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Independent {@code redis-server} processes on loopback ports, without persistence. */
+/**
+ * Independent {@code redis-server} processes on loopback ports, without persistence; or a primary
+ * and its replica ({@link #primaryWithReplica}).
+ */
 final class RedisServers implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   private final Thread hook = new Thread(this::stop, "bench-redis-stop");
 
   RedisServers(Path binary, int count, Path logDir) throws IOException, InterruptedException {
+    this(binary, count, logDir, false);
+  }
+
+  private RedisServers(Path binary, int count, Path logDir, boolean replicated)
+      throws IOException, InterruptedException {
     Runtime.getRuntime().addShutdownHook(hook);
     java.nio.file.Files.createDirectories(logDir);
     for (int i = 0; i < count; i++) {
       int port = freePort();
-      Process p =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   binary.toString(),
                   "--port",
                   Integer.toString(port),
@@ -33,7 +42,18 @@ final class RedisServers implements AutoCloseable {
                   "--save",
                   "",
                   "--appendonly",
-                  "no")
+                  "no"));
+      if (replicated) {
+        // The sync goes over the socket; the replica keeps the received snapshot in a directory
+        // of its own, where no later server would load it.
+        Path dir = java.nio.file.Files.createDirectories(logDir.resolve("redis-" + port));
+        command.addAll(List.of("--repl-diskless-sync", "yes", "--dir", dir.toString()));
+        if (i > 0) {
+          command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(ports.get(0))));
+        }
+      }
+      Process p =
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(logDir.resolve("redis-" + port + ".log").toFile())
               .start();
@@ -43,6 +63,12 @@ final class RedisServers implements AutoCloseable {
     for (int port : ports) {
       awaitPong(port);
     }
+  }
+
+  /** A primary ({@code ports().get(0)}) and one replica of it ({@code ports().get(1)}). */
+  static RedisServers primaryWithReplica(Path binary, Path logDir)
+      throws IOException, InterruptedException {
+    return new RedisServers(binary, 2, logDir, true);
   }
 
   List<Integer> ports() {

@@ -12,8 +12,15 @@ import io.fenceq.fence.FenceToken;
 import io.fenceq.local.LocalAws;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.redis.FencedRedisLock;
+import io.fenceq.redis.RedisAcquireResult;
+import io.fenceq.redis.RedisLockConfig;
+import io.fenceq.redis.RedisLockHandle;
 import io.fenceq.worker.Worker;
 import io.fenceq.worker.WorkerProgress;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.redisson.Redisson;
 import org.redisson.RedissonRedLock;
 import org.redisson.api.RLock;
@@ -38,9 +46,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code bench/run redlock}: the same booking critical section under (a) Redisson's Redlock over
- * three Redis servers and (b) fenceq's fenced lane lease, with the same faults on one of three
- * workers: 200 ms partitions from its stores and stalls longer than the lock TTL. Counts double
- * bookings and oversells from the stock left and the sales counted.
+ * three Redis servers, (c) fenceq-redis's fenced lock on a primary with one replica, its writes
+ * through {@code DynamoDbFence}, and (b) fenceq's fenced lane lease, with the same faults on one of
+ * three workers: 200 ms partitions from its stores and stalls longer than the lock TTL. Counts
+ * double bookings and oversells from the stock left and the sales counted.
  */
 public final class RedlockBench {
   private static final int WORKERS = 3;
@@ -79,18 +88,23 @@ public final class RedlockBench {
     report.parameter(
         "run per contender",
         limit.toSeconds()
-            + " s; Redlock restocks each time every SKU is sold out, fenceq stops early once its"
+            + " s; Redlock and the fenced Redis lock restock each time every SKU is sold out,"
+            + " fenceq stops early once its"
             + " jobs (1.25 x the stock) are done");
     report.parameter("redis-server", redisServer);
     Path logs = Path.of("bench", "target", "redlock-logs");
-    report.progress("starting 3 redis-server processes and the emulators");
+    report.progress(
+        "starting 3 redis-server processes, a primary with a replica, and the emulators");
     try (RedisServers redis = new RedisServers(redisServer, 3, logs);
+        RedisServers replicated = RedisServers.primaryWithReplica(redisServer, logs);
         LocalAws aws = LocalAws.builder().stackName("fenceq-redlock").start()) {
       String table = aws.environment().get(InventoryHandlers.INVENTORY_TABLE);
       Tally redlock = redlock(aws, table, redis.ports());
+      Tally fencedRedis = fencedRedis(aws, table, replicated.ports());
       Tally fenceq = fenceq(aws, table);
       List<List<String>> rows = new ArrayList<>();
       rows.add(row("Redisson Redlock (3 Redis)", redlock));
+      rows.add(row("fenceq-redis (fenced lock + DynamoDbFence)", fencedRedis));
       rows.add(row("fenceq (fenced lane lease)", fenceq));
       report.table(
           "Violations under the same faults",
@@ -116,7 +130,12 @@ public final class RedlockBench {
           Redlock's lock expires while the stalled holder's write is still on its way, and
           nothing downstream can tell the late write from the new holder's. fenceq's write
           carries the lane's fence and the job's sequence number: the late write of a taken-over
-          holder is refused (FENCED), and a redelivered job is refused as a DUPLICATE. A 200 ms
+          holder is refused (FENCED), and a redelivered job is refused as a DUPLICATE. The fenced
+          Redis lock (fenceq-redis: SET NX PX with a fence from INCR, WAIT for the replica, a
+          fence floor read from the item) expires like Redlock's, but its writes go through the
+          same DynamoDbFence: a stalled holder's late write is refused once a newer holder has
+          written the SKU. The fence checks writes, not reads: a late write that lands between
+          the new holder's read and its write is still accepted. A 200 ms
           partition alone is shorter than the 1 s TTL and its renewal interval, so it costs
           neither contender a lock; a stall longer than the TTL does.""");
       Map<String, Object> result = new LinkedHashMap<>();
@@ -126,12 +145,21 @@ public final class RedlockBench {
       result.put("redlock_sales", redlock.sold);
       result.put("redlock_violation_rate", redlock.violationRate());
       result.put("redlock_double_bookings_per_stall", redlock.perStall());
+      result.put("fencedredis_sellouts", fencedRedis.rounds);
+      result.put("fencedredis_double_bookings", fencedRedis.doubleBookings());
+      result.put("fencedredis_oversold", fencedRedis.overSold);
+      result.put("fencedredis_sales", fencedRedis.sold);
+      result.put("fencedredis_violation_rate", fencedRedis.violationRate());
+      result.put("fencedredis_double_bookings_per_stall", fencedRedis.perStall());
+      result.put("fencedredis_late_writes_refused", fencedRedis.lostWhileHeld.sum());
+      result.put("fencedredis_not_replicated", fencedRedis.notReplicated.sum());
       result.put("fenceq_double_bookings", fenceq.doubleBookings());
       result.put("fenceq_oversold", fenceq.overSold);
       result.put("fenceq_sales", fenceq.sold);
       result.put("fenceq_violation_rate", fenceq.violationRate());
       result.put("fenceq_double_bookings_per_stall", fenceq.perStall());
       result.put("faults_redlock", redlock.partitions.sum() + redlock.pauses.sum());
+      result.put("faults_fencedredis", fencedRedis.partitions.sum() + fencedRedis.pauses.sum());
       result.put("faults_fenceq", fenceq.partitions.sum() + fenceq.pauses.sum());
       report.result(result);
     }
@@ -240,7 +268,7 @@ public final class RedlockBench {
                             table,
                             keys,
                             soldOut,
-                            () -> restock(aws, table, keys, everyKey, soldOut, tally),
+                            () -> restock(aws, table, "rl", keys, everyKey, soldOut, tally),
                             tally,
                             deadline)));
       }
@@ -276,6 +304,7 @@ public final class RedlockBench {
   private synchronized void restock(
       LocalAws aws,
       String table,
+      String prefix,
       AtomicReference<List<String>> keys,
       List<String> everyKey,
       Set<String> soldOut,
@@ -284,7 +313,7 @@ public final class RedlockBench {
       return; // another worker restocked already
     }
     tally.rounds++;
-    List<String> fresh = seed(aws, table, "rl-" + tally.rounds);
+    List<String> fresh = seed(aws, table, prefix + "-" + tally.rounds);
     everyKey.addAll(fresh);
     keys.set(fresh);
   }
@@ -364,6 +393,162 @@ public final class RedlockBench {
           lock.unlock();
         } catch (RuntimeException e) {
           // the lock had expired on some node
+        }
+      }
+    }
+  }
+
+  // ---- (c) fenceq-redis: a fenced Redis lock, writes through DynamoDbFence ------------------
+
+  private Tally fencedRedis(LocalAws aws, String table, List<Integer> primaryAndReplica)
+      throws IOException, InterruptedException {
+    report.progress("fenced Redis lock: %d workers on %d SKUs, faults on worker 0", WORKERS, skus);
+    AtomicReference<List<String>> keys = new AtomicReference<>(seed(aws, table, "fr-0"));
+    List<String> everyKey = new CopyOnWriteArrayList<>(keys.get());
+    Tally tally = new Tally();
+    Faults faults = new Faults();
+    List<AutoCloseable> closing = new ArrayList<>();
+    Set<String> soldOut = ConcurrentHashMap.newKeySet();
+    AtomicBoolean stop = new AtomicBoolean();
+    long started = System.nanoTime();
+    long deadline = started + limit.toNanos();
+    List<Thread> threads = new ArrayList<>();
+    try {
+      for (int w = 0; w < WORKERS; w++) {
+        int port = primaryAndReplica.get(0);
+        DynamoDbClient dynamoDb = aws.dynamoDbClient();
+        if (w == 0) {
+          HoldingProxy proxy = new HoldingProxy(port, faults);
+          closing.add(proxy);
+          port = proxy.port();
+          dynamoDb = BenchClients.dynamoDb(aws, faults);
+          closing.add(dynamoDb);
+        }
+        RedisClient client =
+            RedisClient.create(
+                RedisURI.builder()
+                    .withHost("127.0.0.1")
+                    .withPort(port)
+                    .withTimeout(Duration.ofSeconds(3))
+                    .build());
+        closing.add(client::shutdown);
+        StatefulRedisConnection<String, String> connection = client.connect();
+        DynamoDbClient store = dynamoDb;
+        FencedRedisLock lock =
+            FencedRedisLock.on(
+                connection,
+                RedisLockConfig.builder()
+                    .ttl(TTL)
+                    .waitReplicas(1)
+                    .waitTimeout(Duration.ofMillis(500))
+                    .fenceFloor(sku -> Bookings.fence(store, table, sku))
+                    .build());
+        threads.add(
+            Thread.ofPlatform()
+                .name("bench-fenced-redis-" + w)
+                .start(
+                    () ->
+                        fencedRedisWorker(
+                            lock,
+                            store,
+                            table,
+                            keys,
+                            soldOut,
+                            () -> restock(aws, table, "fr", keys, everyKey, soldOut, tally),
+                            tally,
+                            deadline)));
+      }
+      Thread injector = injectFaults(faults, tally, stop);
+      for (Thread t : threads) {
+        t.join();
+      }
+      stop.set(true);
+      injector.interrupt();
+      injector.join();
+    } finally {
+      for (AutoCloseable c : closing) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // shutting down
+        }
+      }
+    }
+    tally.seconds = (System.nanoTime() - started) / 1e9;
+    count(aws, table, everyKey, tally);
+    report.progress(
+        "fenced Redis lock: %d sales in %.1f s (%d sell-outs, restocked), %d double bookings,"
+            + " %d oversold, %d late writes refused, %d acquires not replicated",
+        tally.sold,
+        tally.seconds,
+        tally.rounds,
+        tally.doubleBookings(),
+        tally.overSold,
+        tally.lostWhileHeld.sum(),
+        tally.notReplicated.sum());
+    return tally;
+  }
+
+  private static void fencedRedisWorker(
+      FencedRedisLock lock,
+      DynamoDbClient dynamoDb,
+      String table,
+      AtomicReference<List<String>> currentKeys,
+      Set<String> soldOut,
+      Runnable restock,
+      Tally tally,
+      long deadline) {
+    DynamoDbFence fence = new DynamoDbFence(dynamoDb);
+    while (System.nanoTime() < deadline) {
+      List<String> keys = currentKeys.get();
+      if (soldOut.containsAll(keys)) {
+        restock.run();
+        continue;
+      }
+      String sku = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+      if (soldOut.contains(sku)) {
+        continue;
+      }
+      RedisAcquireResult result;
+      try {
+        result = lock.acquire(sku);
+      } catch (RuntimeException e) {
+        continue; // Redis or the floor's read timed out: no lock, try again
+      }
+      if (result instanceof RedisAcquireResult.NotReplicated) {
+        tally.notReplicated.increment();
+        continue;
+      }
+      if (!(result instanceof RedisAcquireResult.Acquired acquired)) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // busy
+        continue;
+      }
+      RedisLockHandle held = acquired.handle();
+      tally.criticalSections.increment();
+      try {
+        long left = Bookings.stock(dynamoDb, table, sku);
+        if (left <= 0) {
+          soldOut.add(sku);
+        } else {
+          // Taken before the work, as in the fenceq contender: a stall delays a write whose
+          // token was valid when it was taken.
+          FenceToken token = held.nextToken();
+          Thread.sleep(WORK.toMillis());
+          tally.writesSent.increment();
+          if (fence.update(Bookings.book(table, sku, left - 1), token) == FenceResult.FENCED) {
+            tally.lostWhileHeld.increment();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // a store call failed: the section ends without a sale
+      } finally {
+        try {
+          lock.release(held);
+        } catch (RuntimeException e) {
+          // it expires by its TTL
         }
       }
     }

@@ -37,7 +37,7 @@ class ModuleBoundariesTest {
             .collect(Collectors.toSet());
 
     assertThat(modules)
-        .contains("ring", "shared", "examples", "functions", "worker", "local", "bench");
+        .contains("ring", "shared", "examples", "functions", "worker", "local", "bench", "redis");
     assertThat(MAIN.stream().map(JavaClass::getName)).doesNotContain(getClass().getName());
   }
 
@@ -60,6 +60,29 @@ class ModuleBoundariesTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "io.fenceq.ring..")
+        .check(MAIN);
+  }
+
+  /**
+   * The Redis lock stands beside the lanes, not on them: it uses the core's fence tokens, metrics,
+   * ticker and exception root only, never its leases, engine or AWS clients.
+   */
+  @Test
+  void theRedisLockUsesOnlyTheCoresFenceMetricsAndTime() {
+    classes()
+        .that()
+        .resideInAPackage("io.fenceq.redis..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "io.fenceq",
+            "io.fenceq.fence",
+            "io.fenceq.metrics",
+            "io.fenceq.time",
+            "io.fenceq.redis..",
+            "io.lettuce..",
+            "org.slf4j..")
         .check(MAIN);
   }
 
