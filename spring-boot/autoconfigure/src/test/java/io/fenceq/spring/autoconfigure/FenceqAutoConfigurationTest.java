@@ -227,6 +227,26 @@ class FenceqAutoConfigurationTest {
     }
   }
 
+  @Configuration(proxyBeanMethods = false)
+  static class ScopedHandler {
+    @Bean
+    @org.springframework.context.annotation.Scope(
+        value = "prototype",
+        proxyMode = org.springframework.context.annotation.ScopedProxyMode.TARGET_CLASS)
+    Thrower scoped() {
+      return new Thrower();
+    }
+  }
+
+  @Test
+  void aScopedProxyBeansHandlerIsFoundOnce() {
+    runner
+        .withUserConfiguration(Clients.class, ScopedHandler.class)
+        .run(
+            context ->
+                assertThat(context.getBean(JobHandlers.class).types()).containsExactly("fail"));
+  }
+
   @Test
   void twoHandlersOfOneTypeAreRefusedNamingBoth() {
     runner

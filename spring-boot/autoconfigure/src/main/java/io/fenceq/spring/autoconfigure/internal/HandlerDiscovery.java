@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.convert.DurationStyle;
@@ -35,6 +36,9 @@ public final class HandlerDiscovery {
   public static JobHandlers discover(ConfigurableListableBeanFactory beans) {
     Map<String, Found> byType = new LinkedHashMap<>();
     for (String name : beans.getBeanNamesForType(JobHandler.class, true, false)) {
+      if (ScopedProxyUtils.isScopedTarget(name)) {
+        continue; // its scoped proxy is the bean the application sees, and is found instead
+      }
       FenceqHandler annotation = beans.findAnnotationOnBean(name, FenceqHandler.class);
       if (annotation == null) {
         throw new FenceqHandlerException(
@@ -52,7 +56,7 @@ public final class HandlerDiscovery {
               timeLimit(annotation, description)));
     }
     for (String name : beans.getBeanDefinitionNames()) {
-      if (!beans.containsBeanDefinition(name)) {
+      if (!beans.containsBeanDefinition(name) || ScopedProxyUtils.isScopedTarget(name)) {
         continue;
       }
       BeanDefinition definition = beans.getBeanDefinition(name);
