@@ -16,8 +16,17 @@ public final class EmulatorLogging {
 
   private EmulatorLogging() {}
 
-  /** Only errors from DynamoDB Local. Idempotent. */
+  /**
+   * Only errors from DynamoDB Local. Idempotent. Where the Log4j API is routed to another backend
+   * (log4j-to-slf4j, as in every Spring Boot application), log4j-core cannot set levels and that
+   * backend's configuration decides ({@code
+   * logging.level.com.amazonaws.services.dynamodbv2.local}).
+   */
   public static void quiet() {
-    Configurator.setLevel(DYNAMODB_LOCAL, Level.ERROR);
+    try {
+      Configurator.setLevel(DYNAMODB_LOCAL, Level.ERROR);
+    } catch (ClassCastException e) {
+      // Configurator casts the API's context to log4j-core's; another provider's is not one.
+    }
   }
 }

@@ -1,0 +1,151 @@
+package io.fenceq.spring.autoconfigure;
+
+import io.fenceq.aws.AwsClients;
+import io.fenceq.engine.JobHandlers;
+import io.fenceq.metrics.Metrics;
+import io.fenceq.micrometer.MicrometerMetrics;
+import io.fenceq.queue.Enqueuer;
+import io.fenceq.ring.HashRing;
+import io.fenceq.spring.autoconfigure.internal.HandlerDiscovery;
+import io.fenceq.spring.autoconfigure.internal.LaneLosses;
+import io.fenceq.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * fenceq in a Spring Boot application ({@code fenceq.*}, {@link FenceqProperties}):
+ *
+ * <ul>
+ *   <li>an {@link SqsClient} and a {@link DynamoDbClient} built as {@link AwsClients} builds them,
+ *       against {@code fenceq.aws.*} or else the SDK's conventions, unless the application defines
+ *       its own;
+ *   <li>an {@link Enqueuer} on the work queue and the ring of {@code fenceq.lanes};
+ *   <li>with the worker enabled ({@code fenceq.worker.enabled}, the default): the handlers, found
+ *       by {@link io.fenceq.spring.FenceqHandler} (or the application's own {@link JobHandlers}
+ *       bean), and the worker in the context's lifecycle ({@link FenceqWorkerLifecycle});
+ *   <li>with Micrometer and a {@link MeterRegistry}: fenceq's metrics on it ({@link
+ *       MicrometerMetrics}), unless the application defines its own {@link Metrics}.
+ * </ul>
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"
+    })
+@ConditionalOnProperty(prefix = FenceqProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(FenceqProperties.class)
+public class FenceqAutoConfiguration {
+  /** Spring's own default of {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+  static final Duration DEFAULT_PHASE_TIMEOUT = Duration.ofSeconds(30);
+
+  @Bean
+  @ConditionalOnMissingBean
+  public SqsClient fenceqSqsClient(FenceqProperties properties) {
+    return AwsClients.sqs(target(properties.getAws()));
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public Enqueuer fenceqEnqueuer(SqsClient sqs, FenceqProperties properties) {
+    return Enqueuer.builder()
+        .sqs(sqs)
+        .queueUrl(properties.getQueueUrl())
+        .ring(HashRing.of(properties.getLanes()))
+        .build();
+  }
+
+  /** Where the clients connect: the service's endpoint over the shared one; unset: the SDK's. */
+  static AwsClients.Target target(FenceqProperties.Aws aws) {
+    URI sqs = aws.getSqsEndpoint() != null ? aws.getSqsEndpoint() : aws.getEndpoint();
+    URI dynamoDb =
+        aws.getDynamodbEndpoint() != null ? aws.getDynamodbEndpoint() : aws.getEndpoint();
+    return new AwsClients.Target(
+        sqs,
+        dynamoDb,
+        aws.getRegion() == null ? null : Region.of(aws.getRegion()),
+        aws.getAccessKeyId() == null
+            ? null
+            : StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(aws.getAccessKeyId(), aws.getSecretAccessKey())));
+  }
+
+  /** The worker, its handlers and its lease table client. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(
+      prefix = FenceqProperties.PREFIX + ".worker",
+      name = "enabled",
+      matchIfMissing = true)
+  static class WorkerConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    public DynamoDbClient fenceqDynamoDbClient(FenceqProperties properties) {
+      return AwsClients.dynamoDb(target(properties.getAws()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public JobHandlers fenceqJobHandlers(ConfigurableListableBeanFactory beans) {
+      JobHandlers handlers = HandlerDiscovery.discover(beans);
+      if (handlers.types().isEmpty()) {
+        throw new FenceqHandlerException(
+            "fenceq.worker.enabled is true but the application has no handler: add a"
+                + " @FenceqHandler(\"type\") method or JobHandler bean, or set"
+                + " fenceq.worker.enabled=false in an application that only enqueues");
+      }
+      return handlers;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public FenceqWorkerLifecycle fenceqWorker(
+        FenceqProperties properties,
+        SqsClient sqs,
+        DynamoDbClient dynamoDb,
+        JobHandlers handlers,
+        ObjectProvider<Metrics> metrics,
+        Environment environment) {
+      var config = properties.toConsumerConfig();
+      return new FenceqWorkerLifecycle(
+          config,
+          sqs,
+          dynamoDb,
+          handlers,
+          metrics.getIfAvailable(Metrics::none),
+          new LaneLosses(Ticker.system(), properties.getHealth().getLaneLossWindow()),
+          properties.getWorker().isAutoStartup(),
+          environment.getProperty(
+              "spring.lifecycle.timeout-per-shutdown-phase",
+              Duration.class,
+              DEFAULT_PHASE_TIMEOUT));
+    }
+  }
+
+  /** fenceq's metrics on the application's Micrometer registry. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({MeterRegistry.class, MicrometerMetrics.class})
+  static class MicrometerConfiguration {
+    @Bean
+    @ConditionalOnBean(MeterRegistry.class)
+    @ConditionalOnMissingBean(Metrics.class)
+    public MicrometerMetrics fenceqMetrics(MeterRegistry registry) {
+      return MicrometerMetrics.on(registry);
+    }
+  }
+}
