@@ -1,5 +1,7 @@
 package io.fenceq.trace;
 
+import io.fenceq.trace.internal.Telemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import java.util.List;
 
@@ -68,4 +70,16 @@ public final class FenceqTracing {
       List.of(LANE, FENCE, SEQ, KEY, JOB_ID, JOB_TYPE, JOBS, RESULT);
 
   private FenceqTracing() {}
+
+  /**
+   * Reports fenceq's spans to {@code openTelemetry} instead of the global one, and propagates with
+   * its propagators; {@code null} goes back to the global. For an application that keeps its SDK
+   * out of {@code GlobalOpenTelemetry}, or whose OpenTelemetry API lacks {@code
+   * GlobalOpenTelemetry.getOrNoop()} (1.49, which Spring Boot 3.5 manages, is one): there fenceq
+   * never reads the global, since reading it before the application registers its SDK would fix it
+   * to a no-op, and traces only once given an instance here.
+   */
+  public static void use(OpenTelemetry openTelemetry) {
+    Telemetry.use(openTelemetry);
+  }
 }

@@ -2,6 +2,7 @@ package io.fenceq.trace.internal;
 
 import io.fenceq.trace.FenceqTracing;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -11,6 +12,9 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,7 +30,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *
  * <p>The global OpenTelemetry is read at each use with {@code getOrNoop()}, which never sets it: an
  * application that registers its SDK after building fenceq's objects still gets its spans, and
- * fenceq never stops it from registering one.
+ * fenceq never stops it from registering one. On an API without {@code getOrNoop()} fenceq reports
+ * only to an instance given to {@link FenceqTracing#use}.
  */
 public final class Telemetry {
   private static final Logger log = LoggerFactory.getLogger(Telemetry.class);
@@ -51,14 +56,55 @@ public final class Telemetry {
         }
       };
 
+  /**
+   * {@code GlobalOpenTelemetry.getOrNoop()}, or null on an API without it: there, {@code get()}
+   * would set the global to a no-op when the application has not registered its SDK yet, and its
+   * own registration would then fail, so fenceq does not read the global at all.
+   */
+  private static final MethodHandle GET_OR_NOOP = getOrNoop();
+
+  /** The instance {@link FenceqTracing#use} gave, or null to read the global. */
+  private static volatile OpenTelemetry configured;
+
   private Telemetry() {}
 
+  private static MethodHandle getOrNoop() {
+    try {
+      return MethodHandles.publicLookup()
+          .findStatic(
+              GlobalOpenTelemetry.class, "getOrNoop", MethodType.methodType(OpenTelemetry.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null;
+    }
+  }
+
+  /** Reports to {@code openTelemetry} from now on instead of the global one; null to go back. */
+  public static void use(OpenTelemetry openTelemetry) {
+    configured = openTelemetry;
+  }
+
+  /** The instance fenceq reports to now. */
+  public static OpenTelemetry openTelemetry() {
+    OpenTelemetry given = configured;
+    if (given != null) {
+      return given;
+    }
+    if (GET_OR_NOOP == null) {
+      return OpenTelemetry.noop();
+    }
+    try {
+      return (OpenTelemetry) GET_OR_NOOP.invokeExact();
+    } catch (Throwable e) {
+      return OpenTelemetry.noop();
+    }
+  }
+
   public static Tracer tracer() {
-    return GlobalOpenTelemetry.getOrNoop().getTracer(FenceqTracing.INSTRUMENTATION_NAME);
+    return openTelemetry().getTracer(FenceqTracing.INSTRUMENTATION_NAME);
   }
 
   private static TextMapPropagator propagator() {
-    return GlobalOpenTelemetry.getOrNoop().getPropagators().getTextMapPropagator();
+    return openTelemetry().getPropagators().getTextMapPropagator();
   }
 
   /**
