@@ -3,6 +3,7 @@ package io.fenceq.local.cli;
 import io.fenceq.dlq.DeadLetter;
 import io.fenceq.dlq.DeadLetters;
 import java.io.PrintWriter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ final class DlqListCommand implements Callable<Integer> {
           j.key().orElse("-"),
           j.type().orElse("-"),
           j.attempts().isPresent() ? Integer.toString(j.attempts().getAsInt()) : "-",
-          j.enqueuedAt().map(Object::toString).orElse("-"),
+          j.enqueuedAt().map(t -> t.truncatedTo(ChronoUnit.MILLIS).toString()).orElse("-"),
           j.group(),
           oneLine(j.problem() != null ? "malformed: " + j.problem() : j.reason()));
     }

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * refused; a dry run changes nothing; a purge deletes.
  */
 class DeadLetterRedriveTest {
-  private static final String REASON =
+  static final String REASON =
       "its handler failed 5 times (maxAttempts 5); the last failure: java.lang.IllegalStateException:"
           + " downstream down";
 
@@ -52,7 +52,7 @@ class DeadLetterRedriveTest {
       }
     }
     stack.enqueuer(aws.sqs()).enqueueAll(jobs).requireAllAccepted();
-    assertThat(deadLetterAll(stack, ring)).isEqualTo(5);
+    assertThat(deadLetterAll(aws, stack, ring)).isEqualTo(5);
 
     DeadLetters dlq = deadLetters(stack, ring);
     List<DeadLetter> listed = dlq.list();
@@ -106,7 +106,7 @@ class DeadLetterRedriveTest {
     String c = otherLane(ring, a, "acct-c-");
     stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs(a, 1, 0)).requireAllAccepted();
     stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs(c, 1, 0)).requireAllAccepted();
-    assertThat(deadLetterAll(stack, ring)).isEqualTo(2);
+    assertThat(deadLetterAll(aws, stack, ring)).isEqualTo(2);
     // Key a's next job is still waiting on the work queue: redriving a:0 would run it after a:1.
     stack.enqueuer(aws.sqs()).enqueue(StepJournal.jobs(a, 2, 0).get(1));
 
@@ -151,7 +151,7 @@ class DeadLetterRedriveTest {
    *
    * @return how many were dead-lettered
    */
-  private int deadLetterAll(TestStack stack, HashRing ring) {
+  static int deadLetterAll(TestAws aws, TestStack stack, HashRing ring) {
     SqsQueueActions actions =
         new SqsQueueActions(
             aws.sqs(),
