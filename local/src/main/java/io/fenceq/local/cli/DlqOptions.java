@@ -49,6 +49,14 @@ final class DlqOptions {
               + " (default: ${DEFAULT-VALUE}).")
   int readVisibilitySeconds;
 
+  @Option(
+      names = "--receive-wait",
+      defaultValue = "1",
+      description =
+          "Seconds each receive long-polls; a read ends at the first receive that brings nothing"
+              + " new (default: ${DEFAULT-VALUE}).")
+  int receiveWaitSeconds;
+
   String requireDlqUrl() {
     if (dlqUrl == null || dlqUrl.isBlank()) {
       throw new IllegalArgumentException(
@@ -78,6 +86,7 @@ final class DlqOptions {
             .sqs(sqs)
             .deadLetterQueueUrl(requireDlqUrl())
             .readVisibility(Duration.ofSeconds(readVisibilitySeconds))
+            .receiveWait(Duration.ofSeconds(receiveWaitSeconds))
             .progress(p -> progress(p, command, err));
     if (redrive) {
       b.workQueueUrl(requireQueueUrl()).ring(HashRing.of(lanes));

@@ -125,7 +125,9 @@ class DeadLetterCommandTest {
             "--lanes",
             Integer.toString(stack.lanes()),
             "--lease-table",
-            stack.leaseTable()));
+            stack.leaseTable(),
+            "--receive-wait",
+            "0"));
     if (!args.contains("--dlq-url")) {
       all.addAll(List.of("--dlq-url", stack.dlqUrl()));
     }

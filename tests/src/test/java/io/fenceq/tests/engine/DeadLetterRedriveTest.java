@@ -2,6 +2,7 @@ package io.fenceq.tests.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceq.aws.AwsClients;
 import io.fenceq.dlq.DeadLetter;
 import io.fenceq.dlq.DeadLetterSelection;
 import io.fenceq.dlq.DeadLetters;
@@ -15,11 +16,22 @@ import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -135,13 +147,102 @@ class DeadLetterRedriveTest {
     assertThat(QueueState.messages(aws.sqs(), stack.dlqUrl())).isZero();
   }
 
+  @Test
+  void aRedriveCutBetweenSendAndDeleteLosesNothingAndIsNotSentTwice() {
+    TestStack stack = aws.newStack("dlqcut");
+    HashRing ring = HashRing.of(stack.lanes());
+    String key = "acct-x";
+    stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs(key, 1, 0)).requireAllAccepted();
+    assertThat(deadLetterAll(aws, stack, ring)).isEqualTo(1);
+
+    Map<String, String> env = aws.awsEnvironment();
+    AwsClients.Target target =
+        new AwsClients.Target(
+            URI.create(env.get("AWS_ENDPOINT_URL_SQS")),
+            null,
+            Region.of(env.get("AWS_REGION")),
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
+    try (SqsClient deletesFail = AwsClients.sqs(target, List.of(new DeletesFail()))) {
+      RedriveReport cut =
+          deadLetters(stack, ring, deletesFail).redrive(DeadLetterSelection.all(), false, false);
+      assertThat(cut.failed())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.sent()).isTrue();
+                assertThat(f.why()).contains(stack.dlqUrl()).contains(key + ":0");
+              });
+    }
+    // Sent and still dead-lettered: nothing lost.
+    assertThat(QueueState.messages(aws.sqs(), stack.dlqUrl())).isEqualTo(1);
+    assertThat(QueueState.messages(aws.sqs(), stack.workQueueUrl())).isEqualTo(1);
+
+    DeadLetters dlq = deadLetters(stack, ring);
+    // The first copy waits on the work queue: the key is refused.
+    assertThat(dlq.redrive(DeadLetterSelection.all(), false, false).refused())
+        .extracting(RedriveReport.RefusedKey::key)
+        .containsExactly(key);
+    // Forced, the copy is sent again under the same deduplication id, and SQS drops it.
+    RedriveReport again = dlq.redrive(DeadLetterSelection.all(), false, true);
+    assertThat(again.complete()).as("%s", again).isTrue();
+    assertThat(again.redriven()).hasSize(1);
+    assertThat(QueueState.messages(aws.sqs(), stack.dlqUrl())).isZero();
+    assertThat(QueueState.messages(aws.sqs(), stack.workQueueUrl())).isEqualTo(1);
+  }
+
+  @Test
+  void aLaneDeeperThanOneReceiveIsRedrivenWholeInOrderAndAMalformedJobStays() {
+    TestStack stack = aws.newStack("dlqdeep");
+    HashRing ring = HashRing.of(stack.lanes());
+    String key = "acct-deep";
+    stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs(key, 25, 0)).requireAllAccepted();
+    assertThat(deadLetterAll(aws, stack, ring)).isEqualTo(25);
+    aws.sqs()
+        .sendMessage(
+            r ->
+                r.queueUrl(stack.dlqUrl())
+                    .messageBody("{not json")
+                    .messageGroupId("lane-0000")
+                    .messageDeduplicationId("malformed-1"));
+
+    DeadLetters dlq = deadLetters(stack, ring);
+    RedriveReport report = dlq.redrive(DeadLetterSelection.all(), false, false);
+    assertThat(report.redriven())
+        .extracting(r -> r.job().jobId())
+        .containsExactlyElementsOf(IntStream.range(0, 25).mapToObj(n -> key + ":" + n).toList());
+    assertThat(report.unroutable())
+        .singleElement()
+        .satisfies(d -> assertThat(d.problem()).contains("not JSON"));
+    assertThat(report.refused()).isEmpty();
+    assertThat(dlq.list()).extracting(DeadLetter::body).containsExactly("{not json");
+    assertThat(QueueState.messages(aws.sqs(), stack.workQueueUrl())).isEqualTo(25);
+  }
+
+  /** Fails every DeleteMessage, as if the process died between a redrive's send and delete. */
+  private static final class DeletesFail implements ExecutionInterceptor {
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      if (context.request() instanceof DeleteMessageRequest) {
+        throw SdkClientException.create("cut off before the delete");
+      }
+    }
+  }
+
   private DeadLetters deadLetters(TestStack stack, HashRing ring) {
+    return deadLetters(stack, ring, aws.sqs());
+  }
+
+  private DeadLetters deadLetters(TestStack stack, HashRing ring, SqsClient sqs) {
     return DeadLetters.builder()
-        .sqs(aws.sqs())
+        .sqs(sqs)
         .deadLetterQueueUrl(stack.dlqUrl())
         .workQueueUrl(stack.workQueueUrl())
         .ring(ring)
         .leases(new LeaseTableReader(aws.dynamoDb(), stack.leaseTable()))
+        // One emulator, no sampling: a receive without a wait sees every visible message.
+        .receiveWait(Duration.ZERO)
         .build();
   }
 
@@ -169,7 +270,7 @@ class DeadLetterRedriveTest {
                   r ->
                       r.queueUrl(stack.workQueueUrl())
                           .maxNumberOfMessages(10)
-                          .waitTimeSeconds(1)
+                          .waitTimeSeconds(0)
                           .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                           .messageAttributeNames("All"))
               .messages();
