@@ -38,9 +38,14 @@ final class DlqCommand implements Runnable {
 
   /**
    * Runs {@code work} on clients from the environment: SQS, and DynamoDB when a lease table is
-   * named and {@code withLeases}.
+   * named and {@code withLeases} (a redrive, which also needs the work queue).
    */
   static <T> T withClients(DlqOptions options, boolean withLeases, Function<Clients, T> work) {
+    // Missing queues are bad input, told before any client is set up.
+    options.requireDlqUrl();
+    if (withLeases) {
+      options.requireQueueUrl();
+    }
     try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
         DynamoDbClient dynamoDb =
             withLeases && options.hasLeaseTable()
