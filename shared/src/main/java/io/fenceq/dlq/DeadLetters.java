@@ -3,34 +3,22 @@ package io.fenceq.dlq;
 import io.fenceq.aws.AwsErrors;
 import io.fenceq.internal.Require;
 import io.fenceq.lease.LeaseTableReader;
-import io.fenceq.queue.Enqueuer;
 import io.fenceq.ring.HashRing;
-import io.fenceq.ring.Lane;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * The operations on a fenceq dead-letter queue: {@link #list()}, {@link #inspect(String)}, {@link
@@ -56,17 +44,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * messages as in flight. The clients belong to the caller.
  */
 public final class DeadLetters {
-  /** Prefix of the deduplication id a redrive sends with. */
-  static final String REDRIVE_DEDUP_PREFIX = "redrive-";
-
-  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
-
-  /** The engine's attributes, which describe the dead-letter copy, not the job. */
-  private static final Set<String> DEAD_LETTER_ATTRIBUTES =
-      Set.of(
-          DeadLetter.REASON_ATTRIBUTE,
-          DeadLetter.SOURCE_QUEUE_ATTRIBUTE,
-          DeadLetter.SOURCE_MESSAGE_ID_ATTRIBUTE);
 
   private final SqsClient sqs;
   private final String deadLetterQueueUrl;
@@ -156,113 +133,8 @@ public final class DeadLetters {
     WorkQueueCheck check =
         new WorkQueueCheck(
             sqs, workQueueUrl, ring, leases, readVisibility, receiveWait, maxMessages, progress);
-    Set<String> cleared = new HashSet<>();
-    Map<String, RedriveReport.RefusedKey> refused = new LinkedHashMap<>();
-    Set<String> stopped = new HashSet<>();
-    Set<String> sentJobIds = new HashSet<>();
-    Map<String, DeadLetter> unroutable = new LinkedHashMap<>();
-    List<RedriveReport.Redriven> redriven = new ArrayList<>();
-    List<RedriveReport.Failure> failed = new ArrayList<>();
-    boolean more = true;
-    while (more) {
-      more = false;
-      try (HeldMessages held = read()) {
-        Map<String, List<Held>> byKey = new LinkedHashMap<>();
-        for (Message m : held.messages()) {
-          DeadLetter job = of(m);
-          if (!selection.matches(job) || sentJobIds.contains(job.jobId())) {
-            continue; // not chosen, or dead-lettered again since this redrive sent it
-          }
-          if (job.key().isEmpty()) {
-            unroutable.putIfAbsent(job.messageId(), job);
-            continue;
-          }
-          String key = job.key().get();
-          if (!refused.containsKey(key) && !stopped.contains(key)) {
-            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new Held(m, job));
-          }
-        }
-        List<String> unchecked = byKey.keySet().stream().filter(k -> !cleared.contains(k)).toList();
-        if (!force) {
-          progress.accept(new DeadLetterProgress("checking", workQueueUrl, unchecked.size()));
-          check
-              .conflicts(unchecked)
-              .forEach(
-                  (key, why) ->
-                      refused.put(
-                          key,
-                          new RedriveReport.RefusedKey(
-                              key, ring.laneFor(key).id(), byKey.remove(key).size(), why)));
-        }
-        cleared.addAll(byKey.keySet());
-        for (Map.Entry<String, List<Held>> entry : byKey.entrySet()) {
-          List<Held> jobs = entry.getValue();
-          jobs.sort(ENQUEUE_ORDER);
-          Lane lane = ring.laneFor(entry.getKey());
-          for (Held job : jobs) {
-            if (dryRun) {
-              redriven.add(new RedriveReport.Redriven(job.job, lane.id(), null));
-              continue;
-            }
-            RedriveReport.Failure failure = redriveOne(held, job, lane, redriven);
-            if (failure != null) {
-              failed.add(failure);
-              stopped.add(entry.getKey());
-              break;
-            }
-            sentJobIds.add(job.job.jobId());
-            more = true;
-            progress.accept(
-                new DeadLetterProgress("redriving", deadLetterQueueUrl, redriven.size()));
-          }
-        }
-      }
-    }
-    return new RedriveReport(
-        dryRun, redriven, List.copyOf(refused.values()), failed, List.copyOf(unroutable.values()));
-  }
-
-  /** Sends one job, then deletes its copy; the failure, or null when both succeeded. */
-  private RedriveReport.Failure redriveOne(
-      HeldMessages held, Held job, Lane lane, List<RedriveReport.Redriven> redriven) {
-    SendMessageResponse sent;
-    try {
-      sent =
-          sqs.sendMessage(
-              r ->
-                  r.queueUrl(workQueueUrl)
-                      .messageBody(job.message.body())
-                      .messageGroupId(lane.id())
-                      .messageDeduplicationId(deduplicationId(job.message.messageId()))
-                      .messageAttributes(jobAttributes(job.message)));
-    } catch (SdkException e) {
-      return new RedriveReport.Failure(
-          job.job, false, describe("work queue " + workQueueUrl + " did not take", job, e));
-    }
-    log.info(
-        "event=job_redriven queue={} deadLetterQueue={} lane={} key={} jobId={} seq={}",
-        workQueueUrl,
-        deadLetterQueueUrl,
-        lane.id(),
-        job.job.key().orElse(null),
-        job.job.jobId(),
-        sent.sequenceNumber());
-    redriven.add(new RedriveReport.Redriven(job.job, lane.id(), sent.sequenceNumber()));
-    try {
-      held.delete(job.message);
-    } catch (SdkException e) {
-      return new RedriveReport.Failure(
-          job.job,
-          true,
-          describe(
-              "sent to "
-                  + workQueueUrl
-                  + " but not deleted from dead-letter queue "
-                  + deadLetterQueueUrl,
-              job,
-              e));
-    }
-    return null;
+    return new Redrive(sqs, deadLetterQueueUrl, workQueueUrl, ring, this::read, check, progress)
+        .run(selection, dryRun, force);
   }
 
   /**
@@ -295,10 +167,7 @@ public final class DeadLetters {
           } catch (SdkException e) {
             failedIds.add(m.messageId());
             failed.add(
-                describe(
-                    "could not delete from dead-letter queue " + deadLetterQueueUrl,
-                    new Held(m, job),
-                    e));
+                describe("could not delete from dead-letter queue " + deadLetterQueueUrl, job, e));
           }
         }
       }
@@ -306,44 +175,13 @@ public final class DeadLetters {
     return new PurgeReport(dryRun, purged, failed);
   }
 
-  private HeldMessages read() {
+  HeldMessages read() {
     return HeldMessages.read(
         sqs, deadLetterQueueUrl, readVisibility, receiveWait, maxMessages, progress);
   }
 
-  /**
-   * The deduplication id of a redriven job: the same for every redrive of one dead-letter copy, so
-   * that SQS drops a second send after a crash, and different from the job id, which the work queue
-   * may still remember from the original enqueue.
-   */
-  static String deduplicationId(String deadLetterMessageId) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(deadLetterMessageId.getBytes(StandardCharsets.UTF_8));
-      return REDRIVE_DEDUP_PREFIX + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
-
-  /** The producer's attributes, with the current ring's stamp, without the engine's. */
-  private Map<String, MessageAttributeValue> jobAttributes(Message m) {
-    Map<String, MessageAttributeValue> attributes = new HashMap<>();
-    m.messageAttributes()
-        .forEach(
-            (name, value) -> {
-              if (!DEAD_LETTER_ATTRIBUTES.contains(name)) {
-                attributes.put(name, value);
-              }
-            });
-    attributes.put(
-        Enqueuer.RING_ATTRIBUTE,
-        MessageAttributeValue.builder().dataType("String").stringValue(ring.descriptor()).build());
-    return attributes;
-  }
-
-  private static DeadLetter of(Message m) {
+  /** The dead-lettered job a received message holds. */
+  static DeadLetter of(Message m) {
     Map<String, String> attributes = new LinkedHashMap<>();
     m.messageAttributes()
         .forEach(
@@ -360,11 +198,12 @@ public final class DeadLetters {
         attributes);
   }
 
-  private String describe(String what, Held job, SdkException e) {
+  /** {@code what} failed on {@code job}: one line naming the job, its key and the error. */
+  static String describe(String what, DeadLetter job, SdkException e) {
     return what
         + " job "
-        + job.job.jobId()
-        + job.job.key().map(k -> " of key " + k).orElse("")
+        + job.jobId()
+        + job.key().map(k -> " of key " + k).orElse("")
         + ": "
         + AwsErrors.code(e)
         + ": "
@@ -377,16 +216,9 @@ public final class DeadLetters {
   }
 
   /** SQS sequence numbers are decimal strings of up to 128 bits: longer is larger. */
-  private static final Comparator<DeadLetter> BY_SEQUENCE =
+  static final Comparator<DeadLetter> BY_SEQUENCE =
       Comparator.comparing((DeadLetter j) -> j.sequenceNumber().length())
           .thenComparing(DeadLetter::sequenceNumber);
-
-  /** A key's jobs by enqueue time, ties (and clock steps) in dead-letter queue order. */
-  private static final Comparator<Held> ENQUEUE_ORDER =
-      Comparator.comparing((Held h) -> h.job.enqueuedAt().orElse(Instant.EPOCH))
-          .thenComparing(h -> h.job, BY_SEQUENCE);
-
-  private record Held(Message message, DeadLetter job) {}
 
   /**
    * Configures {@link DeadLetters}. {@link #build()} does no I/O: a wrong queue fails the first

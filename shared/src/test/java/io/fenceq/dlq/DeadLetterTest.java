@@ -85,11 +85,11 @@ class DeadLetterTest {
 
   @Test
   void aRedrivesDeduplicationIdIsStablePerCopyAndNeverTheJobId() {
-    String once = DeadLetters.deduplicationId("copy-1");
-    assertThat(DeadLetters.deduplicationId("copy-1")).isEqualTo(once);
-    assertThat(DeadLetters.deduplicationId("copy-2")).isNotEqualTo(once);
+    String once = Redrive.deduplicationId("copy-1");
+    assertThat(Redrive.deduplicationId("copy-1")).isEqualTo(once);
+    assertThat(Redrive.deduplicationId("copy-2")).isNotEqualTo(once);
     // SQS: at most 128 characters, alphanumerics and punctuation.
-    assertThat(once).startsWith(DeadLetters.REDRIVE_DEDUP_PREFIX).hasSizeLessThanOrEqualTo(128);
+    assertThat(once).startsWith(Redrive.DEDUPLICATION_PREFIX).hasSizeLessThanOrEqualTo(128);
     assertThat(once).matches("[A-Za-z0-9-]+");
   }
 
