@@ -5,7 +5,10 @@ import io.fenceq.queue.InvalidJobException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code fenceq} command line: run fenceq locally, enqueue jobs, inspect the ring. */
+/**
+ * The {@code fenceq} command line: run fenceq locally, enqueue jobs, inspect leases and the ring,
+ * operate the dead-letter queue.
+ */
 @Command(
     name = "fenceq",
     mixinStandardHelpOptions = true,
@@ -17,6 +20,7 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       EnqueueCommand.class,
       LeasesCommand.class,
+      DlqCommand.class,
       RingCommand.class
     })
 public final class FenceqCli {

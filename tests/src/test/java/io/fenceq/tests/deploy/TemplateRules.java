@@ -88,6 +88,7 @@ final class TemplateRules {
     problems.addAll(workerTaskHardening());
     problems.addAll(customerKey());
     problems.addAll(redriveBackstop());
+    problems.addAll(new MonitoringRules(template, this).all());
     return problems;
   }
 
@@ -821,6 +822,15 @@ final class TemplateRules {
         : Trees.describe(value);
   }
 
+  /**
+   * The resource's properties with every intrinsic function resolved for these parameter values
+   * (the others at their defaults); a resource's {@code Ref} and attributes resolve to its logical
+   * id.
+   */
+  Map<String, Object> resolvedProperties(String logicalId, Map<String, String> parameters) {
+    return stack(parameters).properties(logicalId);
+  }
+
   private Stack stack(Map<String, String> parameters) {
     return new Stack(parameters);
   }
@@ -840,7 +850,8 @@ final class TemplateRules {
                       logicalId,
                       resource(logicalId).type(),
                       logicalId,
-                      Map.of("Arn", "arn:" + logicalId, "QueueName", logicalId)));
+                      Map.of(
+                          "Arn", "arn:" + logicalId, "QueueName", logicalId, "Name", logicalId)));
     }
 
     /** The resource's properties with every intrinsic function resolved. */

@@ -47,10 +47,14 @@ class TemplateRulesTest {
 
   /** The template with the first {@code from} replaced by {@code to}. */
   private static TemplateRules doctored(String from, String to) {
+    return new TemplateRules(CloudFormationTemplate.parse(doctoredText(from, to), "doctored.yaml"));
+  }
+
+  /** The template's text with the first {@code from} replaced by {@code to}. */
+  private static String doctoredText(String from, String to) {
     int at = text.indexOf(from);
     assertThat(at).as("template.yaml contains %s", from).isNotNegative();
-    String changed = text.substring(0, at) + to + text.substring(at + from.length());
-    return new TemplateRules(CloudFormationTemplate.parse(changed, "doctored.yaml"));
+    return text.substring(0, at) + to + text.substring(at + from.length());
   }
 
   /** The worker's FENCEQ_* variables, as ConsumerConfig names them. */
@@ -243,8 +247,8 @@ class TemplateRulesTest {
     assertThat(rules.alarms()).isEmpty();
     assertThat(
             doctored(
-                    "MetricName: ApproximateNumberOfMessagesVisible",
-                    "MetricName: NumberOfMessagesSent")
+                    "\n      MetricName: ApproximateNumberOfMessagesVisible",
+                    "\n      MetricName: NumberOfMessagesSent")
                 .alarms())
         .containsExactly("no alarm on DeadLetterQueue ApproximateNumberOfMessagesVisible > 0");
   }
@@ -394,5 +398,93 @@ class TemplateRulesTest {
         .containsExactly("FENCEQ_LANES", "FENCEQ_QUEUE_URL");
     assertThat(Arrays.asList("FENCEQ_QUEUE_URL", "FENCEQ_DLQ_URL", "FENCEQ_LEASE_TABLE"))
         .allMatch(rules.environment("ConsumerFunction")::contains);
+  }
+
+  @Test
+  void theDashboardShowsTheQueuesTheEnginesMetricsAndTheConsumerOfEachMode() {
+    MonitoringRules monitoring = monitoring(text);
+    assertThat(monitoring.dashboard()).isEmpty();
+    assertThat(MonitoringRules.engineMetrics())
+        .contains("JobsOk", "JobsFenced", "LaneLeaseRefusals")
+        .doesNotContain("queue", "type");
+    // A metric the engine does not publish, under the name someone might guess.
+    assertThat(
+            monitoring(
+                    doctoredText(
+                        "MetricName=\\\"JobsFenced\\\"", "MetricName=\\\"FencedWrites\\\""))
+                .dashboard())
+        .contains("Dashboard with ConsumerMode=lambda: shows no fenceq JobsFenced queue=WorkQueue")
+        .anyMatch(p -> p.contains("FencedWrites, which the engine does not publish"));
+    assertThat(
+            monitoring(
+                    doctoredText(
+                        "[\"fenceq\", \"LaneLeaseRefusals\"", "[\"FenceQ\", \"LaneLeaseRefusals\""))
+                .dashboard())
+        .anyMatch(p -> p.contains("names namespace FenceQ"));
+    assertThat(
+            monitoring(
+                    doctoredText(
+                        "[\"AWS/Lambda\", \"Throttles\"", "[\"AWS/Lambda\", \"Invocations\""))
+                .dashboard())
+        .containsExactly(
+            "Dashboard with ConsumerMode=lambda: shows no AWS/Lambda Throttles"
+                + " FunctionName=ConsumerFunction");
+    assertThat(monitoring(doctoredText("\"metrics\": [", "\"metrics\" [")).dashboard())
+        .hasSize(2)
+        .allMatch(p -> p.contains("DashboardBody is not JSON"));
+  }
+
+  @Test
+  void theWorkersScaleOnBacklogPerTaskBetweenParameters() {
+    assertThat(monitoring(text).workerAutoScaling()).isEmpty();
+    assertThat(
+            monitoring(doctoredText("MaxCapacity: !Ref WorkerMaxCount", "MaxCapacity: 10"))
+                .workerAutoScaling())
+        .containsExactly("WorkerScalableTarget: MaxCapacity must be a template parameter, is 10");
+    assertThat(
+            monitoring(doctoredText("Expression: backlog / tasks", "Expression: backlog"))
+                .workerAutoScaling())
+        .containsExactly(
+            "WorkerBacklogScalingPolicy: exactly one query must return data, the expression"
+                + " backlog / tasks; returns [backlog]");
+    assertThat(
+            monitoring(
+                    doctoredText(
+                        "ScalableTarget\n    Condition: EcsConsumers\n", "ScalableTarget\n"))
+                .workerAutoScaling())
+        .containsExactly(
+            "WorkerScalableTarget: Condition must be the worker service's EcsConsumers");
+  }
+
+  @Test
+  void theMonitoringResourcesKeepTheResourceSpecification() {
+    assertThat(monitoring(text).specification()).isEmpty();
+    assertThat(
+            monitoring(doctoredText("ScaleInCooldown: 300", "ScaleInCoolDown: 300"))
+                .specification())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "WorkerBacklogScalingPolicy.TargetTrackingScalingPolicyConfiguration: has no property"
+                + " ScaleInCoolDown");
+    assertThat(
+            monitoring(
+                    doctoredText(
+                        "                Stat: Average\n", "                Statistic: Average\n"))
+                .specification())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "WorkerBacklogScalingPolicy.TargetTrackingScalingPolicyConfiguration"
+                + ".CustomizedMetricSpecification.Metrics[1].MetricStat: has no property Statistic");
+    assertThat(
+            monitoring(doctoredText("      PolicyType: TargetTrackingScaling\n", ""))
+                .specification())
+        .containsExactly("WorkerBacklogScalingPolicy: lacks required property PolicyType");
+  }
+
+  private static MonitoringRules monitoring(String templateText) {
+    CloudFormationTemplate parsed = CloudFormationTemplate.parse(templateText, "doctored.yaml");
+    return new MonitoringRules(parsed, new TemplateRules(parsed));
   }
 }
