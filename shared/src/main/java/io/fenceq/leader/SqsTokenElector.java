@@ -92,7 +92,12 @@ public final class SqsTokenElector implements LeaderElection {
 
   /** One holding of the token: the message as received, and the fence it gives. */
   private record Holding(
-      String receiptHandle, BigInteger seq, long generation, long fence, long sinceNanos) {}
+      String receiptHandle,
+      BigInteger seq,
+      long generation,
+      long receiveCount,
+      long fence,
+      long sinceNanos) {}
 
   private SqsTokenElector(Builder b) {
     this.sqs = b.sqs;
@@ -407,11 +412,11 @@ public final class SqsTokenElector implements LeaderElection {
     highestSeq = seq;
     if (receiveCount > TokenFence.MAX_RECEIVE_COUNT) {
       // The fence could no longer grow with this message: re-send before anyone leads with it.
-      handOver(m.receiptHandle(), generation, "received " + receiveCount + " times");
+      handOver(m.receiptHandle(), generation, receiveCount, "received " + receiveCount + " times");
       return Duration.ZERO;
     }
     long fence = TokenFence.of(generation, receiveCount);
-    held = new Holding(m.receiptHandle(), seq, generation, fence, ticker.nanos());
+    held = new Holding(m.receiptHandle(), seq, generation, receiveCount, fence, ticker.nanos());
     log.info(
         "event=leadership_gained queue={} name={} owner={} fence={} generation={} receiveCount={}"
             + " seq={}",
@@ -468,6 +473,7 @@ public final class SqsTokenElector implements LeaderElection {
       handOver(
           current.receiptHandle(),
           current.generation(),
+          current.receiveCount(),
           "held for " + Durations.format(resendAfter) + ", the most one receive may be held here");
       return Duration.ZERO;
     }
@@ -506,10 +512,13 @@ public final class SqsTokenElector implements LeaderElection {
 
   /**
    * Hands the token over: sends the next generation, then deletes the held message, so a crash in
-   * between leaves a duplicate (deleted by its next receiver) rather than no token.
+   * between leaves a duplicate rather than no token. The next generation is the held one plus the
+   * receive count it was held at: when a hand-over was interrupted and the message is received
+   * again and handed over by its next holder, the two re-sent tokens carry different generations,
+   * the later one the larger (docs/leader-election.md).
    */
-  private void handOver(String receiptHandle, long generation, String why) {
-    long next = generation + 1;
+  private void handOver(String receiptHandle, long generation, long receiveCount, String why) {
+    long next = generation + receiveCount;
     try {
       sendToken(next);
     } catch (RuntimeException e) {

@@ -19,11 +19,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -163,34 +158,30 @@ class SqsTokenLeaderTest {
   @Test
   void twoContendersRacingAtStartMakeOneTokenAndOneLeader() throws Exception {
     String queue = newTokenQueue();
-    SqsTokenElector a = elector(queue, "a");
-    SqsTokenElector b = elector(queue, "b");
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> runs = new ArrayList<>();
-      for (SqsTokenElector e : List.of(a, b)) {
-        runs.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  // Each keeps its token alive while the other tries: rounds run until one leads.
-                  for (int i = 0; i < MAX_ROUNDS && !a.isLeader() && !b.isLeader(); i++) {
-                    e.runRound();
-                  }
-                  return null;
-                }));
-      }
-      go.countDown();
-      for (Future<?> run : runs) {
-        run.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
+    try (SqsTokenElector a = elector(queue, "a");
+        SqsTokenElector b = elector(queue, "b")) {
+      a.start();
+      b.start();
+      awaitLeader(a, b);
+      assertThat(tokens(queue)).as("both found the queue empty; one token was made").isEqualTo(1);
     }
-    assertThat(a.isLeader() ^ b.isLeader()).as("exactly one leader").isTrue();
-    assertThat(gains).hasSize(1);
-    assertThat(tokens(queue)).isEqualTo(1);
+    assertThat(gains).isNotEmpty();
+    assertThat(gains).extracting(Gained::fence).doesNotHaveDuplicates().isSorted();
+    assertThat(gains.getFirst().fence()).isEqualTo(fence(1, 1));
+  }
+
+  /** The token's fence: generation * 2^24 + receive count (docs/leader-election.md). */
+  private static long fence(long generation, long receiveCount) {
+    return (generation << 24) + receiveCount;
+  }
+
+  /** Bounded poll until one of {@code electors} leads; the emulator's timer decides when. */
+  private static void awaitLeader(SqsTokenElector... electors) throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (java.util.Arrays.stream(electors).noneMatch(SqsTokenElector::isLeader)) {
+      assertThat(System.nanoTime() - until).as("a leader within 30 s").isNegative();
+      Thread.sleep(50);
+    }
   }
 
   @Test
@@ -296,29 +287,18 @@ class SqsTokenLeaderTest {
     a.runRound();
     assertThat(a.isLeader()).as("a's heartbeat is refused once the token is gone").isFalse();
 
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> runs = new ArrayList<>();
-      for (SqsTokenElector e : List.of(a, bAgain)) {
-        runs.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < MAX_ROUNDS && !a.isLeader() && !bAgain.isLeader(); i++) {
-                    e.runRound();
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> run : runs) {
-        run.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(a.isLeader() ^ bAgain.isLeader()).isTrue();
-    long repaired = (a.isLeader() ? a : bAgain).fence().getAsLong();
+    int before = gains.size();
+    // Both find the queue empty and repair at once, with the generation both know comes next.
+    a.start();
+    bAgain.start();
+    awaitLeader(a, bAgain);
+    long repaired = gains.get(before).fence();
     assertThat(repaired).isGreaterThan(aFence);
+    assertThat(repaired).isEqualTo(fence(2, 1));
+    assertThat(gains).extracting(Gained::fence).doesNotHaveDuplicates().isSorted();
     assertThat(tokens(queue)).isEqualTo(1);
+    a.close();
+    bAgain.close();
   }
 
   @Test
