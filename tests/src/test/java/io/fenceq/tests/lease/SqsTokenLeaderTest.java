@@ -248,6 +248,40 @@ class SqsTokenLeaderTest {
   }
 
   @Test
+  void aHandOverInterruptedBetweenSendAndDeleteLeavesTokensOfDistinctRisingGenerations() {
+    String queue = newTokenQueue();
+    ManualTicker bTicker = new ManualTicker();
+    SqsTokenElector a = elector(queue, "a");
+    SqsTokenElector b = elector(queue, "b", bTicker);
+    long aFence = leadAfterRounds(a);
+    assertThat(aFence).isEqualTo(fence(1, 1));
+    // a hands over (generation 1 + receive count 1), then dies before deleting its token.
+    sendToken(queue, 2);
+    // b receives when a's token's visibility runs out. One receive may return both tokens of the
+    // group: b keeps generation 2 and deletes a's. Or it gets a's alone (receive count 2) and
+    // later hands it over as generation 1 + 2 = 3, not a second generation 2, and then deletes
+    // generation 2 as older than the one it sent.
+    long bFence = leadAfterRounds(b);
+    assertThat(bFence).isIn(fence(2, 1), fence(1, 2));
+    bTicker.advance(Duration.ofMinutes(1));
+    b.runRound();
+    long handedOver = leadAfterRounds(b);
+    assertThat(handedOver).isEqualTo(fence(3, 1));
+    assertThat(gains).extracting(Gained::fence).doesNotHaveDuplicates().isSorted();
+    assertThat(tokens(queue)).isEqualTo(1);
+  }
+
+  /** The token of {@code generation} as the elector sends it, body and deduplication id. */
+  private void sendToken(String queue, long generation) {
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queue)
+                .messageGroupId("cron")
+                .messageDeduplicationId("fenceq-leader-cron-g" + generation)
+                .messageBody("fenceq-leader-token v1 name=cron generation=" + generation));
+  }
+
+  @Test
   void aDuplicateTokenIsDeletedByTheHolderThatKnowsANewerGeneration() {
     String queue = newTokenQueue();
     ManualTicker ticker = new ManualTicker();
