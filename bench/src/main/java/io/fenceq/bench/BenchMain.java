@@ -2,6 +2,7 @@ package io.fenceq.bench;
 
 import ch.qos.logback.classic.Level;
 import io.fenceq.bench.failover.FailoverBench;
+import io.fenceq.bench.leader.LeaderBench;
 import io.fenceq.bench.redlock.RedlockBench;
 import io.fenceq.bench.ring.RingBench;
 import io.fenceq.bench.support.Report;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       BenchMain.Throughput.class,
       BenchMain.Failover.class,
+      BenchMain.Leader.class,
       BenchMain.Redlock.class,
       BenchMain.Ring.class
     })
@@ -107,6 +109,34 @@ public final class BenchMain {
     public Integer call() throws Exception {
       Report report = common.report("failover");
       new FailoverBench(report, common.smoke, rounds).run();
+      report.write();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "leader",
+      description =
+          "DynamoDB lease vs SQS-token leader: failover after a crash and a pause, requests/h.")
+  static final class Leader implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "crashes and pauses per elector kind (${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(
+        names = "--steady-seconds",
+        defaultValue = "60",
+        description = "window in which requests are counted (${DEFAULT-VALUE})")
+    int steadySeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      Report report = common.report("leader");
+      new LeaderBench(report, common.smoke, rounds, steadySeconds).run();
       report.write();
       return 0;
     }

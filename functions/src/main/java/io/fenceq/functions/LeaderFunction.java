@@ -10,7 +10,8 @@ import io.fenceq.cron.CronJob;
 import io.fenceq.functions.internal.AwsTarget;
 import io.fenceq.functions.internal.CronJobs;
 import io.fenceq.functions.internal.Environment;
-import io.fenceq.lease.LeaderElector;
+import io.fenceq.leader.LeaderElections;
+import io.fenceq.lease.LeaderElection;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
@@ -33,17 +34,20 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The cron leader as a scheduled Lambda function (an EventBridge rule, e.g. {@code rate(1
  * minute)}): the replacement of the "SETNX cron leader". Each invocation tries once to become
- * leader on the lease item {@code leader#cron} ({@link LeaderElector#runIfLeader}); as leader it
- * enqueues every tick of the configured schedules that fell due within the last four minutes
- * ({@link CronEnqueuer}), each as the job {@code cron:<name>:<tick>}, then releases. The job id is
- * the SQS deduplication id, so a tick is enqueued once however many invocations (overlapping
- * leaders, EventBridge's retries) enqueue it; the job then runs fenced on its lane like any other.
+ * leader ({@link LeaderElection#runIfLeader}): on the lease item {@code leader#cron}, or with
+ * {@code FENCEQ_LEADER_ELECTION=sqs-token} by receiving the token of the FIFO queue {@code
+ * FENCEQ_LEADER_TOKEN_QUEUE_URL} (group {@code cron}); as leader it enqueues every tick of the
+ * configured schedules that fell due within the last four minutes ({@link CronEnqueuer}), each as
+ * the job {@code cron:<name>:<tick>}, then releases. The job id is the SQS deduplication id, so a
+ * tick is enqueued once however many invocations (overlapping leaders, EventBridge's retries)
+ * enqueue it; the job then runs fenced on its lane like any other.
  *
  * <p>Configuration ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL} and {@code FENCEQ_LEASE_TABLE}
- * (required), {@code FENCEQ_LANES} (default 256) and {@value #CRON_JOBS}, a JSON array of schedules
- * ({@link CronJobs}); unset or {@code []} makes every invocation a logged no-op that calls no AWS
- * API. AWS endpoint, region and credentials come from the SDK's variables in the same map ({@link
- * AwsTarget}).
+ * (required), {@code FENCEQ_LEADER_ELECTION} ({@code dynamodb}, the default, or {@code sqs-token},
+ * which requires {@code FENCEQ_LEADER_TOKEN_QUEUE_URL}), {@code FENCEQ_LANES} (default 256) and
+ * {@value #CRON_JOBS}, a JSON array of schedules ({@link CronJobs}); unset or {@code []} makes
+ * every invocation a logged no-op that calls no AWS API. AWS endpoint, region and credentials come
+ * from the SDK's variables in the same map ({@link AwsTarget}).
  *
  * <p>Answers a small map: {@code leader} (whether this invocation led), {@code fence} (its
  * leadership's fence, or null) and {@code enqueued} (the job ids SQS accepted, duplicates of
@@ -57,7 +61,13 @@ public final class LeaderFunction
 
   /** The {@code FENCEQ_*} variables this function reads. */
   public static final Set<String> VARIABLES =
-      Set.of(ConsumerConfig.QUEUE_URL, ConsumerConfig.LANES, ConsumerConfig.LEASE_TABLE, CRON_JOBS);
+      Set.of(
+          ConsumerConfig.QUEUE_URL,
+          ConsumerConfig.LANES,
+          ConsumerConfig.LEASE_TABLE,
+          CRON_JOBS,
+          LeaderElections.ELECTION,
+          LeaderElections.TOKEN_QUEUE_URL);
 
   /** The leadership's name: the lease item is {@code leader#cron}. */
   public static final String LEADER_NAME = "cron";
@@ -66,6 +76,8 @@ public final class LeaderFunction
 
   private final String queueUrl;
   private final String leaseTable;
+  private final LeaderElections.Kind election;
+  private final String tokenQueueUrl;
   private final HashRing ring;
   private final List<CronJob> jobs;
   private final SqsClient sqs;
@@ -76,7 +88,7 @@ public final class LeaderFunction
   // Guarded by lock; built at the first invocation, since building them calls AWS.
   private LeaseStore leases;
   private CronEnqueuer cron;
-  private LeaderElector elector;
+  private LeaderElection elector;
 
   /** Configured by the process environment, as Lambda runs it. */
   public LeaderFunction() {
@@ -109,6 +121,15 @@ public final class LeaderFunction
                 1,
                 Math.min(ConsumerConfig.MAX_LANES, HashRing.MAX_LANES)));
     this.jobs = CronJobs.parse(CRON_JOBS, env.optional(CRON_JOBS));
+    try {
+      this.election = LeaderElections.Kind.of(env.optional(LeaderElections.ELECTION));
+    } catch (IllegalArgumentException e) {
+      throw new FunctionConfigException(e.getMessage());
+    }
+    this.tokenQueueUrl =
+        election == LeaderElections.Kind.SQS_TOKEN
+            ? env.fifoQueueUrl(LeaderElections.TOKEN_QUEUE_URL)
+            : null;
     this.clock = clock;
     AwsClients.Target target = AwsTarget.from(env);
     this.sqs = AwsClients.sqs(target);
@@ -134,7 +155,7 @@ public final class LeaderFunction
     List<String> enqueued = new ArrayList<>();
     AtomicLong fence = new AtomicLong(-1);
     synchronized (lock) {
-      LeaderElector leader = elector();
+      LeaderElection leader = elector();
       boolean led =
           leader.runIfLeader(
               f -> {
@@ -162,9 +183,9 @@ public final class LeaderFunction
     return jobs;
   }
 
-  private LeaderElector elector() {
+  private LeaderElection elector() {
     if (elector == null) {
-      if (leases == null) {
+      if (leases == null && election == LeaderElections.Kind.DYNAMODB) {
         leases = LeaseStore.builder().dynamoDb(dynamoDb).table(leaseTable).clock(clock).build();
       }
       if (cron == null) {
@@ -175,8 +196,11 @@ public final class LeaderFunction
         cron = b.build();
       }
       elector =
-          LeaderElector.builder()
-              .store(leases)
+          LeaderElections.builder()
+              .kind(election)
+              .leaseStore(leases)
+              .sqs(sqs)
+              .tokenQueueUrl(tokenQueueUrl)
               .name(LEADER_NAME)
               .owner("lambda-leader-" + UUID.randomUUID())
               .build();

@@ -124,7 +124,25 @@ class FunctionConfigTest {
             "FENCEQ_METRICS");
     assertThat(LeaderFunction.VARIABLES)
         .containsExactlyInAnyOrder(
-            "FENCEQ_QUEUE_URL", "FENCEQ_LANES", "FENCEQ_LEASE_TABLE", "FENCEQ_CRON_JOBS");
+            "FENCEQ_QUEUE_URL",
+            "FENCEQ_LANES",
+            "FENCEQ_LEASE_TABLE",
+            "FENCEQ_CRON_JOBS",
+            "FENCEQ_LEADER_ELECTION",
+            "FENCEQ_LEADER_TOKEN_QUEUE_URL");
+  }
+
+  @Test
+  void theLeaderSaysWhichElectionItCannotUse() {
+    Map<String, String> env = new HashMap<>(GOOD);
+    env.put("FENCEQ_LEADER_ELECTION", "zookeeper");
+    assertThatThrownBy(() -> new LeaderFunction(env))
+        .isInstanceOf(FunctionConfigException.class)
+        .hasMessage("FENCEQ_LEADER_ELECTION must be dynamodb or sqs-token, got \"zookeeper\"");
+    env.put("FENCEQ_LEADER_ELECTION", "sqs-token");
+    assertThatThrownBy(() -> new LeaderFunction(env))
+        .isInstanceOf(FunctionConfigException.class)
+        .hasMessageStartingWith("FENCEQ_LEADER_TOKEN_QUEUE_URL is required");
   }
 
   @Test

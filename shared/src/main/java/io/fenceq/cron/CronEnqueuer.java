@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns named schedules into jobs: the leader calls {@link #enqueueDue()} now and then (from its
- * {@link io.fenceq.lease.LeaderElector} listener or {@link
- * io.fenceq.lease.LeaderElector#runIfLeader}), and every tick that fell due since is enqueued as a
- * job with {@code jobId = cron:<name>:<tick>}.
+ * Turns named schedules into jobs: the leader calls {@link #enqueueDue()} now and then (from the
+ * listener of its {@link io.fenceq.lease.LeaderElection}, DynamoDB lease or SQS token, or from
+ * {@link io.fenceq.lease.LeaderElection#runIfLeader}), and every tick that fell due since is
+ * enqueued as a job with {@code jobId = cron:<name>:<tick>}.
  *
  * <p>Exactly once per tick comes from SQS deduplication, not from the leader being alone: two
  * processes that both believe they lead enqueue the same job id, and SQS keeps one. That only holds

@@ -2,7 +2,6 @@ package io.fenceq.lease;
 
 import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.Durations;
-import java.io.Closeable;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close()} stops the thread, releases the lease if held and tells the listener; it is
  * idempotent.
  */
-public final class LeaderElector implements Closeable {
+public final class LeaderElector implements LeaderElection {
   private static final Logger log = LoggerFactory.getLogger(LeaderElector.class);
 
   private final LeaseStore store;
@@ -60,6 +59,7 @@ public final class LeaderElector implements Closeable {
     return new Builder();
   }
 
+  @Override
   public String name() {
     return name;
   }
@@ -70,6 +70,7 @@ public final class LeaderElector implements Closeable {
   }
 
   /** This process's identity in the lease item. */
+  @Override
   public String owner() {
     return owner;
   }
@@ -78,12 +79,14 @@ public final class LeaderElector implements Closeable {
    * Whether this process is leader now: it holds the lease and its local deadline has not passed.
    * Turns false without a renewal round when the deadline passes, e.g. after a long pause.
    */
+  @Override
   public boolean isLeader() {
     Lease current = lease;
     return current != null && store.isValid(current);
   }
 
   /** The fence of the current leadership, or empty when not leader. */
+  @Override
   public OptionalLong fence() {
     Lease current = lease;
     return current != null && store.isValid(current)
@@ -96,6 +99,7 @@ public final class LeaderElector implements Closeable {
    *
    * @throws IllegalStateException if already started or closed
    */
+  @Override
   public void start() {
     lock.lock();
     try {
@@ -156,6 +160,7 @@ public final class LeaderElector implements Closeable {
    * @throws LeaseException if DynamoDB could not be asked
    * @throws IllegalStateException if closed
    */
+  @Override
   public boolean runIfLeader(LongConsumer task) {
     if (thread != null) {
       OptionalLong fence = fence();

@@ -78,6 +78,7 @@ final class TemplateRules {
     problems.addAll(leaseTable());
     problems.addAll(lambdaVisibility());
     problems.addAll(oneConsumerPerMode());
+    problems.addAll(leaderTokenQueueOnlyWhenChosen());
     problems.addAll(partialBatchResponses());
     problems.addAll(functions(functions));
     problems.addAll(workerEnvironment(workerVariables));
@@ -465,6 +466,26 @@ final class TemplateRules {
                 problems.add(function + ": only " + CONSUMER_FUNCTION + " may consume the queue");
               }
             });
+    return problems;
+  }
+
+  /**
+   * The leader's token queue exists exactly when {@code LeaderElection} is {@code sqs-token}: an
+   * unused token queue would cost nothing but confuse, and a missing one fails the leader.
+   */
+  List<String> leaderTokenQueueOnlyWhenChosen() {
+    List<String> problems = new ArrayList<>();
+    for (String election : allowedValues("LeaderElection")) {
+      boolean created = stack(Map.of("LeaderElection", election)).created("LeaderTokenQueue");
+      if (created != election.equals("sqs-token")) {
+        problems.add(
+            "LeaderElection="
+                + election
+                + ": "
+                + (created ? "creates" : "does not create")
+                + " LeaderTokenQueue");
+      }
+    }
     return problems;
   }
 

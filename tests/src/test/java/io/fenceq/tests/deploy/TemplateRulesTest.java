@@ -155,6 +155,17 @@ class TemplateRulesTest {
   }
 
   @Test
+  void theLeaderTokenQueueExistsOnlyWhenTheTokenElectsTheLeader() {
+    assertThat(rules.leaderTokenQueueOnlyWhenChosen()).isEmpty();
+    assertThat(
+            doctored(
+                    "    Type: AWS::SQS::Queue\n    Condition: SqsTokenLeader\n",
+                    "    Type: AWS::SQS::Queue\n")
+                .leaderTokenQueueOnlyWhenChosen())
+        .containsExactly("LeaderElection=dynamodb: creates LeaderTokenQueue");
+  }
+
+  @Test
   void theSqsEventSourceMustReportBatchItemFailures() {
     assertThat(rules.partialBatchResponses()).isEmpty();
     assertThat(
@@ -235,7 +246,21 @@ class TemplateRulesTest {
     assertThat(rules.grants("LeaderRole"))
         .isEqualTo(
             Map.of(
-                "LeaderLogGroup", LOGS, "LeaseTable", LEASES, "WorkQueue", send, "KmsKeyArn", KEY));
+                "LeaderLogGroup",
+                LOGS,
+                "LeaseTable",
+                LEASES,
+                "WorkQueue",
+                send,
+                "LeaderTokenQueue",
+                Set.of(
+                    "sqs:ReceiveMessage",
+                    "sqs:SendMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:GetQueueAttributes"),
+                "KmsKeyArn",
+                KEY));
     assertThat(rules.grants("WorkerTaskRole")).isEqualTo(consumer);
     Map<String, Set<String>> lambdaConsumer = new HashMap<>(consumer);
     lambdaConsumer.put("ConsumerLogGroup", LOGS);

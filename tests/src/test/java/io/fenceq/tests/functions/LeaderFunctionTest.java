@@ -83,6 +83,36 @@ class LeaderFunctionTest {
   }
 
   @Test
+  void oneSettingElectsTheLeaderByTheSqsTokenInstead() {
+    String tokenQueue =
+        aws.sqs()
+            .createQueue(
+                r ->
+                    r.queueName("leader-token-" + java.util.UUID.randomUUID() + ".fifo")
+                        .attributes(
+                            Map.of(
+                                software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                    .FIFO_QUEUE,
+                                "true")))
+            .queueUrl();
+    env.put("FENCEQ_LEADER_ELECTION", "sqs-token");
+    env.put("FENCEQ_LEADER_TOKEN_QUEUE_URL", tokenQueue);
+    ScheduledEvent event = LambdaEvents.read("leader-schedule.json", ScheduledEvent.class);
+
+    Map<String, Object> first =
+        new LeaderFunction(env, NOW).handleRequest(event, TestContext.of("leader"));
+    Map<String, Object> second =
+        new LeaderFunction(env, NOW).handleRequest(event, TestContext.of("leader"));
+
+    assertThat(first.get("leader")).isEqualTo(true);
+    assertThat(enqueued(first)).hasSize(6);
+    // The first released the token (visibility 0): the second leads at once, with a larger fence.
+    assertThat(second.get("leader")).isEqualTo(true);
+    assertThat((Long) second.get("fence")).isGreaterThan((Long) first.get("fence"));
+    assertThat(enqueued(second)).containsExactlyInAnyOrderElementsOf(enqueued(first));
+  }
+
+  @Test
   void aFunctionThatIsNotLeaderEnqueuesNothing() {
     LeaseStore leases =
         LeaseStore.builder()
