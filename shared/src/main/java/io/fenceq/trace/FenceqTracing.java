@@ -82,4 +82,9 @@ public final class FenceqTracing {
   public static void use(OpenTelemetry openTelemetry) {
     Telemetry.use(openTelemetry);
   }
+
+  /** The instance fenceq reports to now: the one given to {@link #use}, the global, or a no-op. */
+  public static OpenTelemetry openTelemetry() {
+    return Telemetry.openTelemetry();
+  }
 }

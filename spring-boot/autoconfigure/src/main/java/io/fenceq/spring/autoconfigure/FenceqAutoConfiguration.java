@@ -9,9 +9,13 @@ import io.fenceq.ring.HashRing;
 import io.fenceq.spring.autoconfigure.internal.HandlerDiscovery;
 import io.fenceq.spring.autoconfigure.internal.LaneLosses;
 import io.fenceq.time.Ticker;
+import io.fenceq.trace.FenceqTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.time.Duration;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -134,6 +138,42 @@ public class FenceqAutoConfiguration {
               "spring.lifecycle.timeout-per-shutdown-phase",
               Duration.class,
               DEFAULT_PHASE_TIMEOUT));
+    }
+  }
+
+  /**
+   * fenceq's spans on the application's {@code OpenTelemetry} bean. Spring Boot 3.5 manages an
+   * OpenTelemetry API without {@code GlobalOpenTelemetry.getOrNoop()}, on which fenceq does not
+   * read the global, so the bean is handed to it; the context's close takes it back.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(OpenTelemetry.class)
+  static class TracingConfiguration {
+    @Bean
+    @ConditionalOnBean(OpenTelemetry.class)
+    TracingRegistration fenceqTracing(OpenTelemetry openTelemetry) {
+      return new TracingRegistration(openTelemetry);
+    }
+  }
+
+  /** Gives fenceq the application's OpenTelemetry while the context lives. */
+  static final class TracingRegistration implements InitializingBean, DisposableBean {
+    private final OpenTelemetry openTelemetry;
+
+    TracingRegistration(OpenTelemetry openTelemetry) {
+      this.openTelemetry = openTelemetry;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+      FenceqTracing.use(openTelemetry);
+    }
+
+    @Override
+    public void destroy() {
+      if (FenceqTracing.openTelemetry() == openTelemetry) {
+        FenceqTracing.use(null);
+      }
     }
   }
 

@@ -10,8 +10,12 @@ import io.fenceq.metrics.Metrics;
 import io.fenceq.micrometer.MicrometerMetrics;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.spring.FenceqHandler;
+import io.fenceq.trace.FenceqTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -137,6 +141,22 @@ class FenceqAutoConfigurationTest {
 
   private static Job job(String type, String key) {
     return new Job(key, type, null, "job-1", Instant.EPOCH, "m-1", "1", 1);
+  }
+
+  @Test
+  void theApplicationsOpenTelemetryBeanCarriesFenceqsSpansWhileTheContextLives() {
+    OpenTelemetry openTelemetry =
+        OpenTelemetry.propagating(
+            ContextPropagators.create(W3CTraceContextPropagator.getInstance()));
+    runner
+        .withUserConfiguration(Clients.class, Handlers.class)
+        .withBean(OpenTelemetry.class, () -> openTelemetry)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(FenceqTracing.openTelemetry()).isSameAs(openTelemetry);
+            });
+    assertThat(FenceqTracing.openTelemetry()).isNotSameAs(openTelemetry);
   }
 
   @Test
