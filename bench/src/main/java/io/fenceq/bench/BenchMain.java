@@ -6,8 +6,10 @@ import io.fenceq.bench.leader.LeaderBench;
 import io.fenceq.bench.redlock.RedlockBench;
 import io.fenceq.bench.ring.RingBench;
 import io.fenceq.bench.support.Report;
+import io.fenceq.bench.support.Workload;
 import io.fenceq.bench.throughput.ThroughputBench;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -84,10 +86,56 @@ public final class BenchMain {
             "only these of raw, raw-write, fenceq, lock-client (for profiling; default all)")
     List<String> variants = List.of();
 
+    @Option(
+        names = "--keys",
+        split = ",",
+        description = "key mixes: uniform, zipf (s = 1.1 over the SKUs); default both")
+    List<Workload.KeyMix> keys = List.of();
+
+    @Option(
+        names = "--aws-latency",
+        description =
+            "add a fixed round trip to every SQS and DynamoDB call of every variant, as on AWS"
+                + " (--sqs-latency-ms, --dynamodb-latency-ms)")
+    boolean awsLatency;
+
+    @Option(
+        names = "--sqs-latency-ms",
+        defaultValue = "8",
+        description = "with --aws-latency: per SQS call (${DEFAULT-VALUE})")
+    int sqsLatencyMs;
+
+    @Option(
+        names = "--dynamodb-latency-ms",
+        defaultValue = "5",
+        description = "with --aws-latency: per DynamoDB call (${DEFAULT-VALUE})")
+    int dynamoDbLatencyMs;
+
     @Override
     public Integer call() throws Exception {
-      Report report = common.report("throughput");
-      new ThroughputBench(report, common.smoke, jobs, consumers, trials, variants).run();
+      if (sqsLatencyMs < 0
+          || sqsLatencyMs > 1000
+          || dynamoDbLatencyMs < 0
+          || dynamoDbLatencyMs > 1000) {
+        System.err.println(
+            "bench throughput: --sqs-latency-ms and --dynamodb-latency-ms must be 0 to 1000, got "
+                + sqsLatencyMs
+                + " and "
+                + dynamoDbLatencyMs);
+        return 2;
+      }
+      Report report = common.report(awsLatency ? "throughput-aws-latency" : "throughput");
+      new ThroughputBench(
+              report,
+              common.smoke,
+              jobs,
+              consumers,
+              trials,
+              variants,
+              keys,
+              Duration.ofMillis(awsLatency ? sqsLatencyMs : 0),
+              Duration.ofMillis(awsLatency ? dynamoDbLatencyMs : 0))
+          .run();
       report.write();
       return 0;
     }
@@ -185,7 +233,10 @@ public final class BenchMain {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(Level.ERROR);
     // bench/run passes --results first; a --results of the caller's, later, wins.
-    CommandLine cli = new CommandLine(new BenchMain()).setOverwrittenOptionsAllowed(true);
+    CommandLine cli =
+        new CommandLine(new BenchMain())
+            .setOverwrittenOptionsAllowed(true)
+            .setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           System.err.println("bench: error: " + e);

@@ -9,6 +9,7 @@ import io.fenceq.ring.HashRing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -27,12 +28,49 @@ public final class Workload {
    */
   public static void enqueue(
       SqsClient sqs, String queueUrl, HashRing ring, List<String> skus, int jobs) {
+    enqueue(sqs, queueUrl, ring, skus, jobs, KeyMix.UNIFORM, new Random(1));
+  }
+
+  /** How a workload's jobs spread over its keys. */
+  public enum KeyMix {
+    /** Round-robin: every key gets the same number of jobs. */
+    UNIFORM,
+    /** Zipf with exponent {@value #ZIPF_EXPONENT}: a few keys get most of the jobs. */
+    ZIPF;
+
+    public static final double ZIPF_EXPONENT = 1.1;
+
+    public String option() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Enqueues {@code jobs} reserve jobs over {@code skus} as {@code mix} spreads them, keys drawn
+   * from {@code random}.
+   *
+   * @throws IllegalStateException if any job was not accepted
+   */
+  public static void enqueue(
+      SqsClient sqs,
+      String queueUrl,
+      HashRing ring,
+      List<String> skus,
+      int jobs,
+      KeyMix mix,
+      Random random) {
+    double[] cumulative = mix == KeyMix.ZIPF ? zipf(skus.size()) : null;
     Enqueuer enqueuer = Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(ring).build();
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<JobRequest> batch = new ArrayList<>(1000);
     for (int i = 0; i < jobs; i++) {
       batch.add(
-          JobRequest.ofJson(skus.get(i % skus.size()), Inventory.RESERVE, "{\"qty\":1}")
+          JobRequest.ofJson(
+                  cumulative == null
+                      ? skus.get(i % skus.size())
+                      : skus.get(draw(cumulative, random)),
+                  Inventory.RESERVE,
+                  "{\"qty\":1}")
               .withJobId(run + "-" + i));
       if (batch.size() == 1000 || i == jobs - 1) {
         BatchEnqueueResult result = enqueuer.enqueueAll(batch);
@@ -43,6 +81,25 @@ public final class Workload {
         batch.clear();
       }
     }
+  }
+
+  /** The cumulative Zipf distribution over {@code n} ranks. */
+  static double[] zipf(int n) {
+    double[] cumulative = new double[n];
+    double sum = 0;
+    for (int k = 1; k <= n; k++) {
+      sum += 1 / Math.pow(k, KeyMix.ZIPF_EXPONENT);
+      cumulative[k - 1] = sum;
+    }
+    for (int k = 0; k < n; k++) {
+      cumulative[k] /= sum;
+    }
+    return cumulative;
+  }
+
+  private static int draw(double[] cumulative, Random random) {
+    int i = java.util.Arrays.binarySearch(cumulative, random.nextDouble());
+    return Math.min(cumulative.length - 1, i >= 0 ? i : -i - 1);
   }
 
   /**

@@ -1,12 +1,19 @@
 package io.fenceq.bench.throughput;
 
+import io.fenceq.bench.support.ApplyLatency;
 import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.engine.JobHandler;
+import io.fenceq.engine.KeyBatchHandler;
+import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.examples.inventory.Inventory;
 import io.fenceq.worker.Worker;
 import io.fenceq.worker.WorkerProgress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -21,6 +28,7 @@ final class FenceqDrain implements Drain {
   private final DynamoDbClient dynamoDb;
   private final Inventory inventory;
   private final int consumers;
+  private final Map<String, JobHandler> handlers;
   private final List<Worker> workers = new ArrayList<>();
 
   FenceqDrain(
@@ -28,7 +36,9 @@ final class FenceqDrain implements Drain {
       SqsClient sqs,
       DynamoDbClient dynamoDb,
       Inventory inventory,
-      int consumers) {
+      int consumers,
+      boolean perJob,
+      ApplyLatency latency) {
     this.config =
         base.toBuilder()
             .concurrency(1)
@@ -41,6 +51,42 @@ final class FenceqDrain implements Drain {
     this.dynamoDb = dynamoDb;
     this.inventory = inventory;
     this.consumers = consumers;
+    this.handlers = timed(perJob ? inventory.perJobHandlers() : inventory.handlers(), latency);
+  }
+
+  /** The handlers, each job's enqueue-to-apply time recorded as it is done. */
+  private static Map<String, JobHandler> timed(
+      Map<String, JobHandler> handlers, ApplyLatency latency) {
+    Map<String, JobHandler> timed = new HashMap<>();
+    Map<JobHandler, JobHandler> wrapped = new IdentityHashMap<>();
+    handlers.forEach(
+        (type, handler) ->
+            timed.put(
+                type,
+                // One wrapper per handler, so that types sharing a batch handler still share it.
+                wrapped.computeIfAbsent(
+                    handler,
+                    h -> {
+                      if (h instanceof KeyBatchHandler batch) {
+                        return (KeyBatchHandler)
+                            (jobs, context) -> {
+                              KeyBatchResult result = batch.handleBatch(jobs, context);
+                              int done =
+                                  result.failure() == null
+                                      ? jobs.size()
+                                      : Math.min(result.done(), jobs.size());
+                              for (int k = 0; k < done; k++) {
+                                latency.applied(jobs.get(k).enqueuedAt());
+                              }
+                              return result;
+                            };
+                      }
+                      return (job, context) -> {
+                        h.handle(job, context);
+                        latency.applied(job.enqueuedAt());
+                      };
+                    })));
+    return timed;
   }
 
   @Override
@@ -51,7 +97,7 @@ final class FenceqDrain implements Drain {
               .config(config.toBuilder().build())
               .sqs(sqs)
               .dynamoDb(dynamoDb)
-              .handlers(inventory.handlers())
+              .handlers(handlers)
               .build()
               .start());
     }

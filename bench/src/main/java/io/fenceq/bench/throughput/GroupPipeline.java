@@ -1,5 +1,6 @@
 package io.fenceq.bench.throughput;
 
+import io.fenceq.bench.support.ApplyLatency;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,15 +40,18 @@ final class GroupPipeline implements Drain {
   private final String queueUrl;
   private final int consumers;
   private final GroupWork work;
+  private final ApplyLatency latency;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong done = new AtomicLong();
   private final List<Thread> loops = new ArrayList<>();
   private final List<ExecutorService> pools = new ArrayList<>();
 
-  GroupPipeline(SqsClient sqs, String queueUrl, int consumers, GroupWork work) {
+  GroupPipeline(
+      SqsClient sqs, String queueUrl, int consumers, ApplyLatency latency, GroupWork work) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.consumers = consumers;
+    this.latency = latency;
     this.work = work;
   }
 
@@ -95,7 +99,9 @@ final class GroupPipeline implements Drain {
           pool.execute(
               () -> {
                 try {
-                  done.addAndGet(Deletes.batch(sqs, queueUrl, work.run(consumer, group)));
+                  List<Message> finished = work.run(consumer, group);
+                  finished.forEach(m -> latency.appliedBody(m.body()));
+                  done.addAndGet(Deletes.batch(sqs, queueUrl, finished));
                 } finally {
                   slots.release();
                 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.dynamodbv2.AcquireLockOptions;
 import com.amazonaws.services.dynamodbv2.AmazonDynamoDBLockClient;
 import com.amazonaws.services.dynamodbv2.AmazonDynamoDBLockClientOptions;
 import com.amazonaws.services.dynamodbv2.LockItem;
+import io.fenceq.bench.support.ApplyLatency;
 import io.fenceq.bench.support.Workload;
 import io.fenceq.queue.JobEnvelope;
 import java.io.IOException;
@@ -31,7 +32,8 @@ final class LockClientDrain implements Drain {
       DynamoDbClient dynamoDb,
       String lockTable,
       String inventoryTable,
-      int consumers) {
+      int consumers,
+      ApplyLatency latency) {
     this.dynamoDb = dynamoDb;
     this.inventoryTable = inventoryTable;
     for (int i = 0; i < consumers; i++) {
@@ -47,7 +49,11 @@ final class LockClientDrain implements Drain {
     }
     this.pipeline =
         new GroupPipeline(
-            sqs, queueUrl, consumers, (consumer, group) -> runGroup(clients.get(consumer), group));
+            sqs,
+            queueUrl,
+            consumers,
+            latency,
+            (consumer, group) -> runGroup(clients.get(consumer), group));
   }
 
   @Override
