@@ -102,7 +102,10 @@ public final class LocalAws implements AutoCloseable {
   private final EmbeddedS3 s3Server;
   private final SqsClient sqsClient;
   private final DynamoDbClient dynamoDbClient;
-  private final S3Client s3Client;
+  private final Object s3ClientLock = new Object();
+  // Guarded by s3ClientLock; made at first use: a cold S3 client costs seconds, and a run without
+  // large payloads never needs one.
+  private S3Client s3Client;
   private final ProvisionedStack stack;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -113,7 +116,6 @@ public final class LocalAws implements AutoCloseable {
       EmbeddedS3 s3Server,
       SqsClient sqsClient,
       DynamoDbClient dynamoDbClient,
-      S3Client s3Client,
       ProvisionedStack stack) {
     this.region = region;
     this.sqsServer = sqsServer;
@@ -121,7 +123,6 @@ public final class LocalAws implements AutoCloseable {
     this.s3Server = s3Server;
     this.sqsClient = sqsClient;
     this.dynamoDbClient = dynamoDbClient;
-    this.s3Client = s3Client;
     this.stack = stack;
   }
 
@@ -159,17 +160,23 @@ public final class LocalAws implements AutoCloseable {
   }
 
   /**
-   * An S3 client for {@link #s3Endpoint()}, path-style; shared, closed by {@link #close()}.
+   * An S3 client for {@link #s3Endpoint()}, path-style; made at the first call, shared, closed by
+   * {@link #close()}.
    *
    * @throws IllegalStateException after {@link #close()}, or if the template has no bucket
    */
   public S3Client s3Client() {
     checkOpen();
-    if (s3Client == null) {
+    if (s3Server == null) {
       throw new IllegalStateException(
           "stack " + stack.stackName() + " has no AWS::S3::Bucket, so no S3 was started");
     }
-    return s3Client;
+    synchronized (s3ClientLock) {
+      if (s3Client == null) {
+        s3Client = s3Client(loopback(s3Server.port()), region);
+      }
+      return s3Client;
+    }
   }
 
   /** The region clients must be configured with (it appears in queue ARNs). */
@@ -272,8 +279,12 @@ public final class LocalAws implements AutoCloseable {
     }
     long started = System.nanoTime();
     List<AutoCloseable> all = new ArrayList<>(List.of(sqsClient, dynamoDbClient));
-    if (s3Client != null) {
-      all.add(s3Client);
+    synchronized (s3ClientLock) {
+      if (s3Client != null) {
+        all.add(s3Client);
+      }
+    }
+    if (s3Server != null) {
       all.add(s3Server);
     }
     all.add(sqsServer);
@@ -387,19 +398,17 @@ public final class LocalAws implements AutoCloseable {
               .region(settings.region)
               .accountId(settings.accountId);
       EmbeddedS3 s3Server = null;
-      S3Client s3 = null;
-      // Only a template with a bucket gets an S3: nothing else needs one.
+      // Only a template with a bucket gets an S3: nothing else needs one. Its buckets are made
+      // in-process, so no S3 client is built unless something uses one.
       if (hasBucket(template)) {
         s3Server = EmbeddedS3.start(settings.s3Port);
         running.push(s3Server);
-        s3 = s3Client(loopback(s3Server.port()), region);
-        running.push(s3);
-        provisioner.s3Client(s3);
+        provisioner.bucketCreator(s3Server::createBucket);
       }
       ProvisionedStack stack =
           provisioner.build().provision(template, settings.stackName, parameters);
       LocalAws aws =
-          new LocalAws(region, sqsServer, dynamoDbServer, s3Server, sqs, dynamoDb, s3, stack);
+          new LocalAws(region, sqsServer, dynamoDbServer, s3Server, sqs, dynamoDb, stack);
       log.info(
           "local aws started stack={} sqsEndpoint={} dynamoDbEndpoint={} template={} tookMs={}",
           settings.stackName,

@@ -40,6 +40,12 @@ final class S3Objects {
 
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+  void createBucket(String name) {
+    buckets.computeIfAbsent(
+        name,
+        n -> new Bucket(new ConcurrentSkipListMap<>(), new ConcurrentHashMap<>(), Instant.now()));
+  }
+
   int count(String bucket) {
     Bucket b = buckets.get(bucket);
     return b == null ? -1 : b.objects().size();

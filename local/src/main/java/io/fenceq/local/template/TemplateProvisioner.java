@@ -8,6 +8,7 @@ import io.fenceq.local.template.internal.StackNames;
 import io.fenceq.local.template.internal.TableProvisioner;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,7 +37,10 @@ public final class TemplateProvisioner {
   private TemplateProvisioner(Builder builder) {
     this.queues = new QueueProvisioner(builder.sqs);
     this.tables = new TableProvisioner(builder.dynamoDb);
-    this.buckets = builder.s3 == null ? null : new BucketProvisioner(builder.s3);
+    this.buckets =
+        builder.bucketCreator != null
+            ? new BucketProvisioner(builder.bucketCreator)
+            : builder.s3 == null ? null : new BucketProvisioner(builder.s3);
     this.region = builder.region;
     this.accountId = builder.accountId;
   }
@@ -67,6 +71,7 @@ public final class TemplateProvisioner {
     private SqsClient sqs;
     private DynamoDbClient dynamoDb;
     private S3Client s3;
+    private Consumer<String> bucketCreator;
     private String region;
     private String accountId = "000000000000";
 
@@ -87,6 +92,15 @@ public final class TemplateProvisioner {
     /** The client buckets are created with; without one, buckets are not provisioned. */
     public Builder s3Client(S3Client s3) {
       this.s3 = Objects.requireNonNull(s3, "s3Client");
+      return this;
+    }
+
+    /**
+     * Creates buckets with this instead of an S3 client: it takes a bucket name and must accept an
+     * existing bucket. For an S3 in this JVM, which then needs no client to be provisioned.
+     */
+    public Builder bucketCreator(Consumer<String> bucketCreator) {
+      this.bucketCreator = Objects.requireNonNull(bucketCreator, "bucketCreator");
       return this;
     }
 

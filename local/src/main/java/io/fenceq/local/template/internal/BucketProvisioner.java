@@ -4,6 +4,7 @@ import io.fenceq.local.template.TemplateException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -24,11 +25,26 @@ public final class BucketProvisioner {
   /** Properties read from the template; every other one is skipped. */
   public static final Set<String> SUPPORTED = Set.of("BucketName");
 
-  private final S3Client s3;
+  private final Consumer<String> create;
 
   /** A provisioner creating buckets through {@code s3}. */
   public BucketProvisioner(S3Client s3) {
-    this.s3 = s3;
+    this(
+        name -> {
+          try {
+            s3.createBucket(r -> r.bucket(name));
+          } catch (BucketAlreadyOwnedByYouException e) {
+            log.debug("bucket existed bucket={}", name);
+          }
+        });
+  }
+
+  /**
+   * A provisioner creating buckets with {@code create}, which takes a bucket name and must accept
+   * an existing bucket (an embedded S3 creates them in-process).
+   */
+  public BucketProvisioner(Consumer<String> create) {
+    this.create = create;
   }
 
   /**
@@ -56,9 +72,7 @@ public final class BucketProvisioner {
   public ResourceValues provision(String logicalId, String stackName, PropertyReader properties) {
     String name = bucketName(stackName, logicalId, properties);
     try {
-      s3.createBucket(r -> r.bucket(name));
-    } catch (BucketAlreadyOwnedByYouException e) {
-      log.debug("bucket existed resource={} bucket={}", logicalId, name);
+      create.accept(name);
     } catch (SdkException e) {
       throw new TemplateException(
           "resource " + logicalId + ": creating bucket " + name + " failed: " + e.getMessage(), e);
