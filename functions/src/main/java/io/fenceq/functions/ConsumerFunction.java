@@ -61,7 +61,8 @@ public final class ConsumerFunction
           ConsumerConfig.LANES,
           ConsumerConfig.MAX_ATTEMPTS,
           ConsumerConfig.HANDLER,
-          ConsumerConfig.METRICS);
+          ConsumerConfig.METRICS,
+          ConsumerConfig.PAYLOAD_BUCKET);
 
   private static final Logger log = LoggerFactory.getLogger(ConsumerFunction.class);
 

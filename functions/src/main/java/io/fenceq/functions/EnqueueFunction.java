@@ -24,6 +24,7 @@ import io.fenceq.queue.InvalidJobException;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobJson;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.queue.LargePayloads;
 import io.fenceq.queue.QueueNotFoundException;
 import io.fenceq.ring.HashRing;
 import java.nio.charset.StandardCharsets;
@@ -62,10 +63,12 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * Nothing is ever lost silently.
  *
  * <p>Configuration ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL} (required) and {@code
- * FENCEQ_LANES} (default 256, the consumers' value); AWS endpoint, region and credentials from the
- * SDK's variables in the same map ({@link AwsTarget}). The queue is checked (it exists, is FIFO,
- * its size limit) at the first request rather than at start-up, so that a cold start makes no AWS
- * call and a missing queue is a {@code 503}, not a failed initialization.
+ * FENCEQ_LANES} (default 256, the consumers' value), and {@code FENCEQ_PAYLOAD_BUCKET} (optional:
+ * jobs above 256 KiB go through that S3 bucket, up to 2 MiB; see {@link LargePayloads}); AWS
+ * endpoint, region and credentials from the SDK's variables in the same map ({@link AwsTarget}).
+ * The queue is checked (it exists, is FIFO, its size limit) at the first request rather than at
+ * start-up, so that a cold start makes no AWS call and a missing queue is a {@code 503}, not a
+ * failed initialization.
  *
  * <p>Thread-safe. SnapStart: primes the SQS client's send path and Jackson before the snapshot,
  * without calling AWS.
@@ -74,7 +77,7 @@ public final class EnqueueFunction
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
   /** The {@code FENCEQ_*} variables this function reads. */
   public static final Set<String> VARIABLES =
-      Set.of(ConsumerConfig.QUEUE_URL, ConsumerConfig.LANES);
+      Set.of(ConsumerConfig.QUEUE_URL, ConsumerConfig.LANES, ConsumerConfig.PAYLOAD_BUCKET);
 
   /** Path of the single-job route. */
   public static final String JOB_PATH = "/jobs";
@@ -88,6 +91,7 @@ public final class EnqueueFunction
   private final HashRing ring;
   private final Region region;
   private final SqsClient sqs;
+  private final LargePayloads largePayloads;
   private final Object enqueuerLock = new Object();
   private Enqueuer enqueuer;
 
@@ -114,6 +118,15 @@ public final class EnqueueFunction
     AwsClients.Target target = AwsTarget.from(env);
     this.region = target.region();
     this.sqs = AwsClients.sqs(target);
+    String bucket = env.optional(ConsumerConfig.PAYLOAD_BUCKET);
+    try {
+      this.largePayloads =
+          bucket == null
+              ? null
+              : LargePayloads.builder().s3(AwsClients.s3(target)).bucket(bucket).build();
+    } catch (IllegalArgumentException e) {
+      throw new FunctionConfigException(ConsumerConfig.PAYLOAD_BUCKET + ": " + e.getMessage(), e);
+    }
     Core.getGlobalContext().register(this);
     log.info("event=enqueue_function_ready queue={} ring={}", queueUrl, ring.descriptor());
   }
@@ -260,7 +273,13 @@ public final class EnqueueFunction
   private Enqueuer enqueuer() {
     synchronized (enqueuerLock) {
       if (enqueuer == null) {
-        enqueuer = Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(ring).build();
+        enqueuer =
+            Enqueuer.builder()
+                .sqs(sqs)
+                .queueUrl(queueUrl)
+                .ring(ring)
+                .largePayloads(largePayloads)
+                .build();
       }
       return enqueuer;
     }

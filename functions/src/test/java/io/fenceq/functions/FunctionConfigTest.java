@@ -112,7 +112,7 @@ class FunctionConfigTest {
   @Test
   void eachFunctionDeclaresTheVariablesItReads() {
     assertThat(EnqueueFunction.VARIABLES)
-        .containsExactlyInAnyOrder("FENCEQ_QUEUE_URL", "FENCEQ_LANES");
+        .containsExactlyInAnyOrder("FENCEQ_QUEUE_URL", "FENCEQ_LANES", "FENCEQ_PAYLOAD_BUCKET");
     assertThat(ConsumerFunction.VARIABLES)
         .containsExactlyInAnyOrder(
             "FENCEQ_QUEUE_URL",
@@ -121,7 +121,8 @@ class FunctionConfigTest {
             "FENCEQ_LANES",
             "FENCEQ_MAX_ATTEMPTS",
             "FENCEQ_HANDLER",
-            "FENCEQ_METRICS");
+            "FENCEQ_METRICS",
+            "FENCEQ_PAYLOAD_BUCKET");
     assertThat(LeaderFunction.VARIABLES)
         .containsExactlyInAnyOrder(
             "FENCEQ_QUEUE_URL",

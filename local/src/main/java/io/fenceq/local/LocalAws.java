@@ -2,6 +2,7 @@ package io.fenceq.local;
 
 import io.fenceq.aws.AwsClients;
 import io.fenceq.local.internal.EmbeddedDynamoDb;
+import io.fenceq.local.internal.EmbeddedS3;
 import io.fenceq.local.internal.EmbeddedSqs;
 import io.fenceq.local.internal.EmulatorLogging;
 import io.fenceq.local.internal.HealthChecks;
@@ -9,16 +10,19 @@ import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.ProvisionedStack;
 import io.fenceq.local.template.TemplateProvisioner;
 import io.fenceq.local.template.internal.AccountIds;
+import io.fenceq.local.template.internal.BucketProvisioner;
 import io.fenceq.local.template.internal.StackNames;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -29,6 +33,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -40,6 +45,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * names, FIFO settings, redrive policy and key schema as a deployed stack. Everything speaks the
  * real AWS wire protocols, so code under test uses the ordinary SDK clients; other processes reach
  * the services through {@link #environment()}.
+ *
+ * <p>A template with an {@code AWS::S3::Bucket} (the large-payload bucket) also gets an embedded S3
+ * ({@link EmbeddedS3}, a few milliseconds to start) and its buckets; a template without one starts
+ * no S3 at all.
  *
  * <p>DynamoDB Local binds all network interfaces; it has no option to bind one. ElasticMQ binds
  * 127.0.0.1 only.
@@ -90,8 +99,13 @@ public final class LocalAws implements AutoCloseable {
   private final Region region;
   private final EmbeddedSqs sqsServer;
   private final EmbeddedDynamoDb dynamoDbServer;
+  private final EmbeddedS3 s3Server;
   private final SqsClient sqsClient;
   private final DynamoDbClient dynamoDbClient;
+  private final Object s3ClientLock = new Object();
+  // Guarded by s3ClientLock; made at first use: a cold S3 client costs seconds, and a run without
+  // large payloads never needs one.
+  private S3Client s3Client;
   private final ProvisionedStack stack;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -99,12 +113,14 @@ public final class LocalAws implements AutoCloseable {
       Region region,
       EmbeddedSqs sqsServer,
       EmbeddedDynamoDb dynamoDbServer,
+      EmbeddedS3 s3Server,
       SqsClient sqsClient,
       DynamoDbClient dynamoDbClient,
       ProvisionedStack stack) {
     this.region = region;
     this.sqsServer = sqsServer;
     this.dynamoDbServer = dynamoDbServer;
+    this.s3Server = s3Server;
     this.sqsClient = sqsClient;
     this.dynamoDbClient = dynamoDbClient;
     this.stack = stack;
@@ -120,6 +136,9 @@ public final class LocalAws implements AutoCloseable {
     return Collections.unmodifiableMap(variables);
   }
 
+  /** Set from the template's output of this name when it has one (a stack with the bucket). */
+  private static final String PAYLOAD_BUCKET_OUTPUT = "PayloadBucketName";
+
   /** Settings for a {@code LocalAws}, all optional. */
   public static Builder builder() {
     return new Builder();
@@ -133,6 +152,31 @@ public final class LocalAws implements AutoCloseable {
   /** The DynamoDB endpoint, {@code http://127.0.0.1:<port>}. */
   public URI dynamoDbEndpoint() {
     return loopback(dynamoDbServer.port());
+  }
+
+  /** The S3 endpoint, {@code http://127.0.0.1:<port>}, if the template has a bucket. */
+  public Optional<URI> s3Endpoint() {
+    return Optional.ofNullable(s3Server).map(server -> loopback(server.port()));
+  }
+
+  /**
+   * An S3 client for {@link #s3Endpoint()}, path-style; made at the first call, shared, closed by
+   * {@link #close()}.
+   *
+   * @throws IllegalStateException after {@link #close()}, or if the template has no bucket
+   */
+  public S3Client s3Client() {
+    checkOpen();
+    if (s3Server == null) {
+      throw new IllegalStateException(
+          "stack " + stack.stackName() + " has no AWS::S3::Bucket, so no S3 was started");
+    }
+    synchronized (s3ClientLock) {
+      if (s3Client == null) {
+        s3Client = s3Client(loopback(s3Server.port()), region);
+      }
+      return s3Client;
+    }
   }
 
   /** The region clients must be configured with (it appears in queue ARNs). */
@@ -185,6 +229,7 @@ public final class LocalAws implements AutoCloseable {
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString());
     environment.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString());
+    s3Endpoint().ifPresent(endpoint -> environment.put("AWS_ENDPOINT_URL_S3", endpoint.toString()));
     environment.put("AWS_REGION", region.id());
     environment.put("AWS_ACCESS_KEY_ID", CREDENTIALS.resolveCredentials().accessKeyId());
     environment.put("AWS_SECRET_ACCESS_KEY", CREDENTIALS.resolveCredentials().secretAccessKey());
@@ -215,6 +260,10 @@ public final class LocalAws implements AutoCloseable {
               + stack.parameters().keySet());
     }
     environment.put("FENCEQ_HANDLER", handler);
+    String bucket = stack.outputs().get(PAYLOAD_BUCKET_OUTPUT);
+    if (bucket != null && s3Server != null) {
+      environment.put("FENCEQ_PAYLOAD_BUCKET", bucket);
+    }
     return Collections.unmodifiableMap(environment);
   }
 
@@ -229,8 +278,18 @@ public final class LocalAws implements AutoCloseable {
       return;
     }
     long started = System.nanoTime();
-    RuntimeException failure =
-        closeAll(List.of(sqsClient, dynamoDbClient, sqsServer, dynamoDbServer), null);
+    List<AutoCloseable> all = new ArrayList<>(List.of(sqsClient, dynamoDbClient));
+    synchronized (s3ClientLock) {
+      if (s3Client != null) {
+        all.add(s3Client);
+      }
+    }
+    if (s3Server != null) {
+      all.add(s3Server);
+    }
+    all.add(sqsServer);
+    all.add(dynamoDbServer);
+    RuntimeException failure = closeAll(all, null);
     log.info(
         "local aws stopped stack={} sqsPort={} dynamoDbPort={} tookMs={}",
         stack.stackName(),
@@ -332,15 +391,24 @@ public final class LocalAws implements AutoCloseable {
       running.push(dynamoDb);
       HealthChecks.sqsAnswers(sqs, sqsEndpoint);
       HealthChecks.dynamoDbAnswers(dynamoDb, dynamoDbEndpoint);
-      ProvisionedStack stack =
+      TemplateProvisioner.Builder provisioner =
           TemplateProvisioner.builder()
               .sqsClient(sqs)
               .dynamoDbClient(dynamoDb)
               .region(settings.region)
-              .accountId(settings.accountId)
-              .build()
-              .provision(template, settings.stackName, parameters);
-      LocalAws aws = new LocalAws(region, sqsServer, dynamoDbServer, sqs, dynamoDb, stack);
+              .accountId(settings.accountId);
+      EmbeddedS3 s3Server = null;
+      // Only a template with a bucket gets an S3: nothing else needs one. Its buckets are made
+      // in-process, so no S3 client is built unless something uses one.
+      if (hasBucket(template)) {
+        s3Server = EmbeddedS3.start(settings.s3Port);
+        running.push(s3Server);
+        provisioner.bucketCreator(s3Server::createBucket);
+      }
+      ProvisionedStack stack =
+          provisioner.build().provision(template, settings.stackName, parameters);
+      LocalAws aws =
+          new LocalAws(region, sqsServer, dynamoDbServer, s3Server, sqs, dynamoDb, stack);
       log.info(
           "local aws started stack={} sqsEndpoint={} dynamoDbEndpoint={} template={} tookMs={}",
           settings.stackName,
@@ -353,6 +421,15 @@ public final class LocalAws implements AutoCloseable {
       closeAll(running, e); // most recently started first
       throw e;
     }
+  }
+
+  private static boolean hasBucket(CloudFormationTemplate template) {
+    return template.resources().values().stream()
+        .anyMatch(r -> r.type().equals(BucketProvisioner.TYPE));
+  }
+
+  private static S3Client s3Client(URI endpoint, Region region) {
+    return AwsClients.s3(new AwsClients.Target(null, null, region, CREDENTIALS, endpoint));
   }
 
   private static SqsClient sqsClient(URI endpoint, Region region) {
@@ -372,6 +449,7 @@ public final class LocalAws implements AutoCloseable {
 
     private int sqsPort;
     private int dynamoDbPort;
+    private int s3Port;
     private String stackName = DEFAULT_STACK_NAME;
     private Map<String, String> parameters = Map.of();
     private CloudFormationTemplate template;
@@ -393,6 +471,12 @@ public final class LocalAws implements AutoCloseable {
      */
     public Builder dynamoDbPort(int port) {
       this.dynamoDbPort = checkPort("dynamoDbPort", port);
+      return this;
+    }
+
+    /** The S3 port on 127.0.0.1 (if the template has a bucket); 0 (the default) for any free. */
+    public Builder s3Port(int port) {
+      this.s3Port = checkPort("s3Port", port);
       return this;
     }
 

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,6 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -165,7 +169,12 @@ class LocalAwsTest {
     List<String> tablesBefore = aws.dynamoDbClient().listTables().tableNames();
 
     ProvisionedStack again =
-        provisioner().provision(template, LocalAws.DEFAULT_STACK_NAME, Map.of());
+        TemplateProvisioner.builder()
+            .sqsClient(aws.sqsClient())
+            .dynamoDbClient(aws.dynamoDbClient())
+            .s3Client(aws.s3Client())
+            .build()
+            .provision(template, LocalAws.DEFAULT_STACK_NAME, Map.of());
 
     assertThat(again.outputs()).isEqualTo(aws.stack().outputs());
     assertThat(again.queueUrl("WorkQueue")).isEqualTo(aws.stack().queueUrl("WorkQueue"));
@@ -204,6 +213,7 @@ class LocalAwsTest {
         .containsExactly(
             "AWS_ENDPOINT_URL_SQS",
             "AWS_ENDPOINT_URL_DYNAMODB",
+            "AWS_ENDPOINT_URL_S3",
             "AWS_REGION",
             "AWS_ACCESS_KEY_ID",
             "AWS_SECRET_ACCESS_KEY",
@@ -212,7 +222,8 @@ class LocalAwsTest {
             "FENCEQ_LEASE_TABLE",
             "FENCEQ_LANES",
             "FENCEQ_INVENTORY_TABLE",
-            "FENCEQ_HANDLER");
+            "FENCEQ_HANDLER",
+            "FENCEQ_PAYLOAD_BUCKET");
     assertThat(environment.get("AWS_ENDPOINT_URL_SQS"))
         .isEqualTo(aws.sqsEndpoint().toString())
         .matches("http://127\\.0\\.0\\.1:\\d+");
@@ -226,7 +237,9 @@ class LocalAwsTest {
         .containsEntry("FENCEQ_LEASE_TABLE", aws.stack().tableName("LeaseTable"))
         .containsEntry("FENCEQ_LANES", defaultOf("LaneCount"))
         .containsEntry("FENCEQ_INVENTORY_TABLE", aws.stack().tableName("InventoryTable"))
-        .containsEntry("FENCEQ_HANDLER", "io.fenceq.examples.inventory.InventoryHandlers");
+        .containsEntry("FENCEQ_HANDLER", "io.fenceq.examples.inventory.InventoryHandlers")
+        .containsEntry("FENCEQ_PAYLOAD_BUCKET", aws.stack().outputs().get("PayloadBucketName"))
+        .containsEntry("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().orElseThrow().toString());
     assertThat(environment.get("AWS_ACCESS_KEY_ID")).isNotBlank();
     assertThat(environment.get("AWS_SECRET_ACCESS_KEY")).isNotBlank();
   }
@@ -288,7 +301,24 @@ class LocalAwsTest {
             .isEqualTo(aws.stack().outputs().get(output.name()));
       }
     }
-    assertThat(named).isEqualTo(5);
+    assertThat(named).isEqualTo(6);
+  }
+
+  @Test
+  void theTemplatesPayloadBucketIsProvisionedOnTheEmbeddedS3AndTakesObjects() {
+    String bucket = aws.stack().outputs().get("PayloadBucketName");
+    assertThat(bucket).isEqualTo("fenceq-local-payloadbucket");
+    S3Client s3 = aws.s3Client();
+    byte[] data = "x".repeat(3 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
+
+    s3.putObject(r -> r.bucket(bucket).key("k/1"), RequestBody.fromBytes(data));
+
+    assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("k/1")).asByteArray()).isEqualTo(data);
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount()).isEqualTo(1);
+    s3.deleteObject(r -> r.bucket(bucket).key("k/1"));
+    assertThatThrownBy(() -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("k/1")))
+        .isInstanceOf(NoSuchKeyException.class);
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount()).isZero();
   }
 
   @Test

@@ -16,6 +16,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
@@ -41,10 +43,25 @@ public final class AwsClients {
    * profile, instance role).
    */
   public record Target(
-      URI sqsEndpoint, URI dynamoDbEndpoint, Region region, AwsCredentialsProvider credentials) {
+      URI sqsEndpoint,
+      URI dynamoDbEndpoint,
+      Region region,
+      AwsCredentialsProvider credentials,
+      URI s3Endpoint) {
+    /** A target with no S3 endpoint of its own (the SDK's conventions find one, if any). */
+    public Target(
+        URI sqsEndpoint, URI dynamoDbEndpoint, Region region, AwsCredentialsProvider credentials) {
+      this(sqsEndpoint, dynamoDbEndpoint, region, credentials, null);
+    }
+
     /** Everything from the environment, as the SDK resolves it. */
     public static Target fromEnvironment() {
-      return new Target(null, null, null, null);
+      return new Target(null, null, null, null, null);
+    }
+
+    /** This target with {@code endpoint} for S3; {@code null}: the SDK's conventions. */
+    public Target withS3Endpoint(URI endpoint) {
+      return new Target(sqsEndpoint, dynamoDbEndpoint, region, credentials, endpoint);
     }
   }
 
@@ -73,6 +90,28 @@ public final class AwsClients {
 
   public static DynamoDbClient dynamoDb(Target target, Options options) {
     return configure(DynamoDbClient.builder(), target.dynamoDbEndpoint(), target, options).build();
+  }
+
+  /**
+   * An S3 client for large payloads. With an endpoint (the target's, or {@code AWS_ENDPOINT_URL_S3}
+   * / {@code AWS_ENDPOINT_URL} in the process environment) buckets are addressed path-style, as
+   * emulators need; on AWS the SDK's virtual-host style stays.
+   */
+  public static S3Client s3(Target target) {
+    return s3(target, Options.DEFAULT);
+  }
+
+  public static S3Client s3(Target target, Options options) {
+    S3ClientBuilder builder = configure(S3Client.builder(), target.s3Endpoint(), target, options);
+    boolean endpointSet =
+        target.s3Endpoint() != null
+            || present(System.getenv(AwsEnvironment.ENDPOINT_S3))
+            || present(System.getenv(AwsEnvironment.ENDPOINT));
+    return builder.forcePathStyle(endpointSet).build();
+  }
+
+  private static boolean present(String value) {
+    return value != null && !value.isBlank();
   }
 
   private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(

@@ -18,6 +18,8 @@ import software.amazon.awssdk.regions.Region;
  * <ul>
  *   <li>{@value #ENDPOINT_SQS} or else {@value #ENDPOINT}: the SQS endpoint; none for AWS.
  *   <li>{@value #ENDPOINT_DYNAMODB} or else {@value #ENDPOINT}: the DynamoDB endpoint.
+ *   <li>{@value #ENDPOINT_S3} or else {@value #ENDPOINT}: the S3 endpoint of large payloads,
+ *       addressed path-style when set (emulators have no per-bucket host names).
  *   <li>{@value #REGION}: required (Lambda always sets it).
  *   <li>{@value #ACCESS_KEY_ID}, {@value #SECRET_ACCESS_KEY} and optionally {@value
  *       #SESSION_TOKEN}: static credentials, as Lambda sets them for on-demand functions. Without
@@ -29,6 +31,7 @@ public final class AwsEnvironment {
   public static final String ENDPOINT = "AWS_ENDPOINT_URL";
   public static final String ENDPOINT_SQS = "AWS_ENDPOINT_URL_SQS";
   public static final String ENDPOINT_DYNAMODB = "AWS_ENDPOINT_URL_DYNAMODB";
+  public static final String ENDPOINT_S3 = "AWS_ENDPOINT_URL_S3";
   public static final String REGION = "AWS_REGION";
   public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
   public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
@@ -40,6 +43,7 @@ public final class AwsEnvironment {
           ENDPOINT,
           ENDPOINT_SQS,
           ENDPOINT_DYNAMODB,
+          ENDPOINT_S3,
           REGION,
           ACCESS_KEY_ID,
           SECRET_ACCESS_KEY,
@@ -55,7 +59,8 @@ public final class AwsEnvironment {
         endpoint(env, ENDPOINT_SQS),
         endpoint(env, ENDPOINT_DYNAMODB),
         region(env),
-        credentials(env));
+        credentials(env),
+        endpoint(env, ENDPOINT_S3));
   }
 
   /** The region of {@code env}; required. */

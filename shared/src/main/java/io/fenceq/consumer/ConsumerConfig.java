@@ -92,6 +92,12 @@ public final class ConsumerConfig {
   /** Where the engine's metrics go: {@code none} (default) or {@code emf}. */
   public static final String METRICS = "FENCEQ_METRICS";
 
+  /**
+   * The S3 bucket of offloaded envelopes ({@link io.fenceq.queue.LargePayloads}); unset: none, and
+   * a message pointing to S3 is dead-lettered.
+   */
+  public static final String PAYLOAD_BUCKET = "FENCEQ_PAYLOAD_BUCKET";
+
   /** Where a consumer's metrics go. */
   public enum MetricsOutput {
     /** Nowhere. */
@@ -136,6 +142,7 @@ public final class ConsumerConfig {
   private final Duration shutdownTimeout;
   private final Duration receiveWait;
   private final String handler;
+  private final String payloadBucket;
   private final MetricsOutput metrics;
   private final String workerId;
   private final int unhealthyWrittenOffThreads;
@@ -149,6 +156,7 @@ public final class ConsumerConfig {
     this.shutdownTimeout = b.shutdownTimeout;
     this.receiveWait = b.receiveWait;
     this.handler = b.handler;
+    this.payloadBucket = b.payloadBucket;
     this.metrics = b.metrics;
     this.workerId = b.workerId;
     this.unhealthyWrittenOffThreads = b.unhealthyWrittenOffThreads;
@@ -207,6 +215,7 @@ public final class ConsumerConfig {
                 get.apply(RECEIVE_WAIT_SECONDS),
                 DEFAULT_RECEIVE_WAIT_SECONDS)));
     b.handler(get.apply(HANDLER));
+    b.payloadBucket(get.apply(PAYLOAD_BUCKET));
     b.metrics(metricsOutput(get.apply(METRICS)));
     return b.build();
   }
@@ -251,6 +260,11 @@ public final class ConsumerConfig {
   /** Class name of the {@link HandlerFactory} ({@value #HANDLER}), if set. */
   public Optional<String> handler() {
     return Optional.ofNullable(handler);
+  }
+
+  /** The bucket of offloaded envelopes ({@value #PAYLOAD_BUCKET}), if set. */
+  public Optional<String> payloadBucket() {
+    return Optional.ofNullable(payloadBucket);
   }
 
   /** Where the engine's metrics go ({@value #METRICS}). */
@@ -298,6 +312,7 @@ public final class ConsumerConfig {
         .shutdownTimeout(shutdownTimeout)
         .receiveWait(receiveWait)
         .handler(handler)
+        .payloadBucket(payloadBucket)
         .metrics(metrics)
         .unhealthyWrittenOffThreads(unhealthyWrittenOffThreads)
         .healthFile(healthFile);
@@ -391,6 +406,7 @@ public final class ConsumerConfig {
     private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_SECONDS);
     private Duration receiveWait = Duration.ofSeconds(DEFAULT_RECEIVE_WAIT_SECONDS);
     private String handler;
+    private String payloadBucket;
     private MetricsOutput metrics = MetricsOutput.NONE;
     private String workerId;
     private int unhealthyWrittenOffThreads = DEFAULT_UNHEALTHY_WRITTEN_OFF_THREADS;
@@ -567,6 +583,19 @@ public final class ConsumerConfig {
         throw invalid("handler", HANDLER, handler, "must name a HandlerFactory class");
       }
       this.handler = handler;
+      return this;
+    }
+
+    /** {@value #PAYLOAD_BUCKET}: an S3 bucket name, or null for none (the default). */
+    public Builder payloadBucket(String bucket) {
+      if (bucket != null && !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+        throw invalid(
+            "payloadBucket",
+            PAYLOAD_BUCKET,
+            bucket,
+            "must be an S3 bucket name (3-63 of a-z 0-9 . -)");
+      }
+      this.payloadBucket = bucket;
       return this;
     }
 

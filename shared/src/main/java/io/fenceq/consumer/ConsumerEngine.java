@@ -8,6 +8,7 @@ import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.metrics.EmbeddedMetricFormat;
 import io.fenceq.metrics.Metrics;
+import io.fenceq.queue.LargePayloads;
 import io.fenceq.queue.QueueDescription;
 import io.fenceq.time.Ticker;
 import java.io.Closeable;
@@ -103,6 +104,17 @@ public final class ConsumerEngine implements Closeable {
     private LeaseConfig lease;
     private QueueDescription queue;
     private Consumer<EngineConfig.Builder> engineSettings = b -> {};
+    private LargePayloads largePayloads;
+
+    /**
+     * Reads offloaded envelopes from this bucket and deletes them after success; see {@link
+     * LaneProcessor.Builder#largePayloads}. Default none.
+     */
+    public Builder largePayloads(LargePayloads largePayloads) {
+      this.largePayloads = largePayloads;
+      return this;
+    }
+
     private boolean checkTable = true;
     private Executor executor;
     private ScheduledExecutorService scheduler;
@@ -274,6 +286,9 @@ public final class ConsumerEngine implements Closeable {
       }
       if (writeOffListener != null) {
         processor.writeOffListener(writeOffListener);
+      }
+      if (largePayloads != null) {
+        processor.largePayloads(largePayloads);
       }
       return new ConsumerEngine(leases, processor.build());
     }

@@ -17,8 +17,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * limit, so fenceq checks it itself: a refused copy would leave the job on its lane with no reason.
  */
 final class DeadLetterSize {
-  /** SQS's largest {@code MaximumMessageSize}, which the template gives the dead-letter queue. */
-  static final int SQS_MAX_MESSAGE_BYTES = 262_144;
+  /**
+   * SQS's largest {@code MaximumMessageSize} (1 MiB since August 2025), which the template gives
+   * the dead-letter queue.
+   */
+  static final int SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
   /** Marks a reason cut to fit; three bytes in UTF-8. */
   static final String TRUNCATED = "…";

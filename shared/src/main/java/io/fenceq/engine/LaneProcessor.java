@@ -5,11 +5,13 @@ import io.fenceq.engine.internal.EngineParts;
 import io.fenceq.engine.internal.Heartbeat;
 import io.fenceq.engine.internal.LaneRun;
 import io.fenceq.engine.internal.NamedThreads;
+import io.fenceq.engine.internal.Payloads;
 import io.fenceq.engine.internal.ShutdownGate;
 import io.fenceq.internal.Require;
 import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.metrics.Metrics;
+import io.fenceq.queue.LargePayloads;
 import io.fenceq.time.Ticker;
 import java.io.Closeable;
 import java.time.Clock;
@@ -162,7 +164,8 @@ public final class LaneProcessor implements Closeable {
               public void threadWrittenOff() {
                 writtenOff();
               }
-            });
+            },
+            new Payloads(b.largePayloads));
   }
 
   public static Builder builder() {
@@ -550,8 +553,18 @@ public final class LaneProcessor implements Closeable {
     private Executor executor;
     private ScheduledExecutorService scheduler;
     private Runnable writeOffListener;
+    private LargePayloads largePayloads;
 
     private Builder() {}
+
+    /**
+     * Follows messages that point to an S3 object to their envelope, and deletes the object once
+     * the job succeeded and its message is deleted; default none (such messages are dead-lettered).
+     */
+    public Builder largePayloads(LargePayloads largePayloads) {
+      this.largePayloads = largePayloads;
+      return this;
+    }
 
     public Builder config(EngineConfig config) {
       this.config = config;

@@ -59,9 +59,17 @@ public final class Enqueuer {
   /** SQS's limit of entries in one {@code SendMessageBatch}. */
   public static final int MAX_BATCH_ENTRIES = 10;
 
+  /**
+   * What an offloaded job is planned to weigh in a batch: its pointer body and attributes, with
+   * room to spare (the pointer is about 200 bytes plus the bucket name).
+   */
+  private static final int POINTER_BYTES = 1024;
+
   private static final Logger log = LoggerFactory.getLogger(Enqueuer.class);
 
   private final SqsClient sqs;
+  private final LargePayloads largePayloads;
+  private final int offloadAboveBytes;
   private final String queueUrl;
   private final HashRing ring;
   private final Clock clock;
@@ -75,7 +83,15 @@ public final class Enqueuer {
   private final String queueName;
 
   private Enqueuer(Builder b, int maxMessageBytes) {
-    this.sqs = b.sqs;
+    this.largePayloads = b.largePayloads;
+    this.offloadAboveBytes =
+        largePayloads == null
+            ? maxMessageBytes
+            : Math.min(largePayloads.thresholdBytes(), maxMessageBytes);
+    // Sends through the extended client only when jobs may be offloaded; it passes smaller
+    // messages through unchanged.
+    this.sqs =
+        largePayloads == null ? b.sqs : largePayloads.sendingClient(b.sqs, offloadAboveBytes);
     this.queueUrl = b.queueUrl;
     this.ring = b.ring;
     this.clock = b.clock;
@@ -115,6 +131,14 @@ public final class Enqueuer {
    */
   public int maxMessageBytes() {
     return maxMessageBytes;
+  }
+
+  /**
+   * The largest job accepted, in bytes (envelope and attributes): {@link #maxMessageBytes()}, or
+   * with large payloads their {@link LargePayloads#maxPayloadBytes()}.
+   */
+  public int maxJobBytes() {
+    return largePayloads == null ? maxMessageBytes : largePayloads.maxPayloadBytes();
   }
 
   /**
@@ -445,6 +469,27 @@ public final class Enqueuer {
             + (messageAttributes == attributes
                 ? attributeBytes
                 : Telemetry.bytes(messageAttributes));
+    if (largePayloads != null && bytes > largePayloads.maxPayloadBytes()) {
+      throw new InvalidJobException(
+          "payload",
+          "the job for key \""
+              + Json.preview(request.key())
+              + "\" would be "
+              + bytes
+              + " bytes (envelope and attributes included), more than the "
+              + largePayloads.maxPayloadBytes()
+              + " bytes large-payload maximum (maxPayloadBytes) of queue "
+              + queueUrl);
+    }
+    if (largePayloads != null && bytes > offloadAboveBytes) {
+      return new Prepared(
+          request,
+          jobId,
+          lane,
+          body,
+          POINTER_BYTES + (bytes - utf8Length(body)),
+          messageAttributes);
+    }
     if (bytes > maxMessageBytes) {
       throw new InvalidJobException(
           "payload",
@@ -547,8 +592,18 @@ public final class Enqueuer {
     private int entryAttempts = 5;
     private Duration entryBackoff = Duration.ofMillis(50);
     private Sleeper sleeper = Sleeper::threadSleep;
+    private LargePayloads largePayloads;
 
     private Builder() {}
+
+    /**
+     * Offloads jobs above the threshold to S3 and refuses those above the maximum; without it (the
+     * default) a job must fit in one message.
+     */
+    public Builder largePayloads(LargePayloads largePayloads) {
+      this.largePayloads = largePayloads;
+      return this;
+    }
 
     public Builder sqs(SqsClient sqs) {
       this.sqs = sqs;

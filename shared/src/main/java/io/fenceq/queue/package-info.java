@@ -10,6 +10,10 @@
  * {@link io.fenceq.queue.JobJson} gives hosts that take jobs as JSON text the same parsing and
  * error texts as {@link io.fenceq.queue.JobRequest#ofJson}.
  *
+ * <p>Jobs above the queue's inline threshold travel through S3 ({@link
+ * io.fenceq.queue.LargePayloads}), as the SQS Extended Client Library's pointers ({@link
+ * io.fenceq.queue.PayloadPointer}).
+ *
  * <p>Bad input is refused before anything is sent ({@link io.fenceq.queue.InvalidJobException}); a
  * body no consumer can run is a {@link io.fenceq.queue.MalformedJobException}, which consumers
  * dead-letter.

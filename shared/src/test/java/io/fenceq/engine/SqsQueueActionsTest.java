@@ -160,13 +160,13 @@ class SqsQueueActionsTest {
     Message probe = withBody("x");
     actions.deadLetter(probe, "x");
     int overhead = copySize(sqs.sends.get(0)) - 2;
-    Message m = withBody("x".repeat(262_144 - overhead - 20));
+    Message m = withBody("x".repeat(1_048_576 - overhead - 20));
     String reason = "handler failed: " + "stack frame ".repeat(100);
 
     actions.deadLetter(m, reason);
 
     SendMessageRequest sent = sqs.sends.get(1);
-    assertThat(copySize(sent)).isLessThanOrEqualTo(262_144);
+    assertThat(copySize(sent)).isLessThanOrEqualTo(1_048_576);
     assertThat(sent.messageBody()).isEqualTo(m.body());
     assertThat(sent.messageAttributes().get(Enqueuer.RING_ATTRIBUTE).stringValue())
         .isEqualTo("m3-16x2048");
@@ -176,16 +176,16 @@ class SqsQueueActionsTest {
   }
 
   @Test
-  void aJobOf262061BytesHasNoRoomForItsCopysAttributesAndFailsSayingSoInsteadOfOversending() {
+  void aJobOf1048493BytesHasNoRoomForItsCopysAttributesAndFailsSayingSoInsteadOfOversending() {
     // The copy's own attributes (source queue, message id, the ring) take more than the 83 bytes
     // left, so no reason fits; SQS would refuse the send, so fenceq refuses it first, with sizes.
-    Message m = withBody("x".repeat(262_061));
+    Message m = withBody("x".repeat(1_048_493));
 
     assertThatThrownBy(() -> actions.deadLetter(m, "why"))
         .isInstanceOf(DeadLetterException.class)
         .hasMessageContaining("message m-0")
         .hasMessageContaining("no room for one")
-        .hasMessageContaining("limit of 262144 bytes");
+        .hasMessageContaining("limit of 1048576 bytes");
     assertThat(sqs.sends).isEmpty();
   }
 
@@ -226,13 +226,13 @@ class SqsQueueActionsTest {
 
   @Test
   void aCopyTooLargeEvenWithoutAReasonFailsSayingSoAndSendsNothing() {
-    Message m = withBody("x".repeat(262_144));
+    Message m = withBody("x".repeat(1_048_576));
 
     assertThatThrownBy(() -> actions.deadLetter(m, "why"))
         .isInstanceOf(DeadLetterException.class)
         .hasMessageContaining("message m-0")
         .hasMessageContaining("no room for one")
-        .hasMessageContaining("262144 bytes");
+        .hasMessageContaining("1048576 bytes");
     assertThat(sqs.sends).isEmpty();
   }
 

@@ -8,6 +8,7 @@ import io.fenceq.engine.JobHandlers;
 import io.fenceq.engine.LaneProcessor;
 import io.fenceq.engine.ShutdownReport;
 import io.fenceq.metrics.Metrics;
+import io.fenceq.queue.LargePayloads;
 import io.fenceq.queue.QueueDescription;
 import io.fenceq.time.Ticker;
 import io.fenceq.worker.internal.LaneSink;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -72,6 +74,7 @@ public final class Worker implements Closeable {
   private final String workerId;
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
+  private final LargePayloads largePayloads;
   private final JobHandlers handlers;
   private final Metrics metrics;
   private final Ticker ticker;
@@ -94,6 +97,11 @@ public final class Worker implements Closeable {
     this.workerId = b.config.workerId().orElseGet(Worker::newWorkerId);
     this.sqs = b.sqs;
     this.dynamoDb = b.dynamoDb;
+    this.largePayloads =
+        b.config
+            .payloadBucket()
+            .map(bucket -> LargePayloads.builder().s3(b.s3).bucket(bucket).build())
+            .orElse(null);
     this.handlers = b.handlers;
     this.metrics = b.metrics != null ? b.metrics : ConsumerEngine.metricsFor(b.config);
     this.ticker = b.ticker;
@@ -150,6 +158,7 @@ public final class Worker implements Closeable {
               .owner(workerId)
               .queue(queue)
               .writeOffListener(health::threadWrittenOff)
+              .largePayloads(largePayloads)
               .engine(
                   b -> {
                     if (backoffBase != null) {
@@ -363,6 +372,7 @@ public final class Worker implements Closeable {
     private ConsumerConfig config;
     private SqsClient sqs;
     private DynamoDbClient dynamoDb;
+    private S3Client s3;
     private JobHandlers handlers;
     private Metrics metrics;
     private Ticker ticker = Ticker.system();
@@ -384,6 +394,15 @@ public final class Worker implements Closeable {
     }
 
     /** For the lane leases. */
+    /**
+     * The S3 client of offloaded envelopes; required when the configuration names a {@link
+     * ConsumerConfig#PAYLOAD_BUCKET}. The caller closes it.
+     */
+    public Builder s3(S3Client s3) {
+      this.s3 = s3;
+      return this;
+    }
+
     public Builder dynamoDb(DynamoDbClient dynamoDb) {
       this.dynamoDb = dynamoDb;
       return this;
@@ -443,6 +462,13 @@ public final class Worker implements Closeable {
       require(handlers != null, "handlers");
       require(ticker != null, "ticker");
       require(clock != null, "clock");
+      if (config.payloadBucket().isPresent() && s3 == null) {
+        throw new IllegalArgumentException(
+            "invalid Worker setting s3: null, but "
+                + ConsumerConfig.PAYLOAD_BUCKET
+                + " names bucket "
+                + config.payloadBucket().get());
+      }
       return new Worker(this);
     }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -63,12 +64,18 @@ public final class WorkerMain {
       return EXIT_USAGE;
     }
     try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
-        DynamoDbClient dynamoDb = AwsClients.dynamoDb(AwsClients.Target.fromEnvironment())) {
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(AwsClients.Target.fromEnvironment());
+        // Only a worker with a large-payload bucket talks to S3.
+        S3Client s3 =
+            config.payloadBucket().isPresent()
+                ? AwsClients.s3(AwsClients.Target.fromEnvironment())
+                : null) {
       Worker worker =
           Worker.builder()
               .config(config)
               .sqs(sqs)
               .dynamoDb(dynamoDb)
+              .s3(s3)
               .handlers(
                   HandlerFactories.handlers(
                       factory, new HandlerResources(config, environment, dynamoDb, sqs)))

@@ -563,6 +563,7 @@ public final class RedlockBench {
     Faults faults = new Faults();
     ConsumerConfig config =
         ConsumerConfig.fromEnvironment(aws.environment()).toBuilder()
+            .payloadBucket(null) // small jobs only: no S3 client
             .concurrency(1)
             .maxLanesInFlight(10)
             .leaseDuration(TTL)

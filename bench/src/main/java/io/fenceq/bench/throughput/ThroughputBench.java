@@ -146,7 +146,9 @@ public final class ThroughputBench {
   private void run(
       LocalAws aws, SqsClient sqs, DynamoDbClient dynamoDb, DynamoDbWrites writes, Calls calls)
       throws InterruptedException {
-    ConsumerConfig base = ConsumerConfig.fromEnvironment(aws.environment());
+    // Small jobs only: the workers need no large-payload bucket, nor an S3 client.
+    ConsumerConfig base =
+        ConsumerConfig.fromEnvironment(aws.environment()).toBuilder().payloadBucket(null).build();
     String queueUrl = base.engine().queueUrl();
     String leaseTable = base.leaseTable();
     String inventoryTable = aws.environment().get(InventoryHandlers.INVENTORY_TABLE);

@@ -7,8 +7,12 @@ import io.fenceq.queue.EnqueueFailure;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.queue.LargePayloads;
 import io.fenceq.ring.HashRing;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code fenceq enqueue}: sends jobs to the work queue named by the environment or options. */
@@ -49,6 +54,21 @@ final class EnqueueCommand implements Callable<Integer> {
       defaultValue = "{}",
       description = "The JSON payload (default: ${DEFAULT-VALUE}).")
   String payload;
+
+  @Option(
+      names = "--payload-file",
+      description =
+          "Read the JSON payload from this file instead of --payload (payloads past the"
+              + " command line's limit; those past the queue's go through S3).")
+  Path payloadFile;
+
+  @Option(
+      names = "--payload-bucket",
+      defaultValue = "${env:FENCEQ_PAYLOAD_BUCKET}",
+      description =
+          "The S3 bucket of large payloads (default: $FENCEQ_PAYLOAD_BUCKET); without one a"
+              + " job must fit in one message.")
+  String payloadBucket;
 
   @Option(
       names = "--count",
@@ -85,15 +105,30 @@ final class EnqueueCommand implements Callable<Integer> {
     if (jobId != null && count != 1) {
       throw new IllegalArgumentException("--job-id goes with --count 1 only, got --count " + count);
     }
-    JobRequest job = JobRequest.ofJson(key, type, payload);
+    String json = payload;
+    if (payloadFile != null) {
+      try {
+        json = Files.readString(payloadFile);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--payload-file " + payloadFile + " cannot be read: " + e.getMessage());
+      }
+    }
+    JobRequest job = JobRequest.ofJson(key, type, json);
     if (jobId != null) {
       job = job.withJobId(jobId);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment())) {
-      Enqueuer enqueuer =
-          Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(HashRing.of(lanes)).build();
+    boolean large = payloadBucket != null && !payloadBucket.isBlank();
+    try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
+        S3Client s3 = large ? AwsClients.s3(AwsClients.Target.fromEnvironment()) : null) {
+      Enqueuer.Builder builder =
+          Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(HashRing.of(lanes));
+      if (large) {
+        builder.largePayloads(LargePayloads.builder().s3(s3).bucket(payloadBucket.strip()).build());
+      }
+      Enqueuer enqueuer = builder.build();
       if (count == 1) {
         print(out, enqueuer.enqueue(job));
         return 0;

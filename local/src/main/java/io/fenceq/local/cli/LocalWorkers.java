@@ -58,6 +58,7 @@ final class LocalWorkers implements AutoCloseable {
                 .config(config.toBuilder().build()) // a worker id of its own
                 .sqs(aws.sqsClient())
                 .dynamoDb(aws.dynamoDbClient())
+                .s3(aws.s3Endpoint().isPresent() ? aws.s3Client() : null)
                 .handlers(inventory.handlers())
                 .build()
                 .start());

@@ -1,5 +1,6 @@
 package io.fenceq.local.template;
 
+import io.fenceq.local.template.internal.BucketProvisioner;
 import io.fenceq.local.template.internal.IntrinsicResolver;
 import io.fenceq.local.template.internal.NotProvisionedLocallyException;
 import io.fenceq.local.template.internal.PropertyReader;
@@ -39,6 +40,7 @@ final class StackProvisioning {
   private final Map<String, String> parameters;
   private final QueueProvisioner queues;
   private final TableProvisioner tables;
+  private final BucketProvisioner buckets;
   private final IntrinsicResolver resolver;
   private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
   private final Set<String> inProgress = new LinkedHashSet<>();
@@ -48,12 +50,14 @@ final class StackProvisioning {
       PseudoParameters pseudo,
       Map<String, String> parameterOverrides,
       QueueProvisioner queues,
-      TableProvisioner tables) {
+      TableProvisioner tables,
+      BucketProvisioner buckets) {
     this.template = template;
     this.stackName = pseudo.stackName();
     this.parameters = template.parameterValues(parameterOverrides);
     this.queues = queues;
     this.tables = tables;
+    this.buckets = buckets;
     this.resolver = new IntrinsicResolver(template, pseudo, parameters, this::lookup);
   }
 
@@ -128,6 +132,7 @@ final class StackProvisioning {
         switch (resource.type()) {
           case QueueProvisioner.TYPE -> QueueProvisioner.SUPPORTED;
           case TableProvisioner.TYPE -> TableProvisioner.SUPPORTED;
+          case BucketProvisioner.TYPE -> buckets == null ? null : BucketProvisioner.SUPPORTED;
           default -> null;
         };
     if (supported == null) {
@@ -161,9 +166,11 @@ final class StackProvisioning {
             });
     PropertyReader properties = new PropertyReader(resolved, site);
     ResourceValues values =
-        resource.type().equals(QueueProvisioner.TYPE)
-            ? queues.provision(logicalId, stackName, properties)
-            : tables.provision(logicalId, stackName, properties);
+        switch (resource.type()) {
+          case QueueProvisioner.TYPE -> queues.provision(logicalId, stackName, properties);
+          case BucketProvisioner.TYPE -> buckets.provision(logicalId, stackName, properties);
+          default -> tables.provision(logicalId, stackName, properties);
+        };
     return new Created(values);
   }
 

@@ -1,14 +1,17 @@
 package io.fenceq.local.template;
 
 import io.fenceq.local.template.internal.AccountIds;
+import io.fenceq.local.template.internal.BucketProvisioner;
 import io.fenceq.local.template.internal.PseudoParameters;
 import io.fenceq.local.template.internal.QueueProvisioner;
 import io.fenceq.local.template.internal.StackNames;
 import io.fenceq.local.template.internal.TableProvisioner;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -20,18 +23,24 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the same name is reused, so provisioning is idempotent. Properties the emulators do not support
  * (encryption, point-in-time recovery, deletion protection, tags, ...) are skipped with one DEBUG
  * line per resource; a table's {@code TimeToLiveSpecification} is applied because DynamoDB Local
- * enforces TTL like AWS. Other resource types are ignored. Nothing is ever deleted.
+ * enforces TTL like AWS. With an S3 client, every {@code AWS::S3::Bucket} is created too (by name
+ * only). Other resource types are ignored. Nothing is ever deleted.
  */
 public final class TemplateProvisioner {
 
   private final QueueProvisioner queues;
   private final TableProvisioner tables;
+  private final BucketProvisioner buckets;
   private final String region;
   private final String accountId;
 
   private TemplateProvisioner(Builder builder) {
     this.queues = new QueueProvisioner(builder.sqs);
     this.tables = new TableProvisioner(builder.dynamoDb);
+    this.buckets =
+        builder.bucketCreator != null
+            ? new BucketProvisioner(builder.bucketCreator)
+            : builder.s3 == null ? null : new BucketProvisioner(builder.s3);
     this.region = builder.region;
     this.accountId = builder.accountId;
   }
@@ -54,13 +63,15 @@ public final class TemplateProvisioner {
       CloudFormationTemplate template, String stackName, Map<String, String> parameters) {
     Objects.requireNonNull(template, "template");
     PseudoParameters pseudo = new PseudoParameters(StackNames.check(stackName), region, accountId);
-    return new StackProvisioning(template, pseudo, parameters, queues, tables).run();
+    return new StackProvisioning(template, pseudo, parameters, queues, tables, buckets).run();
   }
 
   /** Settings of a {@link TemplateProvisioner}. */
   public static final class Builder {
     private SqsClient sqs;
     private DynamoDbClient dynamoDb;
+    private S3Client s3;
+    private Consumer<String> bucketCreator;
     private String region;
     private String accountId = "000000000000";
 
@@ -75,6 +86,21 @@ public final class TemplateProvisioner {
     /** The client tables are created with. Required. */
     public Builder dynamoDbClient(DynamoDbClient dynamoDb) {
       this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDbClient");
+      return this;
+    }
+
+    /** The client buckets are created with; without one, buckets are not provisioned. */
+    public Builder s3Client(S3Client s3) {
+      this.s3 = Objects.requireNonNull(s3, "s3Client");
+      return this;
+    }
+
+    /**
+     * Creates buckets with this instead of an S3 client: it takes a bucket name and must accept an
+     * existing bucket. For an S3 in this JVM, which then needs no client to be provisioned.
+     */
+    public Builder bucketCreator(Consumer<String> bucketCreator) {
+      this.bucketCreator = Objects.requireNonNull(bucketCreator, "bucketCreator");
       return this;
     }
 

@@ -70,6 +70,7 @@ class CrashSwitchTest {
         ConsumerConfig.fromEnvironment(aws.environment()).toBuilder()
             .queueUrl(queueUrl)
             .deadLetterQueueUrl(null)
+            .payloadBucket(null)
             .lanes(16)
             .concurrency(1)
             .leaseDuration(Duration.ofSeconds(10))

@@ -21,6 +21,7 @@ import io.fenceq.engine.SubmittedBatch;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.metrics.Metrics;
+import io.fenceq.queue.LargePayloads;
 import io.fenceq.queue.QueueDescription;
 import io.fenceq.time.Ticker;
 import java.io.Closeable;
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -103,6 +105,8 @@ public final class LambdaConsumer implements Closeable {
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
   private final boolean ownsClients;
+  private final LargePayloads largePayloads;
+  private final S3Client ownedS3;
   private final JobHandlers handlers;
   private final Metrics metrics;
   private final Ticker ticker;
@@ -125,11 +129,15 @@ public final class LambdaConsumer implements Closeable {
       SqsClient sqs,
       DynamoDbClient dynamoDb,
       boolean ownsClients,
+      LargePayloads largePayloads,
+      S3Client ownedS3,
       JobHandlers handlers) {
     this.config = config;
     this.sqs = sqs;
     this.dynamoDb = dynamoDb;
     this.ownsClients = ownsClients;
+    this.largePayloads = largePayloads;
+    this.ownedS3 = ownedS3;
     this.handlers = handlers;
     this.metrics = b.metrics != null ? b.metrics : ConsumerEngine.metricsFor(config);
     this.ticker = b.ticker;
@@ -267,6 +275,9 @@ public final class LambdaConsumer implements Closeable {
       sqs.close();
       dynamoDb.close();
     }
+    if (ownedS3 != null) {
+      ownedS3.close();
+    }
   }
 
   @Override
@@ -314,6 +325,7 @@ public final class LambdaConsumer implements Closeable {
               .checkTable(!tableChecked)
               .executor(laneThreads)
               .scheduler(scheduler)
+              .largePayloads(largePayloads)
               .start();
       tableChecked = true;
       engineLease = lease;
@@ -409,6 +421,7 @@ public final class LambdaConsumer implements Closeable {
     private ConsumerConfig config;
     private SqsClient sqs;
     private DynamoDbClient dynamoDb;
+    private S3Client s3;
     private final Map<String, JobHandler> handlers = new LinkedHashMap<>();
     private HandlerFactory factory;
     private Metrics metrics;
@@ -441,6 +454,15 @@ public final class LambdaConsumer implements Closeable {
     }
 
     /** The client for the lane leases, which the caller closes; default one of its own. */
+    /**
+     * The S3 client of offloaded envelopes, used when {@link ConsumerConfig#PAYLOAD_BUCKET} is set;
+     * the caller closes it. Default: one made from the environment, closed by {@link #close()}.
+     */
+    public Builder s3(S3Client s3) {
+      this.s3 = s3;
+      return this;
+    }
+
     public Builder dynamoDb(DynamoDbClient dynamoDb) {
       this.dynamoDb = dynamoDb;
       return this;
@@ -510,8 +532,9 @@ public final class LambdaConsumer implements Closeable {
       }
       SqsClient s = sqs;
       DynamoDbClient d = dynamoDb;
-      if (ownsClients) {
-        AwsClients.Target target;
+      boolean makesS3 = s3 == null && c.payloadBucket().isPresent();
+      AwsClients.Target target = null;
+      if (ownsClients || makesS3) {
         try {
           target =
               env.containsKey(AwsEnvironment.REGION)
@@ -520,20 +543,32 @@ public final class LambdaConsumer implements Closeable {
         } catch (IllegalArgumentException e) {
           throw new ConsumerConfigException(e.getMessage(), e);
         }
+      }
+      if (ownsClients) {
         s = AwsClients.sqs(target);
         d = AwsClients.dynamoDb(target);
       }
+      S3Client ownedS3 = makesS3 ? AwsClients.s3(target) : null;
+      LargePayloads large =
+          c.payloadBucket()
+              .map(
+                  bucket ->
+                      LargePayloads.builder().s3(s3 != null ? s3 : ownedS3).bucket(bucket).build())
+              .orElse(null);
       try {
         Map<String, JobHandler> all = new LinkedHashMap<>();
         if (f != null) {
           all.putAll(HandlerFactories.handlers(f, new HandlerResources(c, env, d, s)));
         }
         all.putAll(handlers);
-        return new LambdaConsumer(this, c, s, d, ownsClients, JobHandlers.of(all));
+        return new LambdaConsumer(this, c, s, d, ownsClients, large, ownedS3, JobHandlers.of(all));
       } catch (RuntimeException e) {
         if (ownsClients) {
           s.close();
           d.close();
+        }
+        if (ownedS3 != null) {
+          ownedS3.close();
         }
         throw e;
       }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param scheduler runs the heartbeats, the shutdown deadline and the jobs' time limits
  * @param threadsWrittenOff handler threads written off so far
  * @param hooks what the processor does when a lane ends or a thread is written off
+ * @param payloads reads offloaded envelopes and deletes them after success
  */
 public record EngineParts(
     EngineConfig config,
@@ -38,7 +39,8 @@ public record EngineParts(
     AtomicInteger shutdownReturns,
     ScheduledExecutorService scheduler,
     AtomicInteger threadsWrittenOff,
-    Hooks hooks) {
+    Hooks hooks,
+    Payloads payloads) {
 
   /** Calls from the lane runs back into their processor. */
   public interface Hooks {

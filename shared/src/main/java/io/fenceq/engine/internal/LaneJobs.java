@@ -97,7 +97,12 @@ final class LaneJobs {
     Message m = messages.get(i);
     JobEnvelope envelope;
     try {
-      envelope = JobEnvelope.parse(m.body());
+      envelope = JobEnvelope.parse(parts.payloads().envelope(m));
+    } catch (Payloads.PayloadGone e) {
+      deadLetterOrFail(i, null, UNKNOWN_TYPE, e.getMessage());
+      return i + 1;
+    } catch (Payloads.PayloadUnreachable e) {
+      return giveBackUnread(i, m, e.getMessage()) ? i + 1 : -1;
     } catch (MalformedJobException e) {
       String ringProblem = ringProblem(m, null);
       deadLetterOrFail(i, null, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
@@ -247,6 +252,28 @@ final class LaneJobs {
       return -1;
     }
     return failed(f, failedJob, parts.jobDimensions(failedJob.type()), failure) ? f + 1 : -1;
+  }
+
+  /**
+   * Gives message {@code i}, whose offloaded envelope could not be read this time, and the rest of
+   * the lane back with the lane's backoff, uncounted: nothing is known about the job yet, and
+   * running the jobs behind it first could reorder a key.
+   */
+  private boolean giveBackUnread(int i, Message m, String reason) {
+    Duration visibility = run.backoff(i);
+    log.warn(
+        "event=job_payload_unreachable queue={} lane={} messageId={} retryIn={} reason=\"{}\"",
+        parts.queueName(),
+        run.groupId(),
+        m.messageId(),
+        Durations.format(visibility),
+        reason);
+    settlement.returned(i, visibility, reason);
+    settlement.returnedFrom(
+        i + 1,
+        visibility,
+        "it is behind job " + m.messageId() + " of its lane, which was not read");
+    return false;
   }
 
   /**

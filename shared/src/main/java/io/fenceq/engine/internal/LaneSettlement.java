@@ -194,6 +194,7 @@ final class LaneSettlement {
         case DONE -> {
           if (ours) {
             plan.deleted.add(m);
+            plan.succeeded.add(m);
           } else {
             kinds[i] = Kind.LOST;
             reasons[i] =
@@ -228,6 +229,11 @@ final class LaneSettlement {
       }
       if (!plan.deleted.isEmpty()) {
         deleteFailures = parts.actions().delete(plan.deleted);
+        // Only after the queue's delete: the other way round, a crash would leave a message
+        // whose envelope is gone. This way it leaves an object the lifecycle rule removes.
+        parts
+            .payloads()
+            .deleteAfterSuccess(plan.succeeded, deleteFailures.keySet(), parts.queueName());
       }
       for (Map.Entry<Duration, List<Message>> e : plan.returned.entrySet()) {
         returnFailures.putAll(parts.actions().changeVisibility(e.getValue(), e.getKey()));
@@ -320,6 +326,8 @@ final class LaneSettlement {
   static final class Plan {
     private final Lease lease;
     private final List<Message> deleted = new ArrayList<>();
+    // The jobs that succeeded, whose offloaded envelopes go once their messages are deleted.
+    private final List<Message> succeeded = new ArrayList<>();
     private final Map<Duration, List<Message>> returned = new LinkedHashMap<>();
 
     private Plan(Lease lease) {

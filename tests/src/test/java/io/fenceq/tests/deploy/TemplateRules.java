@@ -90,6 +90,174 @@ final class TemplateRules {
     problems.addAll(customerKey());
     problems.addAll(redriveBackstop());
     problems.addAll(new MonitoringRules(template, this).all());
+    problems.addAll(payloadBucket());
+    return problems;
+  }
+
+  static final String PAYLOAD_BUCKET = "PayloadBucket";
+
+  /** The only S3 actions any role of the stack may have, all on the payload bucket's objects. */
+  static final Set<String> PAYLOAD_ACTIONS =
+      Set.of("s3:GetObject", "s3:DeleteObject", "s3:PutObject");
+
+  /**
+   * The bucket of offloaded envelopes is encrypted, closed to the public, owned by the bucket
+   * owner, and expires its objects after longer than a job can wait on the work queue and then on
+   * the dead-letter queue together (a dead-lettered job keeps its envelope). Roles reach only its
+   * objects ({@code ${PayloadBucket.Arn}/*}) with {@link #PAYLOAD_ACTIONS}: the consumers (function
+   * and worker task) read and delete, the enqueue function writes; every consumer is told the
+   * bucket.
+   */
+  List<String> payloadBucket() {
+    List<String> problems = new ArrayList<>();
+    TemplateResource bucket = template.resources().get(PAYLOAD_BUCKET);
+    if (bucket == null || !bucket.type().equals("AWS::S3::Bucket")) {
+      return List.of("no AWS::S3::Bucket " + PAYLOAD_BUCKET);
+    }
+    Map<String, Object> props = bucket.properties();
+    List<?> encryption =
+        list(map(props.get("BucketEncryption")).get("ServerSideEncryptionConfiguration"));
+    if (encryption.isEmpty()) {
+      problems.add(PAYLOAD_BUCKET + ": BucketEncryption must set a default encryption");
+    }
+    for (Object rule : encryption) {
+      Object defaults = map(rule).get("ServerSideEncryptionByDefault");
+      List<Object> branches = new ArrayList<>();
+      if (map(defaults).get("Fn::If") instanceof List<?> ifs && ifs.size() == 3) {
+        branches.add(ifs.get(1));
+        branches.add(ifs.get(2));
+      } else {
+        branches.add(defaults);
+      }
+      for (Object branch : branches) {
+        Object algorithm = map(branch).get("SSEAlgorithm");
+        if (!Set.of("AES256", "aws:kms", "aws:kms:dsse").contains(algorithm)) {
+          problems.add(
+              PAYLOAD_BUCKET
+                  + ": ServerSideEncryptionByDefault SSEAlgorithm must be AES256 or aws:kms, is "
+                  + describe(algorithm));
+        }
+      }
+    }
+    Map<String, Object> block = map(props.get("PublicAccessBlockConfiguration"));
+    for (String setting :
+        List.of(
+            "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+      if (!Boolean.TRUE.equals(block.get(setting))) {
+        problems.add(
+            PAYLOAD_BUCKET
+                + ": PublicAccessBlockConfiguration "
+                + setting
+                + " must be true, is "
+                + describe(block.get(setting)));
+      }
+    }
+    long waitDays = 0;
+    for (String queue : List.of(WORK_QUEUE, DEAD_LETTER_QUEUE)) {
+      if (properties(queue).get("MessageRetentionPeriod") instanceof Number n) {
+        waitDays += (n.longValue() + 86_399) / 86_400;
+      }
+    }
+    boolean outlasts = false;
+    for (Object rule : list(map(props.get("LifecycleConfiguration")).get("Rules"))) {
+      Map<String, Object> r = map(rule);
+      if ("Enabled".equals(r.get("Status"))
+          && !r.containsKey("Prefix")
+          && !r.containsKey("Filter")
+          && r.get("ExpirationInDays") instanceof Number days) {
+        if (days.longValue() > waitDays) {
+          outlasts = true;
+        } else {
+          problems.add(
+              PAYLOAD_BUCKET
+                  + ": ExpirationInDays "
+                  + days
+                  + " must be more than the work queue's and dead-letter queue's retention"
+                  + " together, "
+                  + waitDays
+                  + " days");
+        }
+      }
+    }
+    if (!outlasts && problems.stream().noneMatch(p -> p.contains("ExpirationInDays"))) {
+      problems.add(
+          PAYLOAD_BUCKET
+              + ": needs an enabled lifecycle rule on every object with ExpirationInDays above "
+              + waitDays);
+    }
+    Map<String, Object> objects = Map.of("Fn::Sub", "${" + PAYLOAD_BUCKET + ".Arn}/*");
+    statements()
+        .forEach(
+            (owner, statement) -> {
+              Set<String> actions = new TreeSet<>(texts(statement.get("Action")));
+              boolean s3 = actions.stream().anyMatch(a -> a.startsWith("s3:"));
+              boolean allow = "Allow".equals(statement.get("Effect"));
+              if (!s3 || !allow) {
+                return;
+              }
+              if (!PAYLOAD_ACTIONS.containsAll(actions)) {
+                problems.add(owner + ": S3 actions " + actions + " beyond " + PAYLOAD_ACTIONS);
+              }
+              for (Object resource : elements(statement.get("Resource"))) {
+                if (!objects.equals(resource)) {
+                  problems.add(
+                      owner
+                          + ": "
+                          + actions
+                          + " on "
+                          + describe(resource)
+                          + ", must be the payload bucket's objects only, "
+                          + objects);
+                }
+              }
+            });
+    Map<String, Set<String>> expected =
+        Map.of(
+            "ConsumerRole", Set.of("s3:GetObject", "s3:DeleteObject"),
+            "WorkerTaskRole", Set.of("s3:GetObject", "s3:DeleteObject"),
+            "EnqueueRole", Set.of("s3:PutObject"),
+            "LeaderRole", Set.of());
+    expected.forEach(
+        (role, actions) -> {
+          Set<String> granted = new TreeSet<>();
+          grants(role)
+              .forEach(
+                  (target, all) ->
+                      all.stream().filter(a -> a.startsWith("s3:")).forEach(granted::add));
+          if (!granted.equals(new TreeSet<>(actions))) {
+            problems.add(
+                role + ": S3 grants must be " + new TreeSet<>(actions) + ", are " + granted);
+          }
+        });
+    Map<String, Object> ref = Map.of("Ref", PAYLOAD_BUCKET);
+    Object functionBucket =
+        map(map(properties(CONSUMER_FUNCTION).get("Environment")).get("Variables"))
+            .get("FENCEQ_PAYLOAD_BUCKET");
+    if (!ref.equals(functionBucket)) {
+      problems.add(
+          CONSUMER_FUNCTION
+              + ": FENCEQ_PAYLOAD_BUCKET must be "
+              + ref
+              + ", is "
+              + describe(functionBucket));
+    }
+    Object workerBucket = null;
+    for (Object entry :
+        list(
+            map(list(properties(WORKER_TASK_DEFINITION).get("ContainerDefinitions")).get(0))
+                .get("Environment"))) {
+      if ("FENCEQ_PAYLOAD_BUCKET".equals(map(entry).get("Name"))) {
+        workerBucket = map(entry).get("Value");
+      }
+    }
+    if (!ref.equals(workerBucket)) {
+      problems.add(
+          WORKER_TASK_DEFINITION
+              + ": FENCEQ_PAYLOAD_BUCKET must be "
+              + ref
+              + ", is "
+              + describe(workerBucket));
+    }
     return problems;
   }
 
@@ -289,7 +457,7 @@ final class TemplateRules {
   static final int MAX_RETENTION_SECONDS = 1_209_600;
 
   /** SQS's largest message size, which the engine budgets the dead-letter copy for. */
-  static final int MAX_MESSAGE_BYTES = 262_144;
+  static final int MAX_MESSAGE_BYTES = 1_048_576;
 
   /**
    * Both queues keep messages for SQS's longest retention, the dead-letter queue takes SQS's
@@ -788,6 +956,13 @@ final class TemplateRules {
     }
     if (node.get("Fn::GetAtt") instanceof List<?> args && !args.isEmpty()) {
       return String.valueOf(args.get(0));
+    }
+    // A bucket's objects: "${Bucket.Arn}/*".
+    if (node.get("Fn::Sub") instanceof String text) {
+      Matcher objects = Pattern.compile("\\$\\{(\\w+)\\.Arn}/\\*").matcher(text);
+      if (objects.matches()) {
+        return objects.group(1) + "/*";
+      }
     }
     return String.valueOf(resource);
   }

@@ -97,6 +97,49 @@ class TemplateRulesTest {
   }
 
   @Test
+  void thePayloadBucketIsEncryptedPrivateOutlastsBothQueuesAndOnlyItsObjectsAreGranted() {
+    assertThat(rules.payloadBucket()).isEmpty();
+    assertThat(doctored("SSEAlgorithm: AES256}", "SSEAlgorithm: none}").payloadBucket())
+        .containsExactly(
+            "PayloadBucket: ServerSideEncryptionByDefault SSEAlgorithm must be AES256 or aws:kms,"
+                + " is 'none'");
+    assertThat(
+            doctored("        RestrictPublicBuckets: true", "        RestrictPublicBuckets: false")
+                .payloadBucket())
+        .containsExactly(
+            "PayloadBucket: PublicAccessBlockConfiguration RestrictPublicBuckets must be true, is"
+                + " 'false'");
+    assertThat(doctored("ExpirationInDays: 45", "ExpirationInDays: 28").payloadBucket())
+        .containsExactly(
+            "PayloadBucket: ExpirationInDays 28 must be more than the work queue's and dead-letter"
+                + " queue's retention together, 28 days");
+    assertThat(
+            doctored(
+                    "            Action: [s3:GetObject, s3:DeleteObject]\n"
+                        + "            Resource: !Sub \"${PayloadBucket.Arn}/*\"",
+                    "            Action: [s3:GetObject, s3:DeleteObject]\n"
+                        + "            Resource: !GetAtt PayloadBucket.Arn")
+                .payloadBucket())
+        .containsExactly(
+            "ConsumerAccessPolicy statement#5: [s3:DeleteObject, s3:GetObject] on"
+                + " {Fn::GetAtt=[PayloadBucket, Arn]}, must be the payload bucket's objects only,"
+                + " {Fn::Sub=${PayloadBucket.Arn}/*}");
+    assertThat(
+            doctored(
+                    "                Action: s3:PutObject",
+                    "                Action: [s3:PutObject, s3:GetObject]")
+                .payloadBucket())
+        .containsExactly(
+            "EnqueueRole: S3 grants must be [s3:PutObject], are [s3:GetObject, s3:PutObject]");
+    assertThat(
+            doctored("            - {Name: FENCEQ_PAYLOAD_BUCKET, Value: !Ref PayloadBucket}\n", "")
+                .payloadBucket())
+        .containsExactly(
+            "WorkerTaskDefinition: FENCEQ_PAYLOAD_BUCKET must be {Ref=PayloadBucket}, is nothing"
+                + " (null)");
+  }
+
+  @Test
   void theQueuesRedriveIsABackstopWellAboveTheConsumersMaxAttempts() {
     assertThat(rules.redriveBackstop()).isEmpty();
     assertThat(
@@ -239,10 +282,21 @@ class TemplateRulesTest {
             "InventoryTable",
             Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"),
             "KmsKeyArn",
-            KEY);
+            KEY,
+            "PayloadBucket/*",
+            Set.of("s3:GetObject", "s3:DeleteObject"));
 
     assertThat(rules.grants("EnqueueRole"))
-        .isEqualTo(Map.of("EnqueueLogGroup", LOGS, "WorkQueue", send, "KmsKeyArn", KEY));
+        .isEqualTo(
+            Map.of(
+                "EnqueueLogGroup",
+                LOGS,
+                "WorkQueue",
+                send,
+                "KmsKeyArn",
+                KEY,
+                "PayloadBucket/*",
+                Set.of("s3:PutObject")));
     assertThat(rules.grants("LeaderRole"))
         .isEqualTo(
             Map.of(
@@ -283,14 +337,15 @@ class TemplateRulesTest {
     assertThat(rules.retentionAndSize()).isEmpty();
     assertThat(
             doctored(
-                    "      MessageRetentionPeriod: 1209600\n      MaximumMessageSize",
-                    "      MessageRetentionPeriod: 345600\n      MaximumMessageSize")
+                    "      MessageRetentionPeriod: 1209600\n      # SQS's largest size (1 MiB). Jobs",
+                    "      MessageRetentionPeriod: 345600\n      # SQS's largest size (1 MiB). Jobs")
                 .retentionAndSize())
         .containsExactly("WorkQueue: MessageRetentionPeriod must be 1209600, is '345600'");
     assertThat(
-            doctored("within this size.\n      MaximumMessageSize: 262144\n", "within this size.\n")
+            doctored(
+                    "within this size.\n      MaximumMessageSize: 1048576\n", "within this size.\n")
                 .retentionAndSize())
-        .containsExactly("DeadLetterQueue: MaximumMessageSize must be 262144, is nothing (null)");
+        .containsExactly("DeadLetterQueue: MaximumMessageSize must be 1048576, is nothing (null)");
     assertThat(doctored("      Threshold: 604800", "      Threshold: 1000000").retentionAndSize())
         .containsExactly(
             "no alarm on WorkQueue ApproximateAgeOfOldestMessage at a fixed threshold of at most"
@@ -420,7 +475,7 @@ class TemplateRulesTest {
   @Test
   void theFunctionsEnvironmentsIncludeTheGlobalOnes() {
     assertThat(rules.environment("EnqueueFunction"))
-        .containsExactly("FENCEQ_LANES", "FENCEQ_QUEUE_URL");
+        .containsExactlyInAnyOrder("FENCEQ_LANES", "FENCEQ_QUEUE_URL", "FENCEQ_PAYLOAD_BUCKET");
     assertThat(Arrays.asList("FENCEQ_QUEUE_URL", "FENCEQ_DLQ_URL", "FENCEQ_LEASE_TABLE"))
         .allMatch(rules.environment("ConsumerFunction")::contains);
   }

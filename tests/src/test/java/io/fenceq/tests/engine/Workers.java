@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** In-process workers on one test stack; {@link #close()} stops those still running. */
 final class Workers implements AutoCloseable {
@@ -43,11 +44,17 @@ final class Workers implements AutoCloseable {
 
   /** Starts a worker. */
   Worker start(ConsumerConfig config, Map<String, ? extends JobHandler> handlers) {
+    return start(config, handlers, null);
+  }
+
+  /** Starts a worker with an S3 client for large payloads. */
+  Worker start(ConsumerConfig config, Map<String, ? extends JobHandler> handlers, S3Client s3) {
     Worker worker =
         Worker.builder()
             .config(config)
             .sqs(aws.sqs())
             .dynamoDb(aws.dynamoDb())
+            .s3(s3)
             .handlers(handlers)
             .backoffBase(TEST_BACKOFF)
             .backoffCap(TEST_BACKOFF.multipliedBy(4))

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -38,16 +39,19 @@ public final class TestAws {
   private final LocalAws local;
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
+  private final S3Client s3;
   private final TemplateProvisioner provisioner;
   private final CloudFormationTemplate template = CloudFormationTemplate.fromClasspath();
   private final String runId = UUID.randomUUID().toString().substring(0, 6);
   private final AtomicInteger stacks = new AtomicInteger();
   private final List<ProvisionedStack> created = new ArrayList<>();
 
-  private TestAws(LocalAws local, SqsClient sqs, DynamoDbClient dynamoDb, TemplateProvisioner p) {
+  private TestAws(
+      LocalAws local, SqsClient sqs, DynamoDbClient dynamoDb, S3Client s3, TemplateProvisioner p) {
     this.local = local;
     this.sqs = sqs;
     this.dynamoDb = dynamoDb;
+    this.s3 = s3;
     this.provisioner = p;
   }
 
@@ -70,6 +74,11 @@ public final class TestAws {
 
   public DynamoDbClient dynamoDb() {
     return dynamoDb;
+  }
+
+  /** The S3 of large payloads (the embedded one, or the environment's). */
+  public S3Client s3() {
+    return s3;
   }
 
   /**
@@ -115,7 +124,8 @@ public final class TestAws {
         stack.queueUrl("DeadLetterQueue"),
         stack.tableName("LeaseTable"),
         Integer.parseInt(stack.parameters().get("LaneCount")),
-        stack.tableName("InventoryTable"));
+        stack.tableName("InventoryTable"),
+        stack.outputs().get("PayloadBucketName"));
   }
 
   /**
@@ -145,16 +155,23 @@ public final class TestAws {
             TemplateProvisioner.builder()
                 .sqsClient(local.sqsClient())
                 .dynamoDbClient(local.dynamoDbClient())
+                .s3Client(local.s3Client())
                 .build();
-        return new TestAws(local, local.sqsClient(), local.dynamoDbClient(), provisioner);
+        return new TestAws(
+            local, local.sqsClient(), local.dynamoDbClient(), local.s3Client(), provisioner);
       }
       case "external" -> {
         SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(AwsClients.Target.fromEnvironment());
         log.info("event=test_target target=external");
+        S3Client s3 = AwsClients.s3(AwsClients.Target.fromEnvironment());
         TemplateProvisioner provisioner =
-            TemplateProvisioner.builder().sqsClient(sqs).dynamoDbClient(dynamoDb).build();
-        return new TestAws(null, sqs, dynamoDb, provisioner);
+            TemplateProvisioner.builder()
+                .sqsClient(sqs)
+                .dynamoDbClient(dynamoDb)
+                .s3Client(s3)
+                .build();
+        return new TestAws(null, sqs, dynamoDb, s3, provisioner);
       }
       default ->
           throw new IllegalStateException(
@@ -179,6 +196,7 @@ public final class TestAws {
     }
     sqs.close();
     dynamoDb.close();
+    s3.close();
   }
 
   private static void quietly(Runnable cleanup) {

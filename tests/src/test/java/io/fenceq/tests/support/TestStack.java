@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param leaseTable the lease table
  * @param lanes the template's lane count
  * @param inventoryTable the example handler's inventory table
+ * @param payloadBucket the bucket of large payloads ({@code PayloadBucketName}), or null
  */
 public record TestStack(
     String stackName,
@@ -21,7 +22,8 @@ public record TestStack(
     String dlqUrl,
     String leaseTable,
     int lanes,
-    String inventoryTable) {
+    String inventoryTable,
+    String payloadBucket) {
 
   /** An enqueuer for this stack's work queue, on its ring. */
   public Enqueuer enqueuer(SqsClient sqs) {
