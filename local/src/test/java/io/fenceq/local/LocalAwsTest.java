@@ -301,7 +301,7 @@ class LocalAwsTest {
             .isEqualTo(aws.stack().outputs().get(output.name()));
       }
     }
-    assertThat(named).isEqualTo(6);
+    assertThat(named).isEqualTo(7);
   }
 
   @Test
