@@ -12,6 +12,7 @@ import io.fenceq.fence.FenceToken;
 import io.fenceq.local.demo.Attempt.Outcome;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +155,7 @@ public final class Reservations {
     }
     long fenceHeld = context.fence();
     Outcome[] outcomes = new Outcome[jobs.size()];
-    java.util.Arrays.fill(outcomes, Outcome.FAILED);
+    Arrays.fill(outcomes, Outcome.FAILED);
     try {
       FenceToken token = context.fenceToken();
       for (int round = 1; round <= BATCH_ROUNDS; round++) {
@@ -205,7 +206,7 @@ public final class Reservations {
     long readReserved = Long.parseLong(item.get("reserved").n());
     hooks.beforeWrite(worker, jobs.getFirst());
     if (itemFence > token.fence()) {
-      java.util.Arrays.fill(outcomes, Outcome.FENCED);
+      Arrays.fill(outcomes, Outcome.FENCED);
       throw context.fenced("sku " + sku + " in table " + table + " carries fence " + itemFence);
     }
     int from = 0;
@@ -220,6 +221,9 @@ public final class Reservations {
     long stock = readStock;
     long reserved = readReserved;
     long rejected = 0;
+    // Recorded only once the write is accepted: a write that fails (after the SDK's retries) has
+    // not taken effect as far as this run knows.
+    Outcome[] decided = outcomes.clone();
     List<AttributeValue> ns = new ArrayList<>();
     List<AttributeValue> fences = new ArrayList<>();
     for (int k = from; k < jobs.size(); k++) {
@@ -228,10 +232,10 @@ public final class Reservations {
       if (stock >= qty) {
         stock -= qty;
         reserved += qty;
-        outcomes[k] = Outcome.APPLIED;
+        decided[k] = Outcome.APPLIED;
       } else {
         rejected++;
-        outcomes[k] = Outcome.REJECTED;
+        decided[k] = Outcome.REJECTED;
       }
       ns.add(number(job.payload().path("n").asInt(-1)));
       fences.add(number(token.fence()));
@@ -266,21 +270,21 @@ public final class Reservations {
     try {
       result = fence.updateBatch(request, first, last);
     } catch (ConditionalCheckFailedException e) {
-      java.util.Arrays.fill(outcomes, from, jobs.size(), Outcome.FAILED);
       return false; // the stock moved since the read: decide again
     }
     switch (result) {
       case APPLIED -> {
+        System.arraycopy(decided, from, outcomes, from, jobs.size() - from);
         return true;
       }
       case FENCED -> {
-        java.util.Arrays.fill(outcomes, from, jobs.size(), Outcome.FENCED);
+        Arrays.fill(outcomes, from, jobs.size(), Outcome.FENCED);
         throw context.fenced(
             "sku " + sku + " in table " + table + " (a batch of " + jobs.size() + " jobs)");
       }
       default -> {
         // DUPLICATE: some of the jobs were applied since the read; decide again from the item.
-        java.util.Arrays.fill(outcomes, 0, jobs.size(), Outcome.FAILED);
+        Arrays.fill(outcomes, 0, jobs.size(), Outcome.FAILED);
         return false;
       }
     }
