@@ -49,7 +49,10 @@ final class FailingOverRedis implements AutoCloseable {
     return p;
   }
 
-  /** Replication held for the lag, the primary killed, the replica promoted; then a new replica. */
+  /**
+   * Replication held for the lag, the primary killed, the replica promoted and the clients sent to
+   * it; {@link #attachReplica} then gives it a replica of its own.
+   */
   synchronized void failover() throws IOException, InterruptedException {
     linkFaults.hold(Duration.ofDays(1));
     Thread.sleep(lag.toMillis()); // what the primary accepts now never reaches the replica
@@ -62,10 +65,10 @@ final class FailingOverRedis implements AutoCloseable {
     }
     primary = replica;
     primaryPort = promoted;
-    attachReplica();
   }
 
-  private void attachReplica() throws IOException, InterruptedException {
+  /** Starts a replica of the primary, through a proxy that can hold replication, and syncs it. */
+  synchronized void attachReplica() throws IOException, InterruptedException {
     linkFaults = new Faults();
     link = new HoldingProxy(primaryPort, linkFaults);
     closing.add(link);

@@ -56,7 +56,14 @@ final class RedisServers implements AutoCloseable {
         // The sync goes over the socket; the replica keeps the received snapshot in a directory
         // of its own, where no later server would load it.
         Path dir = java.nio.file.Files.createDirectories(logDir.resolve("redis-" + port));
-        command.addAll(List.of("--repl-diskless-sync", "yes", "--dir", dir.toString()));
+        command.addAll(
+            List.of(
+                "--repl-diskless-sync",
+                "yes",
+                "--repl-diskless-sync-delay",
+                "0",
+                "--dir",
+                dir.toString()));
         if (i > 0 || !firstIsPrimary) {
           int of = firstIsPrimary ? ports.get(0) : primaryPort;
           command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(of)));
