@@ -158,7 +158,8 @@ public final class RedlockBench {
         "clock jump (Redlock), every 0.3-0.9 s",
         "one of the 3 servers' clocks +"
             + CLOCK_JUMP.toSeconds()
-            + " s (libfaketime); worker 0 cut off from another server; "
+            + " s (libfaketime); worker 0 cut off from another server; 1 SKU, which every"
+            + " worker contends for; "
             + CLOCK_JUMP_WORK.toMillis()
             + " ms of work in the section");
     report.parameter(
@@ -305,9 +306,9 @@ public final class RedlockBench {
         Report.format(t.violationRate()));
   }
 
-  private List<String> seed(LocalAws aws, String table, String prefix) {
+  private List<String> seed(LocalAws aws, String table, String prefix, int count) {
     List<String> keys = new ArrayList<>();
-    for (int i = 0; i < skus; i++) {
+    for (int i = 0; i < count; i++) {
       keys.add(prefix + "-sku-" + i);
     }
     new Inventory(aws.dynamoDbClient(), table).seed(keys, stock);
@@ -357,14 +358,16 @@ public final class RedlockBench {
       String prefix,
       LocalAws aws,
       String table,
+      int skuCount,
       Duration work,
       Faults dbFaults,
       Tally tally,
       LockerFactory lockers,
       Injector injector)
       throws IOException, InterruptedException {
-    report.progress("%s: %d workers on %d SKUs", name, WORKERS, skus);
-    AtomicReference<List<String>> keys = new AtomicReference<>(seed(aws, table, prefix + "-0"));
+    report.progress("%s: %d workers on %d SKUs", name, WORKERS, skuCount);
+    AtomicReference<List<String>> keys =
+        new AtomicReference<>(seed(aws, table, prefix + "-0", skuCount));
     List<String> everyKey = new CopyOnWriteArrayList<>(keys.get());
     List<AutoCloseable> closing = new ArrayList<>();
     Set<String> soldOut = ConcurrentHashMap.newKeySet();
@@ -452,7 +455,7 @@ public final class RedlockBench {
       return; // another worker restocked already
     }
     tally.rounds++;
-    List<String> fresh = seed(aws, table, prefix + "-" + tally.rounds);
+    List<String> fresh = seed(aws, table, prefix + "-" + tally.rounds, keys.get().size());
     everyKey.addAll(fresh);
     keys.set(fresh);
   }
@@ -556,6 +559,7 @@ public final class RedlockBench {
         "rl",
         aws,
         table,
+        skus,
         WORK,
         faults,
         tally,
@@ -593,6 +597,7 @@ public final class RedlockBench {
           "rj",
           aws,
           table,
+          1,
           CLOCK_JUMP_WORK,
           null,
           tally,
@@ -679,6 +684,7 @@ public final class RedlockBench {
         kind.prefix,
         aws,
         table,
+        skus,
         WORK,
         faults,
         tally,
@@ -703,6 +709,7 @@ public final class RedlockBench {
           kind.prefix + "f",
           aws,
           table,
+          skus,
           WORK,
           null,
           tally,
@@ -850,7 +857,7 @@ public final class RedlockBench {
 
   private Tally fenceq(LocalAws aws, String table) throws InterruptedException {
     report.progress("fenceq: %d workers on %d SKUs, faults on worker 0", WORKERS, skus);
-    List<String> keys = seed(aws, table, "fq");
+    List<String> keys = seed(aws, table, "fq", skus);
     Tally tally = new Tally();
     Faults faults = new Faults();
     ConsumerConfig config =
