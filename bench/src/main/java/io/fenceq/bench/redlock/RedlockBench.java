@@ -695,7 +695,7 @@ public final class RedlockBench {
             closing.add(proxy);
             port = proxy.port();
           }
-          return singleRedisLocker(kind, port, dynamoDb, table, tally, closing);
+          return singleRedisLocker(kind, port, false, dynamoDb, table, tally, closing);
         },
         stop -> injectFaults(faults, tally, stop));
   }
@@ -715,7 +715,7 @@ public final class RedlockBench {
           tally,
           (w, dynamoDb, closing) ->
               singleRedisLocker(
-                  kind, redis.proxy(new Faults()).port(), dynamoDb, table, tally, closing),
+                  kind, redis.proxy(new Faults()).port(), true, dynamoDb, table, tally, closing),
           stop ->
               Thread.ofPlatform()
                   .name("bench-failovers")
@@ -744,6 +744,7 @@ public final class RedlockBench {
   private static Locker singleRedisLocker(
       SingleRedis kind,
       int port,
+      boolean failingOver,
       DynamoDbClient dynamoDb,
       String table,
       Tally tally,
@@ -796,7 +797,9 @@ public final class RedlockBench {
         };
       };
     }
-    RedissonClient client = redisson(port);
+    // Under failovers (and no stalls) a shorter timeout with one retry bounds how long a command
+    // sent to the dead primary keeps a worker past the end of its run.
+    RedissonClient client = failingOver ? redisson(port, 1000, 1) : redisson(port);
     closing.add(client::shutdown);
     if (kind == SingleRedis.RLOCK) {
       return sku -> {
