@@ -192,7 +192,9 @@ public final class BenchMain {
 
   @Command(
       name = "redlock",
-      description = "Redisson Redlock vs fenceq under partitions and pauses.")
+      description =
+          "Redlock, RLock, RFencedLock, fenceq-redis and fenceq under stalls, failovers, clock"
+              + " jumps.")
   static final class Redlock implements Callable<Integer> {
     @CommandLine.Mixin Common common = new Common();
 

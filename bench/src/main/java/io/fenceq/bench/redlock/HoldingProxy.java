@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class HoldingProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final int upstreamPort;
+  private volatile int upstreamPort;
   private final Faults faults;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -30,6 +30,18 @@ final class HoldingProxy implements AutoCloseable {
 
   int port() {
     return server.getLocalPort();
+  }
+
+  /**
+   * Points new connections at another server and drops the open ones, as a failover's address
+   * change does: the clients reconnect, to {@code port}.
+   */
+  void retarget(int port) {
+    upstreamPort = port;
+    for (Socket s : sockets) {
+      closeQuietly(s);
+    }
+    sockets.clear();
   }
 
   private void accept() {

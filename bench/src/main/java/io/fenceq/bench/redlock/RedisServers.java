@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Independent {@code redis-server} processes on loopback ports, without persistence; or a primary
- * and its replica ({@link #primaryWithReplica}).
+ * and its replica ({@link #primaryWithReplica}), a replica of a given port ({@link #replicaOf}), or
+ * servers one of which runs on a clock that can jump ({@link #withJumpingClock}).
  */
 final class RedisServers implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
@@ -22,10 +23,18 @@ final class RedisServers implements AutoCloseable {
   private final Thread hook = new Thread(this::stop, "bench-redis-stop");
 
   RedisServers(Path binary, int count, Path logDir) throws IOException, InterruptedException {
-    this(binary, count, logDir, false);
+    this(binary, count, logDir, true, false, -1, -1, null);
   }
 
-  private RedisServers(Path binary, int count, Path logDir, boolean replicated)
+  private RedisServers(
+      Path binary,
+      int count,
+      Path logDir,
+      boolean firstIsPrimary,
+      boolean replicated,
+      int primaryPort,
+      int jumpingIndex,
+      ClockJump clock)
       throws IOException, InterruptedException {
     Runtime.getRuntime().addShutdownHook(hook);
     java.nio.file.Files.createDirectories(logDir);
@@ -47,16 +56,27 @@ final class RedisServers implements AutoCloseable {
         // The sync goes over the socket; the replica keeps the received snapshot in a directory
         // of its own, where no later server would load it.
         Path dir = java.nio.file.Files.createDirectories(logDir.resolve("redis-" + port));
-        command.addAll(List.of("--repl-diskless-sync", "yes", "--dir", dir.toString()));
-        if (i > 0) {
-          command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(ports.get(0))));
+        command.addAll(
+            List.of(
+                "--repl-diskless-sync",
+                "yes",
+                "--repl-diskless-sync-delay",
+                "0",
+                "--dir",
+                dir.toString()));
+        if (i > 0 || !firstIsPrimary) {
+          int of = firstIsPrimary ? ports.get(0) : primaryPort;
+          command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(of)));
         }
       }
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(logDir.resolve("redis-" + port + ".log").toFile())
-              .start();
+              .redirectOutput(logDir.resolve("redis-" + port + ".log").toFile());
+      if (i == jumpingIndex) {
+        builder.environment().putAll(clock.environment());
+      }
+      Process p = builder.start();
       processes.add(p);
       ports.add(port);
     }
@@ -68,7 +88,36 @@ final class RedisServers implements AutoCloseable {
   /** A primary ({@code ports().get(0)}) and one replica of it ({@code ports().get(1)}). */
   static RedisServers primaryWithReplica(Path binary, Path logDir)
       throws IOException, InterruptedException {
-    return new RedisServers(binary, 2, logDir, true);
+    return new RedisServers(binary, 2, logDir, true, true, -1, -1, null);
+  }
+
+  /** One server that can be a primary: it keeps a replica's snapshot in a directory of its own. */
+  static RedisServers replicable(Path binary, Path logDir)
+      throws IOException, InterruptedException {
+    return new RedisServers(binary, 1, logDir, true, true, -1, -1, null);
+  }
+
+  /** One replica of the server (or proxy) on {@code primaryPort}. */
+  static RedisServers replicaOf(Path binary, int primaryPort, Path logDir)
+      throws IOException, InterruptedException {
+    return new RedisServers(binary, 1, logDir, false, true, primaryPort, -1, null);
+  }
+
+  /** {@code count} independent servers; the one at {@code jumping} runs on {@code clock}. */
+  static RedisServers withJumpingClock(
+      Path binary, int count, int jumping, ClockJump clock, Path logDir)
+      throws IOException, InterruptedException {
+    return new RedisServers(binary, count, logDir, true, false, -1, jumping, clock);
+  }
+
+  /** Kills every process at once (SIGKILL): a crash, nothing flushed to replicas. */
+  void kill() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroyForcibly();
+    }
+    for (Process p : processes) {
+      p.waitFor(5, TimeUnit.SECONDS);
+    }
   }
 
   List<Integer> ports() {

@@ -9,6 +9,8 @@ final class Tally {
   final LongAdder lostWhileHeld = new LongAdder();
   final LongAdder partitions = new LongAdder();
   final LongAdder pauses = new LongAdder();
+  final LongAdder failovers = new LongAdder();
+  final LongAdder clockJumps = new LongAdder();
 
   /** Acquires of the fenced Redis lock refused because the replica did not acknowledge. */
   final LongAdder notReplicated = new LongAdder();
