@@ -6,12 +6,16 @@ import io.fenceq.queue.JobRequest;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Parameters are injected, and every test gets a stack of its own. */
 @FenceqLocal
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FirstFenceqLocalTest {
   /** Stack names seen by the tests of this class, to check no two share one. */
   private static final Set<String> STACKS = ConcurrentHashMap.newKeySet();
@@ -34,6 +38,7 @@ class FirstFenceqLocalTest {
   }
 
   @Test
+  @Order(1)
   void aJobEnqueuedInOneTestIsNotSeenInAnother(FenceqStack stack, SqsClient sqs) {
     assertThat(TestBackend.STARTED.get()).isEqualTo(1);
     stack.enqueuer().enqueue(JobRequest.of("key-1", "kind", Map.of("n", "1")));
@@ -44,7 +49,9 @@ class FirstFenceqLocalTest {
     STACKS.add(stack.stackName());
   }
 
+  /** Runs after the test above left a job in its own queue. */
   @Test
+  @Order(2)
   void aFreshStackHasAnEmptyQueue(FenceqStack stack, SqsClient sqs) {
     assertThat(STACKS).doesNotContain(stack.stackName());
     assertThat(
