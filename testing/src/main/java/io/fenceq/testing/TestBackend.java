@@ -1,0 +1,164 @@
+package io.fenceq.testing;
+
+import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.local.LocalAws;
+import io.fenceq.local.template.CloudFormationTemplate;
+import io.fenceq.local.template.ProvisionedStack;
+import io.fenceq.local.template.TemplateProvisioner;
+import io.fenceq.local.template.TemplateResource;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The SQS and DynamoDB a test run uses, shared by every {@link FenceqLocal} class with the same
+ * template and endpoint, and the stacks it provisions on them.
+ */
+final class TestBackend implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TestBackend.class);
+
+  /** How long an endpoint may take to answer the first call before it counts as not answering. */
+  private static final Duration ANSWER_LIMIT = Duration.ofSeconds(10);
+
+  private static final String TABLE_TYPE = "AWS::DynamoDB::Table";
+
+  /** How many embedded backends this JVM started; the kit's own tests check it stays one. */
+  static final AtomicInteger STARTED = new AtomicInteger();
+
+  private final LocalAws local;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamoDb;
+  private final CloudFormationTemplate template;
+  private final TemplateProvisioner provisioner;
+  private final String runId = UUID.randomUUID().toString().substring(0, 6);
+  private final AtomicInteger stacks = new AtomicInteger();
+
+  private TestBackend(
+      LocalAws local, SqsClient sqs, DynamoDbClient dynamoDb, CloudFormationTemplate template) {
+    this.local = local;
+    this.sqs = sqs;
+    this.dynamoDb = dynamoDb;
+    this.template = template;
+    this.provisioner =
+        TemplateProvisioner.builder().sqsClient(sqs).dynamoDbClient(dynamoDb).build();
+  }
+
+  /** Starts the embedded emulators, provisioning the template once under its default name. */
+  static TestBackend embedded(String templatePath) {
+    CloudFormationTemplate template = template(templatePath);
+    LocalAws local = LocalAws.builder().template(template).start();
+    STARTED.incrementAndGet();
+    return new TestBackend(local, local.sqsClient(), local.dynamoDbClient(), template);
+  }
+
+  /**
+   * Connects to an endpoint that serves SQS and DynamoDB, checking that it answers.
+   *
+   * @throws IllegalStateException in one line naming the endpoint and why it does not answer
+   */
+  static TestBackend external(String endpoint, String templatePath) {
+    URI uri;
+    try {
+      uri = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "fenceq test endpoint '" + endpoint + "' is not a URI: " + e.getMessage(), e);
+    }
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      throw new IllegalStateException(
+          "fenceq test endpoint '" + endpoint + "' must look like http://127.0.0.1:4566");
+    }
+    CloudFormationTemplate template = template(templatePath);
+    Region region = Region.of(System.getenv().getOrDefault("AWS_REGION", LocalAws.DEFAULT_REGION));
+    AwsClients.Target target =
+        new AwsClients.Target(
+            uri,
+            uri,
+            region,
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+    SqsClient sqs = AwsClients.sqs(target);
+    DynamoDbClient dynamoDb = AwsClients.dynamoDb(target);
+    try {
+      sqs.listQueues(
+          r -> r.maxResults(1).overrideConfiguration(o -> o.apiCallTimeout(ANSWER_LIMIT)));
+    } catch (RuntimeException e) {
+      sqs.close();
+      dynamoDb.close();
+      String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+      throw new IllegalStateException(
+          "fenceq test endpoint " + endpoint + " does not answer SQS: " + reason, e);
+    }
+    log.info("event=fenceq_test_target endpoint={}", endpoint);
+    return new TestBackend(null, sqs, dynamoDb, template);
+  }
+
+  private static CloudFormationTemplate template(String path) {
+    return path.isEmpty()
+        ? CloudFormationTemplate.fromClasspath()
+        : CloudFormationTemplate.load(Path.of(path));
+  }
+
+  SqsClient sqs() {
+    return sqs;
+  }
+
+  DynamoDbClient dynamoDb() {
+    return dynamoDb;
+  }
+
+  /** Provisions the template anew under a stack name unique to this run, test and call. */
+  FenceqStack newStack(String purpose) {
+    String cleaned = purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    String name =
+        "t"
+            + runId.replaceAll("[^a-z0-9]", "")
+            + "-"
+            + stacks.incrementAndGet()
+            + "-"
+            + cleaned.substring(0, Math.min(40, cleaned.length()));
+    ProvisionedStack stack =
+        provisioner.provision(template, name, LocalAws.localParameters(template, Map.of()));
+    Map<String, String> tables = new LinkedHashMap<>();
+    for (TemplateResource resource : template.resources().values()) {
+      if (resource.type().equals(TABLE_TYPE)) {
+        tables.put(resource.logicalId(), stack.tableName(resource.logicalId()));
+      }
+    }
+    String lanes = stack.parameters().get("LaneCount");
+    String deadLetterQueue =
+        template.resources().containsKey("DeadLetterQueue")
+            ? stack.queueUrl("DeadLetterQueue")
+            : null;
+    return new FenceqStack(
+        name,
+        stack.queueUrl("WorkQueue"),
+        deadLetterQueue,
+        stack.tableName("LeaseTable"),
+        lanes == null ? ConsumerConfig.DEFAULT_LANES : Integer.parseInt(lanes),
+        tables,
+        sqs);
+  }
+
+  @Override
+  public void close() {
+    if (local != null) {
+      local.close();
+    } else {
+      sqs.close();
+      dynamoDb.close();
+    }
+  }
+}
