@@ -2,6 +2,8 @@ package io.fenceq.local.cli;
 
 import io.fenceq.FenceqException;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.local.console.ConsoleServer;
+import io.fenceq.local.console.ConsoleState;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,4 +1,4 @@
-package io.fenceq.local.cli;
+package io.fenceq.local.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The console's HTTP server on the JDK's {@link HttpServer}: the page and its assets from the jar,
  * and {@code /api/state} as JSON. Read-only: it answers GET only.
  */
-final class ConsoleServer implements Closeable {
+public final class ConsoleServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
   private static final String ASSETS = "/io/fenceq/local/console/";
   private static final Map<String, String> PAGES =
@@ -40,7 +40,7 @@ final class ConsoleServer implements Closeable {
   }
 
   /** Starts serving {@code state} on {@code address}; port 0 picks a free one. */
-  static ConsoleServer start(InetSocketAddress address, ConsoleState state) {
+  public static ConsoleServer start(InetSocketAddress address, ConsoleState state) {
     HttpServer server;
     try {
       server = HttpServer.create(address, 0);
@@ -58,7 +58,7 @@ final class ConsoleServer implements Closeable {
   }
 
   /** The port it listens on. */
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 

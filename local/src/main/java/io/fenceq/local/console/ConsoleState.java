@@ -1,4 +1,4 @@
-package io.fenceq.local.cli;
+package io.fenceq.local.console;
 
 import io.fenceq.lease.LeaseSnapshot;
 import io.fenceq.lease.LeaseTableReader;
@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * What {@code /api/state} answers: the lease table's leases and the queues' approximate counts,
  * read fresh on each call, as JSON. Reads only; never receives from a queue.
  */
-final class ConsoleState {
+public final class ConsoleState {
   private final DynamoDbClient dynamoDb;
   private final String leaseTable;
   private final SqsClient sqs;
@@ -22,12 +22,14 @@ final class ConsoleState {
   private final String dlqUrl;
   private final Clock clock;
 
-  ConsoleState(
+  /** Reads {@code leaseTable} and the queues (either URL may be null) on the system clock. */
+  public ConsoleState(
       DynamoDbClient dynamoDb, String leaseTable, SqsClient sqs, String queueUrl, String dlqUrl) {
     this(dynamoDb, leaseTable, sqs, queueUrl, dlqUrl, Clock.systemUTC());
   }
 
-  ConsoleState(
+  /** As above, judging expiry hints against {@code clock}. */
+  public ConsoleState(
       DynamoDbClient dynamoDb,
       String leaseTable,
       SqsClient sqs,
@@ -43,7 +45,7 @@ final class ConsoleState {
   }
 
   /** The state as one JSON object. */
-  String read() {
+  public String read() {
     Instant now = clock.instant();
     List<LeaseSnapshot> leases = new LeaseTableReader(dynamoDb, leaseTable).list();
     StringBuilder json = new StringBuilder(256 + leases.size() * 160);
