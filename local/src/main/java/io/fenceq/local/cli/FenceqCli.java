@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       EnqueueCommand.class,
       LeasesCommand.class,
+      ConsoleCommand.class,
       DlqCommand.class,
       RingCommand.class
     })

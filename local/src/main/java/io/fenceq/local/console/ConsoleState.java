@@ -1,0 +1,135 @@
+package io.fenceq.local.console;
+
+import io.fenceq.lease.LeaseSnapshot;
+import io.fenceq.lease.LeaseTableReader;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What {@code /api/state} answers: the lease table's leases and the queues' approximate counts,
+ * read fresh on each call, as JSON. Reads only; never receives from a queue.
+ */
+public final class ConsoleState {
+  private final DynamoDbClient dynamoDb;
+  private final String leaseTable;
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final String dlqUrl;
+  private final Clock clock;
+
+  /** Reads {@code leaseTable} and the queues (either URL may be null) on the system clock. */
+  public ConsoleState(
+      DynamoDbClient dynamoDb, String leaseTable, SqsClient sqs, String queueUrl, String dlqUrl) {
+    this(dynamoDb, leaseTable, sqs, queueUrl, dlqUrl, Clock.systemUTC());
+  }
+
+  /** As above, judging expiry hints against {@code clock}. */
+  public ConsoleState(
+      DynamoDbClient dynamoDb,
+      String leaseTable,
+      SqsClient sqs,
+      String queueUrl,
+      String dlqUrl,
+      Clock clock) {
+    this.dynamoDb = dynamoDb;
+    this.leaseTable = leaseTable;
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.dlqUrl = dlqUrl;
+    this.clock = clock;
+  }
+
+  /** The state as one JSON object. */
+  public String read() {
+    Instant now = clock.instant();
+    List<LeaseSnapshot> leases = new LeaseTableReader(dynamoDb, leaseTable).list();
+    StringBuilder json = new StringBuilder(256 + leases.size() * 160);
+    json.append("{\"now\":").append(string(now.toString()));
+    json.append(",\"readOnly\":true");
+    json.append(",\"leaseTable\":").append(string(leaseTable));
+    json.append(",\"leases\":[");
+    for (int i = 0; i < leases.size(); i++) {
+      LeaseSnapshot l = leases.get(i);
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append("{\"id\":").append(string(l.id()));
+      json.append(",\"kind\":").append(string(l.id().startsWith("leader#") ? "leader" : "lane"));
+      json.append(",\"state\":").append(string(state(l, now)));
+      json.append(",\"holder\":").append(l.held() ? string(l.owner()) : "null");
+      json.append(",\"fence\":").append(l.fence());
+      json.append(",\"renewals\":").append(l.renewals());
+      json.append(",\"expiresAt\":").append(l.held() ? string(l.expiresAt().toString()) : "null");
+      json.append(",\"expiresInMillis\":")
+          .append(l.held() ? Long.toString(l.expiresIn(now).toMillis()) : "null");
+      json.append(",\"durationMillis\":").append(l.duration().toMillis());
+      json.append('}');
+    }
+    json.append("],\"queue\":").append(counts(queueUrl));
+    json.append(",\"dlq\":").append(counts(dlqUrl));
+    return json.append('}').toString();
+  }
+
+  /** free, held, or expired (a holder whose expiry hint passed without a release). */
+  static String state(LeaseSnapshot lease, Instant now) {
+    if (!lease.held()) {
+      return "free";
+    }
+    return lease.expiresIn(now).isNegative() ? "expired" : "held";
+  }
+
+  private String counts(String url) {
+    if (url == null) {
+      return "null";
+    }
+    Map<QueueAttributeName, String> a =
+        sqs.getQueueAttributes(
+                r ->
+                    r.queueUrl(url)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+            .attributes();
+    return "{\"url\":"
+        + string(url)
+        + ",\"visible\":"
+        + number(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + ",\"inFlight\":"
+        + number(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        + ",\"delayed\":"
+        + number(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+        + "}";
+  }
+
+  private static String number(String value) {
+    return value == null ? "null" : Long.toString(Long.parseLong(value));
+  }
+
+  static String string(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}
