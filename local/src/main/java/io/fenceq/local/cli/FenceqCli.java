@@ -32,7 +32,23 @@ public final class FenceqCli {
   public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
-    int code = commandLine().execute(args);
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (Error e) {
+      // picocli hands only exceptions to the handler; an error (a broken classpath, out of memory)
+      // must still end the process, which the embedded servers' threads would otherwise keep up.
+      System.err.println(
+          "fenceq: error: "
+              + e
+              + ("1".equals(System.getenv("FENCEQ_DEBUG"))
+                  ? ""
+                  : " (FENCEQ_DEBUG=1 shows the stack trace)"));
+      if ("1".equals(System.getenv("FENCEQ_DEBUG"))) {
+        e.printStackTrace();
+      }
+      code = EXIT_FAILURE;
+    }
     // Embedded servers leave non-daemon threads behind; the CLI's end is the process's end.
     System.exit(code);
   }
