@@ -2,6 +2,8 @@ package io.fenceq.local.cli;
 
 import io.fenceq.FenceqException;
 import io.fenceq.queue.InvalidJobException;
+import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -57,6 +59,7 @@ public final class FenceqCli {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FenceqCli());
     cli.setExecutionExceptionHandler(FenceqCli::report);
+    cli.setParameterExceptionHandler(FenceqCli::reportBadArguments);
     return cli;
   }
 
@@ -78,6 +81,26 @@ public final class FenceqCli {
                   + "; set FENCEQ_DEBUG=1 for the stack trace)");
     }
     return badInput ? EXIT_USAGE : EXIT_FAILURE;
+  }
+
+  /**
+   * A bad option or argument: the error, a suggestion when picocli has a close match, and where the
+   * usage is, instead of the whole usage text.
+   */
+  private static int reportBadArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    String command = cli.getCommandSpec().qualifiedName();
+    PrintWriter err = cli.getErr();
+    err.println(cli.getColorScheme().errorText(prefix(command) + "error: " + e.getMessage()));
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> suggestions = unmatched.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        err.println(prefix(command) + "did you mean " + String.join(" or ", suggestions) + "?");
+      }
+    }
+    err.println(prefix(command) + "run '" + command + " --help' for usage");
+    err.flush();
+    return EXIT_USAGE;
   }
 
   private static String prefix(String command) {

@@ -1,6 +1,8 @@
 package io.fenceq.local.cli;
 
+import io.fenceq.FenceqException;
 import io.fenceq.local.LocalAws;
+import io.fenceq.local.PortInUseException;
 import io.fenceq.worker.StopSignals;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -112,8 +114,7 @@ final class LocalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CountDownLatch stopped = new CountDownLatch(1);
-    LocalAws aws =
-        LocalAws.builder().sqsPort(sqsPort).dynamoDbPort(dynamoDbPort).stackName(stackName).start();
+    LocalAws aws = startEmulators();
     Runnable running;
     try {
       running = startConsumer(aws, out);
@@ -172,6 +173,32 @@ final class LocalCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Starts the emulators; a taken port is named with the option that moves it. */
+  private LocalAws startEmulators() {
+    try {
+      return LocalAws.builder()
+          .sqsPort(sqsPort)
+          .dynamoDbPort(dynamoDbPort)
+          .stackName(stackName)
+          .start();
+    } catch (PortInUseException e) {
+      String option =
+          switch (e.service()) {
+            case SQS -> "--sqs-port";
+            case DYNAMODB -> "--dynamodb-port";
+          };
+      throw new FenceqException(
+          e.service().displayName()
+              + " port "
+              + e.port()
+              + " is already in use (another fenceq local?); stop it, or pass "
+              + option
+              + " <port>, or "
+              + option
+              + " 0 for any free port");
+    }
   }
 
   /** Starts the chosen consumer, if any; returns how to stop it, or null. */

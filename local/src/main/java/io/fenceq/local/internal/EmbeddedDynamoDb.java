@@ -4,6 +4,7 @@ import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import io.fenceq.local.LocalAwsException;
+import io.fenceq.local.PortInUseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -57,7 +58,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
               "dynamodb local port taken meanwhile, retrying port={} attempt={}", port, attempt);
           continue;
         }
-        throw new LocalAwsException(
+        throw new PortInUseException(
+            PortInUseException.Service.DYNAMODB,
+            port,
             "DynamoDB Local cannot listen on port "
                 + port
                 + " (it binds all interfaces): the port is already in use; choose another"

@@ -1,6 +1,7 @@
 package io.fenceq.local.internal;
 
 import io.fenceq.local.LocalAwsException;
+import io.fenceq.local.PortInUseException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,7 +64,9 @@ public final class EmbeddedSqs implements AutoCloseable {
       terminate(actorSystem);
       String where = INTERFACE + ":" + (port == 0 ? "<any free port>" : port);
       if (BindFailures.isBindFailure(e)) {
-        throw new LocalAwsException(
+        throw new PortInUseException(
+            PortInUseException.Service.SQS,
+            port,
             "ElasticMQ (SQS) cannot listen on "
                 + where
                 + ": the port is already in use; choose another SQS port or 0 for any free one",
