@@ -490,7 +490,12 @@ class LocalAwsTest {
     int port = aws.sqsEndpoint().getPort();
 
     assertThatThrownBy(() -> LocalAws.builder().sqsPort(port).start())
-        .isInstanceOf(LocalAwsException.class)
+        .isInstanceOfSatisfying(
+            PortInUseException.class,
+            e -> {
+              assertThat(e.service()).isEqualTo(PortInUseException.Service.SQS);
+              assertThat(e.port()).isEqualTo(port);
+            })
         .hasMessageStartingWith("ElasticMQ (SQS) cannot listen on 127.0.0.1:" + port)
         .hasMessageContaining("already in use");
   }
@@ -501,7 +506,12 @@ class LocalAwsTest {
     int dynamoDbPort = aws.dynamoDbEndpoint().getPort();
 
     assertThatThrownBy(() -> LocalAws.builder().sqsPort(sqsPort).dynamoDbPort(dynamoDbPort).start())
-        .isInstanceOf(LocalAwsException.class)
+        .isInstanceOfSatisfying(
+            PortInUseException.class,
+            e -> {
+              assertThat(e.service()).isEqualTo(PortInUseException.Service.DYNAMODB);
+              assertThat(e.port()).isEqualTo(dynamoDbPort);
+            })
         .hasMessageStartingWith("DynamoDB Local cannot listen on port " + dynamoDbPort)
         .hasMessageContaining("already in use");
     try (ServerSocket released = new ServerSocket(sqsPort, 1, InetAddress.getLoopbackAddress())) {
