@@ -1,5 +1,6 @@
 package io.fenceq.testing;
 
+import io.fenceq.aws.AwsClients;
 import java.lang.reflect.Executable;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -22,7 +23,10 @@ final class FenceqExtension implements ParameterResolver {
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == FenceqStack.class || type == SqsClient.class || type == DynamoDbClient.class;
+    return type == FenceqStack.class
+        || type == SqsClient.class
+        || type == DynamoDbClient.class
+        || type == AwsClients.Target.class;
   }
 
   @Override
@@ -39,6 +43,9 @@ final class FenceqExtension implements ParameterResolver {
     }
     if (type == DynamoDbClient.class) {
       return backend.dynamoDb();
+    }
+    if (type == AwsClients.Target.class) {
+      return backend.target();
     }
     Executable declaring = parameter.getDeclaringExecutable();
     return context

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Each test method gets a stack of its own (a unique stack name, so its queues and tables are
  * its own): declare parameters of type {@link FenceqStack}, {@code SqsClient} or {@code
- * DynamoDbClient}. A constructor parameter of type {@link FenceqStack} gets one stack for the
- * class.
+ * DynamoDbClient}, or {@code AwsClients.Target} to build clients of your own on the same endpoints
+ * (with fault interceptors, say). A constructor parameter of type {@link FenceqStack} gets one
+ * stack for the class.
  *
  * <pre>{@code
  * @FenceqLocal

@@ -41,16 +41,22 @@ final class TestBackend implements AutoCloseable {
   private final LocalAws local;
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
+  private final AwsClients.Target target;
   private final CloudFormationTemplate template;
   private final TemplateProvisioner provisioner;
   private final String runId = UUID.randomUUID().toString().substring(0, 6);
   private final AtomicInteger stacks = new AtomicInteger();
 
   private TestBackend(
-      LocalAws local, SqsClient sqs, DynamoDbClient dynamoDb, CloudFormationTemplate template) {
+      LocalAws local,
+      SqsClient sqs,
+      DynamoDbClient dynamoDb,
+      AwsClients.Target target,
+      CloudFormationTemplate template) {
     this.local = local;
     this.sqs = sqs;
     this.dynamoDb = dynamoDb;
+    this.target = target;
     this.template = template;
     this.provisioner =
         TemplateProvisioner.builder().sqsClient(sqs).dynamoDbClient(dynamoDb).build();
@@ -61,7 +67,14 @@ final class TestBackend implements AutoCloseable {
     CloudFormationTemplate template = template(templatePath);
     LocalAws local = LocalAws.builder().template(template).start();
     STARTED.incrementAndGet();
-    return new TestBackend(local, local.sqsClient(), local.dynamoDbClient(), template);
+    AwsClients.Target target =
+        new AwsClients.Target(
+            local.sqsEndpoint(),
+            local.dynamoDbEndpoint(),
+            local.region(),
+            local.credentialsProvider(),
+            local.s3Endpoint().orElse(null));
+    return new TestBackend(local, local.sqsClient(), local.dynamoDbClient(), target, template);
   }
 
   /**
@@ -102,7 +115,7 @@ final class TestBackend implements AutoCloseable {
           "fenceq test endpoint " + endpoint + " does not answer SQS: " + reason, e);
     }
     log.info("event=fenceq_test_target endpoint={}", endpoint);
-    return new TestBackend(null, sqs, dynamoDb, template);
+    return new TestBackend(null, sqs, dynamoDb, target, template);
   }
 
   private static CloudFormationTemplate template(String path) {
@@ -117,6 +130,10 @@ final class TestBackend implements AutoCloseable {
 
   DynamoDbClient dynamoDb() {
     return dynamoDb;
+  }
+
+  AwsClients.Target target() {
+    return target;
   }
 
   /** Provisions the template anew under a stack name unique to this run, test and call. */

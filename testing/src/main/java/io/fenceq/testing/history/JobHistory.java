@@ -125,7 +125,12 @@ public final class JobHistory {
               result = batch.handleBatch(jobs, context);
               return result;
             } finally {
-              finish(run, result == null ? 1 : Math.max(1, result.done()));
+              if (result == null) {
+                // It threw: its writes may have covered any of its jobs, or none.
+                finish(run, jobs.size(), false);
+              } else {
+                finish(run, Math.max(1, result.done()), true);
+              }
             }
           };
     }
@@ -134,7 +139,7 @@ public final class JobHistory {
       try {
         handler.handle(job, context);
       } finally {
-        finish(run, 1);
+        finish(run, 1, true);
       }
     };
   }
@@ -191,14 +196,18 @@ public final class JobHistory {
     return run;
   }
 
-  /** Attributes the run's effects to its first {@code done} jobs. */
-  private void finish(Run run, int done) {
+  /**
+   * Attributes the run's effects to its first {@code done} jobs; as possible effects only when
+   * {@code known} is false (which of the jobs they covered is not known).
+   */
+  private void finish(Run run, int done, boolean known) {
     CURRENT.remove();
     List<String> jobIds = run.jobIds.subList(0, Math.min(done, run.jobIds.size()));
     synchronized (this) {
       for (Effect effect : run.effects) {
         for (String jobId : jobIds) {
-          applied.add(new Applied(effect.order(), jobId, run, effect.table(), effect.certain()));
+          applied.add(
+              new Applied(effect.order(), jobId, run, effect.table(), known && effect.certain()));
         }
       }
     }

@@ -211,6 +211,33 @@ class JobHistoryTest {
   }
 
   @Test
+  void aBatchRunThatThrowsMayHaveAppliedAnyOfItsJobs() throws Exception {
+    enqueue("a-1", "sku-1", 1);
+    enqueue("a-2", "sku-1", 2);
+    JobHandler batch =
+        history.record(
+            (KeyBatchHandler)
+                (jobs, context) -> {
+                  watched.updateItem(
+                      r -> r.tableName(TABLE).key(Map.of("id", AttributeValue.fromS("sku-1"))));
+                  throw new IllegalStateException("answer lost");
+                });
+
+    assertThatThrownBy(
+            () ->
+                ((KeyBatchHandler) batch)
+                    .handleBatch(
+                        List.of(job("a-1", "sku-1", 1, 1), job("a-2", "sku-1", 2, 1)),
+                        context("sku-1", 5, 2, 1)))
+        .hasMessage("answer lost");
+    // The redelivery finds both applied and writes nothing; a plain write of a-2 again is no
+    // certain second application either, since the first one was not certain.
+    unfenced.handle(job("a-2", "sku-1", 2, 2), context("sku-1", 6, 2, 2));
+
+    assertThat(history.check(List.of()).assertClean().applied()).isEqualTo(2);
+  }
+
+  @Test
   void appliedOutsideARecordedRunIsRefusedInOneLine() {
     assertThatThrownBy(() -> history.applied(context("sku-1", 5, 1, 1), "ledger"))
         .isInstanceOf(IllegalStateException.class)
