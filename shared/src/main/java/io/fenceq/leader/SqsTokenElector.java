@@ -110,6 +110,7 @@ public final class SqsTokenElector implements LeaderElection {
     this.ticker = b.ticker;
     this.loop =
         new ElectionLoop(
+            log,
             "leader token elector " + name,
             "fenceq-leader-token-" + name,
             "queue=" + queueUrl + " name=" + name + " owner=" + owner,

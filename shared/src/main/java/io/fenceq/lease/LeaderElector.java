@@ -52,6 +52,7 @@ public final class LeaderElector implements LeaderElection {
     this.listener = b.listener;
     this.loop =
         new ElectionLoop(
+            log,
             "leader elector " + leaseId,
             "fenceq-leader-" + name,
             "lease=" + leaseId + " owner=" + owner,

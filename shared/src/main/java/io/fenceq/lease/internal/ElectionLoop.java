@@ -6,7 +6,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The background thread both leader electors run, and its lifecycle: a named daemon thread that
@@ -19,8 +18,7 @@ import org.slf4j.LoggerFactory;
  * rounds measure time with the elector's injected ticker or clock, and tests drive rounds directly.
  */
 public final class ElectionLoop {
-  private static final Logger log = LoggerFactory.getLogger(ElectionLoop.class);
-
+  private final Logger log;
   private final String description;
   private final String threadName;
   private final String logContext;
@@ -32,6 +30,7 @@ public final class ElectionLoop {
   private volatile Thread thread;
 
   /**
+   * @param log the elector's logger, so that the loop's lines stay under the elector's name
    * @param description how errors name the elector, e.g. {@code leader elector leader#nightly}
    * @param threadName the round thread's name
    * @param logContext the key=value pairs that name the elector in the loop's log lines
@@ -40,11 +39,13 @@ public final class ElectionLoop {
    *     it
    */
   public ElectionLoop(
+      Logger log,
       String description,
       String threadName,
       String logContext,
       Duration waitAfterFailure,
       Duration joinLimit) {
+    this.log = log;
     this.description = description;
     this.threadName = threadName;
     this.logContext = logContext;

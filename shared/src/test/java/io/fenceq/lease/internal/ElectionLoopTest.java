@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ElectionLoopTest {
   private final ElectionLoop loop =
       new ElectionLoop(
+          LoggerFactory.getLogger(ElectionLoopTest.class),
           "leader elector leader#demo",
           "fenceq-leader-demo",
           "lease=leader#demo owner=me",
@@ -48,7 +50,13 @@ class ElectionLoopTest {
   @Test
   void aRoundThatThrowsIsFollowedByTheNextAfterTheFailureWait() throws Exception {
     ElectionLoop quick =
-        new ElectionLoop("e", "fenceq-leader-quick", "x=y", Duration.ZERO, Duration.ofSeconds(10));
+        new ElectionLoop(
+            LoggerFactory.getLogger(ElectionLoopTest.class),
+            "e",
+            "fenceq-leader-quick",
+            "x=y",
+            Duration.ZERO,
+            Duration.ofSeconds(10));
     CountDownLatch twice = new CountDownLatch(2);
     quick.start(
         () -> {
