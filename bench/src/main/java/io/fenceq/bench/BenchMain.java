@@ -1,6 +1,8 @@
 package io.fenceq.bench;
 
 import ch.qos.logback.classic.Level;
+import io.fenceq.bench.capacity.CapacityBench;
+import io.fenceq.bench.capacity.Load;
 import io.fenceq.bench.failover.FailoverBench;
 import io.fenceq.bench.leader.LeaderBench;
 import io.fenceq.bench.redlock.RedlockBench;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Option;
       BenchMain.Failover.class,
       BenchMain.Leader.class,
       BenchMain.Redlock.class,
-      BenchMain.Ring.class
+      BenchMain.Ring.class,
+      BenchMain.Capacity.class
     })
 public final class BenchMain {
   /** Options every benchmark takes. */
@@ -225,6 +228,114 @@ public final class BenchMain {
     public Integer call() throws Exception {
       Report report = common.report("ring");
       new RingBench(report, common.smoke).run();
+      report.write();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "capacity",
+      description =
+          "capacity and cost model on AWS from stated limits and prices: lanes, queues, DynamoDB"
+              + " partitions, dollars per million jobs against a per-job lock and Redlock.")
+  static final class Capacity implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    private static final Load DEFAULTS = Load.defaults();
+
+    @Option(
+        names = "--jobs-per-second",
+        defaultValue = "1000",
+        description = "peak jobs per second (${DEFAULT-VALUE})")
+    double jobsPerSecond;
+
+    @Option(
+        names = "--keys",
+        defaultValue = "100000",
+        description = "distinct keys (${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(
+        names = "--zipf",
+        defaultValue = "1.1",
+        description = "Zipf exponent of the keys, 0 = uniform (${DEFAULT-VALUE})")
+    double zipf;
+
+    @Option(names = "--lanes", defaultValue = "256", description = "lanes (${DEFAULT-VALUE})")
+    int lanes;
+
+    @Option(
+        names = "--jobs-per-key-batch",
+        description =
+            "jobs of one key per coalesced write, 1 to 10 (default: derived from the key skew)")
+    Double jobsPerKeyBatch;
+
+    @Option(
+        names = "--lease-writes-per-job",
+        description =
+            "lane lease acquires + releases per job, 0 to 2 (0.2 measured under a backlog;"
+                + " default: 2 per lane-batch, the batch derived from the rate per lane)")
+    Double leaseWritesPerJob;
+
+    @Option(
+        names = "--handler-ms",
+        defaultValue = "2",
+        description = "handler time per job besides its write (${DEFAULT-VALUE})")
+    double handlerMs;
+
+    @Option(
+        names = "--sqs-rtt-ms",
+        defaultValue = "8",
+        description = "one SQS round trip (${DEFAULT-VALUE})")
+    double sqsRttMs;
+
+    @Option(
+        names = "--dynamodb-rtt-ms",
+        defaultValue = "5",
+        description = "one DynamoDB round trip (${DEFAULT-VALUE})")
+    double dynamoDbRttMs;
+
+    @Option(
+        names = "--lease-seconds",
+        defaultValue = "30",
+        description = "lane lease duration (${DEFAULT-VALUE})")
+    double leaseSeconds;
+
+    @Option(
+        names = "--redlock-nodes",
+        defaultValue = "5",
+        description = "Redis servers of the Redlock baseline (${DEFAULT-VALUE})")
+    int redlockNodes;
+
+    @Option(
+        names = "--redis-node-usd-per-hour",
+        description = "on-demand price of one of them (default: the stated cache.r6g.large price)")
+    Double redisNodeUsdPerHour;
+
+    @Override
+    public Integer call() {
+      Load workload;
+      try {
+        workload =
+            new Load(
+                jobsPerSecond,
+                keys,
+                zipf,
+                lanes,
+                jobsPerKeyBatch == null ? Double.NaN : jobsPerKeyBatch,
+                leaseWritesPerJob == null ? Double.NaN : leaseWritesPerJob,
+                handlerMs,
+                sqsRttMs,
+                dynamoDbRttMs,
+                leaseSeconds,
+                redlockNodes,
+                redisNodeUsdPerHour == null ? DEFAULTS.redisNodeUsdPerHour() : redisNodeUsdPerHour);
+      } catch (IllegalArgumentException e) {
+        System.err.println("bench capacity: " + e.getMessage());
+        return 2;
+      }
+      Report report = common.report("capacity");
+      new CapacityBench(report, System.out, workload).run();
       report.write();
       return 0;
     }

@@ -7,6 +7,7 @@ import io.fenceq.leader.internal.TokenFence;
 import io.fenceq.lease.LeaderElection;
 import io.fenceq.lease.LeadershipListener;
 import io.fenceq.lease.internal.Durations;
+import io.fenceq.lease.internal.ElectionLoop;
 import io.fenceq.queue.QueueNotFoundException;
 import io.fenceq.time.Ticker;
 import java.math.BigInteger;
@@ -17,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -80,11 +79,9 @@ public final class SqsTokenElector implements LeaderElection {
   private final Duration receiveWait;
   private final Duration resendAfter;
   private final Ticker ticker;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wakeUp = lock.newCondition();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ElectionLoop loop;
+  private final ReentrantLock lock;
   private volatile Holding held;
-  private volatile Thread thread;
   // Guarded by lock: the newest generation this process has seen, and the sequence number of the
   // message of that generation it held (null if it only sent that generation).
   private long highestGeneration;
@@ -111,6 +108,15 @@ public final class SqsTokenElector implements LeaderElection {
     this.receiveWait = b.receiveWait;
     this.resendAfter = b.resendAfter;
     this.ticker = b.ticker;
+    this.loop =
+        new ElectionLoop(
+            log,
+            "leader token elector " + name,
+            "fenceq-leader-token-" + name,
+            "queue=" + queueUrl + " name=" + name + " owner=" + owner,
+            heartbeatInterval,
+            receiveWait.plus(visibilityTimeout));
+    this.lock = loop.lock();
   }
 
   public static Builder builder() {
@@ -158,23 +164,9 @@ public final class SqsTokenElector implements LeaderElection {
   @Override
   public void start() {
     requireFifoQueue();
-    lock.lock();
-    try {
-      if (closed.get()) {
-        throw new IllegalStateException("leader token elector " + name + " is closed");
-      }
-      if (thread != null) {
-        throw new IllegalStateException("leader token elector " + name + " is already started");
-      }
-      thread =
-          Thread.ofPlatform()
-              .name("fenceq-leader-token-" + name)
-              .daemon(true)
-              .unstarted(this::roundLoop);
-      thread.start();
-    } finally {
-      lock.unlock();
-    }
+    loop.start(
+        this::runRound,
+        () -> releaseHeld("the round thread of leader token " + name + " was interrupted"));
     log.info("event=leader_elector_started queue={} name={} owner={}", queueUrl, name, owner);
   }
 
@@ -188,7 +180,7 @@ public final class SqsTokenElector implements LeaderElection {
   public Duration runRound() {
     lock.lock();
     try {
-      if (closed.get()) {
+      if (loop.isClosed()) {
         return heartbeatInterval;
       }
       Holding current = held;
@@ -200,7 +192,7 @@ public final class SqsTokenElector implements LeaderElection {
 
   @Override
   public boolean runIfLeader(LongConsumer task) {
-    if (thread != null) {
+    if (loop.isStarted()) {
       OptionalLong fence = fence();
       if (fence.isEmpty()) {
         return false;
@@ -210,9 +202,7 @@ public final class SqsTokenElector implements LeaderElection {
     }
     lock.lock();
     try {
-      if (closed.get()) {
-        throw new IllegalStateException("leader token elector " + name + " is closed");
-      }
+      loop.requireOpen();
       // A second round receives the token a first round had to create or clean up.
       for (int round = 0; round < 2 && held == null; round++) {
         tryAcquire();
@@ -238,79 +228,8 @@ public final class SqsTokenElector implements LeaderElection {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    Thread t = thread;
-    lock.lock();
-    try {
-      wakeUp.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    if (t != null && t != Thread.currentThread()) {
-      joinRoundThread(t);
-    }
-    boolean interrupted = Thread.interrupted();
-    lock.lock();
-    try {
-      releaseHeld("leader token elector " + name + " was closed");
-    } finally {
-      lock.unlock();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    log.info("event=leader_elector_closed queue={} name={} owner={}", queueUrl, name, owner);
-  }
-
-  private void joinRoundThread(Thread t) {
-    long waitMillis = receiveWait.plus(visibilityTimeout).toMillis();
-    try {
-      t.join(waitMillis);
-      if (t.isAlive()) {
-        t.interrupt(); // stuck in an SQS call: interrupting aborts it
-        t.join(waitMillis);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (t.isAlive()) {
-      log.error(
-          "event=leader_elector_thread_stuck queue={} name={} thread={}",
-          queueUrl,
-          name,
-          t.getName());
-    }
-  }
-
-  private void roundLoop() {
-    while (!closed.get()) {
-      Duration wait;
-      try {
-        wait = runRound();
-      } catch (RuntimeException e) {
-        log.error("event=leader_round_failed queue={} name={} owner={}", queueUrl, name, owner, e);
-        wait = heartbeatInterval;
-      }
-      lock.lock();
-      try {
-        if (closed.get()) {
-          return;
-        }
-        if (wait.isPositive()) {
-          wakeUp.awaitNanos(wait.toNanos());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (!closed.get()) {
-          log.warn("event=leader_thread_interrupted queue={} name={}", queueUrl, name);
-          releaseHeld("the round thread of leader token " + name + " was interrupted");
-        }
-        return;
-      } finally {
-        lock.unlock();
-      }
+    if (loop.close(() -> releaseHeld("leader token elector " + name + " was closed"))) {
+      log.info("event=leader_elector_closed queue={} name={} owner={}", queueUrl, name, owner);
     }
   }
 

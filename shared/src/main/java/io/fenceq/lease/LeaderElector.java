@@ -2,11 +2,10 @@ package io.fenceq.lease;
 
 import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.Durations;
+import io.fenceq.lease.internal.ElectionLoop;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -41,11 +40,9 @@ public final class LeaderElector implements LeaderElection {
   private final String leaseId;
   private final String owner;
   private final LeadershipListener listener;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wakeUp = lock.newCondition();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ElectionLoop loop;
+  private final ReentrantLock lock;
   private volatile Lease lease;
-  private volatile Thread thread;
 
   private LeaderElector(Builder b) {
     this.store = b.store;
@@ -53,6 +50,15 @@ public final class LeaderElector implements LeaderElection {
     this.leaseId = LeaseStore.leaderLeaseId(b.name);
     this.owner = b.owner != null ? b.owner : "leader-" + UUID.randomUUID();
     this.listener = b.listener;
+    this.loop =
+        new ElectionLoop(
+            log,
+            "leader elector " + leaseId,
+            "fenceq-leader-" + name,
+            "lease=" + leaseId + " owner=" + owner,
+            store.config().renewInterval(),
+            store.config().leaseDuration());
+    this.lock = loop.lock();
   }
 
   public static Builder builder() {
@@ -101,23 +107,8 @@ public final class LeaderElector implements LeaderElection {
    */
   @Override
   public void start() {
-    lock.lock();
-    try {
-      if (closed.get()) {
-        throw new IllegalStateException("leader elector " + leaseId + " is closed");
-      }
-      if (thread != null) {
-        throw new IllegalStateException("leader elector " + leaseId + " is already started");
-      }
-      thread =
-          Thread.ofPlatform()
-              .name("fenceq-leader-" + name)
-              .daemon(true)
-              .unstarted(this::renewalLoop);
-      thread.start();
-    } finally {
-      lock.unlock();
-    }
+    loop.start(
+        this::runRound, () -> releaseHeld("the renewal thread of " + leaseId + " was interrupted"));
     log.info("event=leader_elector_started lease={} owner={}", leaseId, owner);
   }
 
@@ -131,7 +122,7 @@ public final class LeaderElector implements LeaderElection {
   public Duration runRound() {
     lock.lock();
     try {
-      if (closed.get()) {
+      if (loop.isClosed()) {
         return store.config().renewInterval();
       }
       Lease current = lease;
@@ -162,7 +153,7 @@ public final class LeaderElector implements LeaderElection {
    */
   @Override
   public boolean runIfLeader(LongConsumer task) {
-    if (thread != null) {
+    if (loop.isStarted()) {
       OptionalLong fence = fence();
       if (fence.isEmpty()) {
         return false;
@@ -172,9 +163,7 @@ public final class LeaderElector implements LeaderElection {
     }
     lock.lock();
     try {
-      if (closed.get()) {
-        throw new IllegalStateException("leader elector " + leaseId + " is closed");
-      }
+      loop.requireOpen();
       if (!(store.acquire(leaseId, owner) instanceof Lease granted)) {
         return false;
       }
@@ -196,80 +185,8 @@ public final class LeaderElector implements LeaderElection {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    Thread t = thread;
-    lock.lock();
-    try {
-      wakeUp.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    if (t != null && t != Thread.currentThread()) {
-      joinRenewalThread(t);
-    }
-    // An interrupted thread would have its release aborted by the SDK: release, then restore.
-    boolean interrupted = Thread.interrupted();
-    lock.lock();
-    try {
-      releaseHeld("leader elector " + leaseId + " was closed");
-    } finally {
-      lock.unlock();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    log.info("event=leader_elector_closed lease={} owner={}", leaseId, owner);
-  }
-
-  private void joinRenewalThread(Thread t) {
-    long waitMillis = store.config().leaseDuration().toMillis();
-    try {
-      t.join(waitMillis);
-      if (t.isAlive()) {
-        // Stuck in a DynamoDB call: interrupting aborts it.
-        t.interrupt();
-        t.join(waitMillis);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (t.isAlive()) {
-      log.error(
-          "event=leader_elector_thread_stuck lease={} owner={} thread={}",
-          leaseId,
-          owner,
-          t.getName());
-    }
-  }
-
-  private void renewalLoop() {
-    while (!closed.get()) {
-      Duration wait;
-      try {
-        wait = runRound();
-      } catch (RuntimeException e) {
-        log.error("event=leader_round_failed lease={} owner={}", leaseId, owner, e);
-        wait = store.config().renewInterval();
-      }
-      lock.lock();
-      try {
-        if (closed.get()) {
-          return;
-        }
-        wakeUp.awaitNanos(Math.max(wait.toNanos(), 0));
-      } catch (InterruptedException e) {
-        // Not from close() (which signals instead): someone wants this thread gone.
-        Thread.currentThread().interrupt();
-        if (!closed.get()) {
-          log.warn("event=leader_thread_interrupted lease={} owner={}", leaseId, owner);
-          releaseHeld("the renewal thread of " + leaseId + " was interrupted");
-        }
-        return;
-      } finally {
-        lock.unlock();
-      }
+    if (loop.close(() -> releaseHeld("leader elector " + leaseId + " was closed"))) {
+      log.info("event=leader_elector_closed lease={} owner={}", leaseId, owner);
     }
   }
 
