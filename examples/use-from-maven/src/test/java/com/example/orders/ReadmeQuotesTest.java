@@ -36,7 +36,7 @@ class ReadmeQuotesTest {
       assertTrue(found, "README.md quotes a block that " + source + " does not hold:\n" + block);
       quotes++;
     }
-    assertEquals(3, quotes, "blocks README.md quotes from examples/use-from-maven");
+    assertEquals(4, quotes, "blocks README.md quotes from examples/use-from-maven");
   }
 
   private static String indented(String block, int spaces) {
