@@ -7,6 +7,18 @@ import java.util.Map;
 public final class DemoReport {
   private DemoReport() {}
 
+  /**
+   * Where takeovers came from when no fault was injected: a holder too slow to renew in time (CPU
+   * starved, a long GC) lost its lane, which fencing then kept safe.
+   */
+  static String takeoverCause(DemoResult r) {
+    if (!r.faults().isEmpty() || !DemoResult.available(r.takeovers()) || r.takeovers() == 0) {
+      return "";
+    }
+    return " (no fault injected: leases lapsed while their holders were too slow to renew, e.g."
+        + " a CPU-starved machine; redeliveries of their jobs answer DUPLICATE)";
+  }
+
   /** Prints the table, the examples of violations, then the {@code RESULT} line last. */
   public static void print(DemoOptions options, DemoResult r, PrintWriter out) {
     CheckResult c = r.check();
@@ -18,7 +30,7 @@ public final class DemoReport {
     row(out, "enqueue-to-apply p50", millis(r.p50Millis()));
     row(out, "enqueue-to-apply p99", millis(r.p99Millis()));
     row(out, "lease acquisitions", r.leaseAcquisitions());
-    row(out, "takeovers", DemoResult.text(r.takeovers()));
+    row(out, "takeovers", DemoResult.text(r.takeovers()) + takeoverCause(r));
     row(
         out,
         options.processWorkers()
