@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * One provisioned stack of a test: its queues, lease table, lanes and the template's other tables,
@@ -61,6 +62,27 @@ public record FenceqStack(
               + tables.keySet());
     }
     return name;
+  }
+
+  /**
+   * Messages in the work queue that are not done: visible, in flight and delayed, as SQS
+   * approximates them. Zero once the consumers have deleted every job; wait for it with {@link
+   * Eventually#await}.
+   */
+  public long messagesLeft() {
+    return sqs
+        .getQueueAttributes(
+            r ->
+                r.queueUrl(queueUrl)
+                    .attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+        .attributes()
+        .values()
+        .stream()
+        .mapToLong(Long::parseLong)
+        .sum();
   }
 
   /** A new enqueuer for the work queue, on the ring of this stack's lanes. */

@@ -147,7 +147,7 @@ class InventoryUnderFaultsTest {
           Eventually.await(
               "worker-b drained the queue",
               DRAINED,
-              () -> messagesLeft(sqs, stack.queueUrl()) == 0);
+              () -> stack.messagesLeft() == 0);
         }
         gate.resume();
         assertTrue(
@@ -213,7 +213,7 @@ class InventoryUnderFaultsTest {
     KeyBatchHandler handler = handlerOn.apply(history.watch(dynamoDb, table));
     try (Worker b = worker(stack, "worker-b", sqs, dynamoDb, history.record(handler))) {
       Eventually.await(
-          "worker-b drained the queue", DRAINED, () -> messagesLeft(sqs, stack.queueUrl()) == 0);
+          "worker-b drained the queue", DRAINED, () -> stack.messagesLeft() == 0);
     }
     return history.check(sqs, stack.deadLetterQueueUrl());
   }
@@ -247,20 +247,5 @@ class InventoryUnderFaultsTest {
       }
       return KeyBatchResult.allDone();
     };
-  }
-
-  private static long messagesLeft(SqsClient sqs, String queueUrl) {
-    return sqs
-        .getQueueAttributes(
-            r ->
-                r.queueUrl(queueUrl)
-                    .attributeNames(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-        .attributes()
-        .values()
-        .stream()
-        .mapToLong(Long::parseLong)
-        .sum();
   }
 }
