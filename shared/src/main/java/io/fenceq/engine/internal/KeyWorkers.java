@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a lane-batch's {@link KeySequence sequences}, up to a number at once: the lane's own thread
@@ -21,6 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
 final class KeyWorkers {
   /** How long the lane's thread waits between looks at its helpers, should a wake-up be missed. */
   private static final long RECHECK_MILLIS = 1_000;
+
+  private static final Logger log = LoggerFactory.getLogger(KeyWorkers.class);
 
   private final LaneRun run;
   private final EngineParts parts;
@@ -50,14 +54,33 @@ final class KeyWorkers {
     int extra = helpers == null ? 0 : Math.min(concurrency, sequences.size()) - 1;
     for (int k = 0; k < extra; k++) {
       try {
-        helpers.execute(this::work);
+        helpers.execute(this::help);
       } catch (RejectedExecutionException e) {
         // The pool is shutting down: the lane's own thread runs what is left.
         break;
       }
     }
-    work();
-    awaitHelpers();
+    try {
+      work();
+    } finally {
+      // Even when this thread's own sequence ended in an error: the lane settles after its keys.
+      awaitHelpers();
+    }
+  }
+
+  /**
+   * A helper's run: an unexpected error ends its sequence, whose unfinished messages go back when
+   * the lane settles, and is logged here, since no one waits for the helper's result.
+   */
+  private void help() {
+    try {
+      work();
+    } catch (RuntimeException | Error e) {
+      log.error("event=key_sequence_crashed queue={} lane={}", parts.queueName(), run.groupId(), e);
+      if (e instanceof Error error) {
+        throw error;
+      }
+    }
   }
 
   /** Interrupts every thread running one of the lane's sequences; the caller holds the monitor. */
