@@ -1,6 +1,7 @@
 package io.fenceq.consumer;
 
 import io.fenceq.engine.EngineConfig;
+import io.fenceq.engine.OrderScope;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.ring.HashRing;
 import java.math.BigDecimal;
@@ -48,6 +49,19 @@ public final class ConsumerConfig {
 
   /** Lanes processed at once by the worker; default {@value #DEFAULT_MAX_LANES_IN_FLIGHT}. */
   public static final String MAX_LANES_IN_FLIGHT = "FENCEQ_MAX_LANES_IN_FLIGHT";
+
+  /**
+   * Distinct keys of one lane-batch run at once; default {@value #DEFAULT_KEY_CONCURRENCY}, 1 runs
+   * them one after another ({@link EngineConfig#keyConcurrency()}).
+   */
+  public static final String KEY_CONCURRENCY = "FENCEQ_KEY_CONCURRENCY";
+
+  /**
+   * {@code key} (default): a failed job holds back only its own key's later jobs; {@code lane}: it
+   * holds back every later job of its lane-batch, which runs one job at a time ({@link
+   * io.fenceq.engine.OrderScope}).
+   */
+  public static final String ORDER_SCOPE = "FENCEQ_ORDER_SCOPE";
 
   /** The worker's lane lease duration in seconds; default {@value #DEFAULT_LEASE_SECONDS}. */
   public static final String LEASE_SECONDS = "FENCEQ_LEASE_SECONDS";
@@ -112,6 +126,8 @@ public final class ConsumerConfig {
   public static final int MAX_CONCURRENCY = 64;
   public static final int DEFAULT_MAX_LANES_IN_FLIGHT = EngineConfig.DEFAULT_MAX_LANES_IN_FLIGHT;
   public static final int MAX_MAX_LANES_IN_FLIGHT = EngineConfig.MAX_LANES_IN_FLIGHT;
+  public static final int DEFAULT_KEY_CONCURRENCY = EngineConfig.DEFAULT_KEY_CONCURRENCY;
+  public static final int MAX_KEY_CONCURRENCY = EngineConfig.MAX_KEY_CONCURRENCY;
   public static final int DEFAULT_LEASE_SECONDS =
       (int) LeaseConfig.DEFAULT_LEASE_DURATION.toSeconds();
   public static final int MAX_LEASE_SECONDS = (int) LeaseConfig.MAX_LEASE_DURATION.toSeconds();
@@ -192,6 +208,8 @@ public final class ConsumerConfig {
     b.maxLanesInFlight(
         integer(MAX_LANES_IN_FLIGHT, get.apply(MAX_LANES_IN_FLIGHT), DEFAULT_MAX_LANES_IN_FLIGHT));
     b.maxAttempts(integer(MAX_ATTEMPTS, get.apply(MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS));
+    b.keyConcurrency(integer(KEY_CONCURRENCY, get.apply(KEY_CONCURRENCY), DEFAULT_KEY_CONCURRENCY));
+    b.orderScope(orderScope(get.apply(ORDER_SCOPE)));
     b.leaseDuration(
         Duration.ofSeconds(
             integer(LEASE_SECONDS, get.apply(LEASE_SECONDS), DEFAULT_LEASE_SECONDS)));
@@ -223,10 +241,10 @@ public final class ConsumerConfig {
   /**
    * The engine's configuration: the work queue ({@value #QUEUE_URL}), the dead-letter queue
    * ({@value #DLQ_URL}), the ring ({@value #LANES}), the lanes in flight ({@value
-   * #MAX_LANES_IN_FLIGHT}) and the attempts of a job ({@value #MAX_ATTEMPTS}), with the engine's
-   * own settings (backoff, heartbeat). Its owner is the {@link #workerId()} when one is set;
-   * otherwise each host names its own lease owner when it wires the engine ({@link
-   * ConsumerEngine.Builder#owner}).
+   * #MAX_LANES_IN_FLIGHT}), the attempts of a job ({@value #MAX_ATTEMPTS}) and how a lane's keys
+   * run ({@value #KEY_CONCURRENCY}, {@value #ORDER_SCOPE}), with the engine's own settings
+   * (backoff, heartbeat). Its owner is the {@link #workerId()} when one is set; otherwise each host
+   * names its own lease owner when it wires the engine ({@link ConsumerEngine.Builder#owner}).
    */
   public EngineConfig engine() {
     return engine;
@@ -368,6 +386,19 @@ public final class ConsumerConfig {
     }
   }
 
+  private static OrderScope orderScope(String value) {
+    if (value == null) {
+      return OrderScope.KEY;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "key" -> OrderScope.KEY;
+      case "lane" -> OrderScope.LANE;
+      default ->
+          throw new ConsumerConfigException(
+              ORDER_SCOPE + " (orderScope) must be key or lane, got " + quote(value));
+    };
+  }
+
   private static MetricsOutput metricsOutput(String value) {
     if (value == null) {
       return MetricsOutput.NONE;
@@ -397,6 +428,8 @@ public final class ConsumerConfig {
     private HashRing ring = HashRing.of(DEFAULT_LANES);
     private int maxLanesInFlight = DEFAULT_MAX_LANES_IN_FLIGHT;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private int keyConcurrency = DEFAULT_KEY_CONCURRENCY;
+    private OrderScope orderScope = OrderScope.KEY;
     private Duration jobTimeLimit = EngineConfig.DEFAULT_JOB_TIME_LIMIT;
     private EngineConfig engineBase;
     private Duration leaseDuration = Duration.ofSeconds(DEFAULT_LEASE_SECONDS);
@@ -429,6 +462,8 @@ public final class ConsumerConfig {
       this.ring = engine.ring();
       this.maxLanesInFlight = engine.maxLanesInFlight();
       this.maxAttempts = engine.maxAttempts();
+      this.keyConcurrency = engine.keyConcurrency();
+      this.orderScope = engine.orderScope();
       this.jobTimeLimit = engine.jobTimeLimit();
       return this;
     }
@@ -513,6 +548,25 @@ public final class ConsumerConfig {
     public Builder maxAttempts(int maxAttempts) {
       range("maxAttempts", MAX_ATTEMPTS, maxAttempts, 1, MAX_MAX_ATTEMPTS);
       this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * {@value #KEY_CONCURRENCY}: default {@value #DEFAULT_KEY_CONCURRENCY}; 1 to {@value
+     * #MAX_KEY_CONCURRENCY}.
+     */
+    public Builder keyConcurrency(int keyConcurrency) {
+      range("keyConcurrency", KEY_CONCURRENCY, keyConcurrency, 1, MAX_KEY_CONCURRENCY);
+      this.keyConcurrency = keyConcurrency;
+      return this;
+    }
+
+    /** {@value #ORDER_SCOPE}: default {@link OrderScope#KEY}. */
+    public Builder orderScope(OrderScope orderScope) {
+      if (orderScope == null) {
+        throw invalid("orderScope", ORDER_SCOPE, null, "must be key or lane");
+      }
+      this.orderScope = orderScope;
       return this;
     }
 
@@ -648,6 +702,8 @@ public final class ConsumerConfig {
                 .ring(ring)
                 .maxLanesInFlight(maxLanesInFlight)
                 .maxAttempts(maxAttempts)
+                .keyConcurrency(keyConcurrency)
+                .orderScope(orderScope)
                 .jobTimeLimit(jobTimeLimit);
         if (workerId != null) {
           e.owner(workerId);

@@ -62,6 +62,15 @@ public final class EngineConfig {
   /** Longest {@link #writeOffGrace()}: with {@link #MAX_JOB_TIME_LIMIT}, see its comment. */
   public static final Duration MAX_WRITE_OFF_GRACE = Duration.ofMinutes(5);
 
+  /** Default {@link #keyConcurrency()}. */
+  public static final int DEFAULT_KEY_CONCURRENCY = 4;
+
+  /**
+   * Highest {@link #keyConcurrency()}: a lane-batch holds at most 10 messages (the most one receive
+   * returns), so at most 10 keys.
+   */
+  public static final int MAX_KEY_CONCURRENCY = 10;
+
   private static final int MAX_OWNER_LENGTH = 512;
 
   private final String queueUrl;
@@ -76,6 +85,9 @@ public final class EngineConfig {
   private final int maxAttempts;
   private final Duration jobTimeLimit;
   private final Duration writeOffGrace;
+  private final int keyConcurrency;
+  private final OrderScope orderScope;
+  private final boolean partialBatchResponse;
 
   private EngineConfig(Builder b) {
     this.queueUrl = b.queueUrl;
@@ -90,6 +102,9 @@ public final class EngineConfig {
     this.maxAttempts = b.maxAttempts;
     this.jobTimeLimit = b.jobTimeLimit;
     this.writeOffGrace = b.writeOffGrace;
+    this.keyConcurrency = b.keyConcurrency;
+    this.orderScope = b.orderScope;
+    this.partialBatchResponse = b.partialBatchResponse;
   }
 
   public static Builder builder() {
@@ -195,6 +210,36 @@ public final class EngineConfig {
     return writeOffGrace;
   }
 
+  /**
+   * How many distinct keys of one lane-batch run at once, each key's jobs in order, under {@link
+   * OrderScope#KEY}; 1 runs the keys one after another. Each lane in flight may use this many
+   * threads: its own and up to {@code keyConcurrency - 1} from a pool the processor owns, named
+   * {@code fenceq-key-N}. Ignored under {@link OrderScope#LANE}, which runs one job at a time.
+   */
+  public int keyConcurrency() {
+    return keyConcurrency;
+  }
+
+  /** How far a failed job holds back the rest of its lane-batch; see {@link OrderScope}. */
+  public OrderScope orderScope() {
+    return orderScope;
+  }
+
+  /**
+   * Whether the host reports the messages left on the queue as an SQS FIFO partial batch response
+   * (Lambda's {@code ReportBatchItemFailures}; the Lambda consumer sets it). A lane is one message
+   * group, and in such a response no message of a group may count as processed behind one reported
+   * as failed. So, once a message of a lane-batch is given back (or left alone, the lane lost),
+   * every later message of that lane-batch is given back too and never deleted, whatever its key: a
+   * job not yet started does not start, and one of another key that already succeeded concurrently
+   * is given back and runs again, where its fenced write answers {@code DUPLICATE} (same fence or a
+   * newer one, same seq). A dead-lettered message is the exception: its copy is in the dead-letter
+   * queue, so it is deleted and not reported. Default false.
+   */
+  public boolean partialBatchResponse() {
+    return partialBatchResponse;
+  }
+
   /** The same configuration with other settings changed. */
   public Builder toBuilder() {
     return new Builder()
@@ -209,7 +254,10 @@ public final class EngineConfig {
         .maxReceiveCount(maxReceiveCount)
         .maxAttempts(maxAttempts)
         .jobTimeLimit(jobTimeLimit)
-        .writeOffGrace(writeOffGrace);
+        .writeOffGrace(writeOffGrace)
+        .keyConcurrency(keyConcurrency)
+        .orderScope(orderScope)
+        .partialBatchResponse(partialBatchResponse);
   }
 
   @Override
@@ -238,6 +286,12 @@ public final class EngineConfig {
         + Durations.format(jobTimeLimit)
         + ", writeOffGrace="
         + Durations.format(writeOffGrace)
+        + ", keyConcurrency="
+        + keyConcurrency
+        + ", orderScope="
+        + orderScope
+        + ", partialBatchResponse="
+        + partialBatchResponse
         + "]";
   }
 
@@ -255,6 +309,9 @@ public final class EngineConfig {
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Duration jobTimeLimit = DEFAULT_JOB_TIME_LIMIT;
     private Duration writeOffGrace = DEFAULT_WRITE_OFF_GRACE;
+    private int keyConcurrency = DEFAULT_KEY_CONCURRENCY;
+    private OrderScope orderScope = OrderScope.KEY;
+    private boolean partialBatchResponse;
 
     private Builder() {}
 
@@ -332,6 +389,24 @@ public final class EngineConfig {
       return this;
     }
 
+    /** Default {@value #DEFAULT_KEY_CONCURRENCY}; 1 to {@value #MAX_KEY_CONCURRENCY}. */
+    public Builder keyConcurrency(int keyConcurrency) {
+      this.keyConcurrency = keyConcurrency;
+      return this;
+    }
+
+    /** Default {@link OrderScope#KEY}. */
+    public Builder orderScope(OrderScope orderScope) {
+      this.orderScope = orderScope;
+      return this;
+    }
+
+    /** Default false; see {@link EngineConfig#partialBatchResponse()}. */
+    public Builder partialBatchResponse(boolean partialBatchResponse) {
+      this.partialBatchResponse = partialBatchResponse;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the setting and its value
      */
@@ -400,6 +475,18 @@ public final class EngineConfig {
             Integer.toString(maxAttempts));
       }
       requireJobTimeLimit("EngineConfig", "jobTimeLimit", jobTimeLimit);
+      if (keyConcurrency < 1 || keyConcurrency > MAX_KEY_CONCURRENCY) {
+        throw Require.invalid(
+            "EngineConfig",
+            "keyConcurrency",
+            "must be between 1 and "
+                + MAX_KEY_CONCURRENCY
+                + " (a lane-batch holds at most 10 messages)",
+            Integer.toString(keyConcurrency));
+      }
+      if (orderScope == null) {
+        throw Require.invalid("EngineConfig", "orderScope", "must be KEY or LANE", "null");
+      }
       if (writeOffGrace == null
           || writeOffGrace.isNegative()
           || writeOffGrace.isZero()

@@ -45,7 +45,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * hands it each {@code ReceiveMessage} answer, the Lambda consumer each {@code SQSEvent}.
  *
  * <p>A batch is split by lane, keeping SQS's order. Lanes run concurrently, at most {@link
- * EngineConfig#maxLanesInFlight()} at once; the jobs of a lane run one after another. Each lane:
+ * EngineConfig#maxLanesInFlight()} at once. Within a lane, the jobs of one key run one after
+ * another in received order; under {@link OrderScope#KEY} (the default) up to {@link
+ * EngineConfig#keyConcurrency()} distinct keys of the lane-batch run at once, on the lane's thread
+ * and threads named {@code fenceq-key-N} that the processor owns; under {@link OrderScope#LANE} the
+ * lane's jobs run one after another. Each lane:
  *
  * <ol>
  *   <li>acquires its lease, which mints the fence its handlers write with. If another live consumer
@@ -53,8 +57,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *       visibility, so nobody spins on it;
  *   <li>runs its jobs in order. A message that can never succeed (malformed envelope, no handler
  *       for its type, placed by another ring) goes to the dead-letter queue at once with its
- *       reason, and the lane goes on. At the first job that fails, the lane stops: that job and the
- *       rest go back with a backoff that doubles with the failed job's receive count;
+ *       reason, and the lane goes on. At the first job of a key that fails, that key stops: the job
+ *       and the key's later jobs go back with a backoff that doubles with the failed job's receive
+ *       count, while the lane's other keys run on (under {@link OrderScope#LANE} the whole lane
+ *       stops, every job behind the failed one going back). The lane settles only when all its keys
+ *       have finished;
  *   <li>while a job runs, a heartbeat every renew interval renews the lease and extends the lane's
  *       visibility to a full lease. A transient failure (throttling, a server error, a timeout) is
  *       retried while the lease lasts; a permanent one, or one that outlasts the lease, loses the
@@ -90,6 +97,7 @@ public final class LaneProcessor implements Closeable {
   private final EngineParts parts;
   private final Executor executor;
   private final ThreadPoolExecutor ownedExecutor;
+  private final ThreadPoolExecutor keyThreads;
   private final Runnable writeOffListener;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
@@ -119,6 +127,22 @@ public final class LaneProcessor implements Closeable {
       pool.allowCoreThreadTimeOut(true);
       this.executor = pool;
       this.ownedExecutor = pool;
+    }
+    int helpers = config.orderScope() == OrderScope.KEY ? lanes * (config.keyConcurrency() - 1) : 0;
+    if (helpers > 0) {
+      // Bounded: each lane in flight uses at most keyConcurrency - 1 of them; idle ones end.
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              helpers,
+              helpers,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              new NamedThreads("fenceq-key-"));
+      pool.allowCoreThreadTimeOut(true);
+      this.keyThreads = pool;
+    } else {
+      this.keyThreads = null;
     }
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
@@ -161,11 +185,12 @@ public final class LaneProcessor implements Closeable {
               }
 
               @Override
-              public void threadWrittenOff() {
-                writtenOff();
+              public void threadWrittenOff(boolean keyThread) {
+                writtenOff(keyThread);
               }
             },
-            new Payloads(b.largePayloads));
+            new Payloads(b.largePayloads),
+            keyThreads);
   }
 
   public static Builder builder() {
@@ -337,14 +362,16 @@ public final class LaneProcessor implements Closeable {
   }
 
   /**
-   * A lane's thread was written off: the owned pool gets one thread more in its place, so that the
-   * lanes queued for a thread are not held back by one that may never come back.
+   * A handler thread was written off: its owned pool (the lanes' or the keys') gets one thread more
+   * in its place, so that the work queued for a thread is not held back by one that may never come
+   * back.
    */
-  private void writtenOff() {
-    if (ownedExecutor != null) {
-      synchronized (ownedExecutor) {
-        ownedExecutor.setMaximumPoolSize(ownedExecutor.getMaximumPoolSize() + 1);
-        ownedExecutor.setCorePoolSize(ownedExecutor.getCorePoolSize() + 1);
+  private void writtenOff(boolean keyThread) {
+    ThreadPoolExecutor pool = keyThread ? keyThreads : ownedExecutor;
+    if (pool != null) {
+      synchronized (pool) {
+        pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
+        pool.setCorePoolSize(pool.getCorePoolSize() + 1);
       }
     }
     if (writeOffListener != null) {
@@ -469,6 +496,9 @@ public final class LaneProcessor implements Closeable {
           (ownedExecutor == null
                   || ownedExecutor.awaitTermination(
                       Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+              && (keyThreads == null
+                  || keyThreads.awaitTermination(
+                      Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
               && (!ownsScheduler
                   || scheduler.awaitTermination(
                       Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
@@ -504,6 +534,9 @@ public final class LaneProcessor implements Closeable {
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
+    }
+    if (keyThreads != null) {
+      keyThreads.shutdown();
     }
     if (ownsScheduler) {
       scheduler.shutdownNow();

@@ -186,9 +186,61 @@ public final class JdbcFencedUpdate {
     }
   }
 
+  /**
+   * Runs the update as one fenced write for a key's consecutive jobs, {@code first} to {@code last}
+   * (same fence, the first's seq not above the last's), like {@link DynamoDbFence#updateBatch}: the
+   * row condition is checked against {@code first}'s seq, so the write is applied only if none of
+   * the jobs was, and the row records {@code last}'s seq. The assignments write the jobs' combined
+   * effect, as {@link #execute} writes one job's.
+   *
+   * <p>{@code DUPLICATE} here means the row's seq is at or past the first job's: some or all of the
+   * jobs were applied already. Nothing was written; read the row's seq, drop the jobs at or below
+   * it, and write the rest. A partly applied batch is never reported as {@code APPLIED}.
+   *
+   * @return {@link FenceResult#APPLIED} for every job, {@link FenceResult#DUPLICATE} or {@link
+   *     FenceResult#FENCED}
+   * @throws IllegalArgumentException if the tokens' fences differ or {@code first} is after {@code
+   *     last}
+   * @throws FencedWriteException as {@link #execute}
+   * @throws SQLException as the driver throws it
+   */
+  public FenceResult executeBatch(Connection connection, FenceToken first, FenceToken last)
+      throws SQLException {
+    if (first.fence() != last.fence()) {
+      throw new IllegalArgumentException(
+          "a coalesced write carries one fence, got " + first + " and " + last);
+    }
+    if (first.seqDecimal().compareTo(last.seqDecimal()) > 0) {
+      throw new IllegalArgumentException(
+          "the first job's seq must not be after the last's, got " + first + " and " + last);
+    }
+    if (set == null || where == null) {
+      throw new IllegalStateException(
+          "a fenced update of " + table + " needs set(...) and where(...) before executeBatch");
+    }
+    Span span = Telemetry.startFencedWrite("jdbc", table, first.fence(), last.seq());
+    try {
+      FenceResult result = executeFenced(connection, first, last.seqDecimal());
+      Telemetry.endFencedWrite(span, result, null);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      Telemetry.endFencedWrite(span, null, e);
+      throw e;
+    }
+  }
+
   private FenceResult executeFenced(Connection connection, FenceToken token) throws SQLException {
+    return executeFenced(connection, token, token.seqDecimal());
+  }
+
+  /**
+   * The fenced write checked against {@code token}'s seq, recording {@code recordedSeq} (the
+   * token's own, or a coalesced write's last job's).
+   */
+  private FenceResult executeFenced(Connection connection, FenceToken token, BigDecimal recordedSeq)
+      throws SQLException {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      int updated = update(connection, token);
+      int updated = update(connection, token, recordedSeq);
       if (updated == 1) {
         return logged(token, FenceResult.APPLIED);
       }
@@ -208,7 +260,7 @@ public final class JdbcFencedUpdate {
                   + " found no row; insert it first, or give insertIfMissing(...) so that the"
                   + " first write creates it");
         }
-        if (insert(connection, token)) {
+        if (insert(connection, token, recordedSeq)) {
           return logged(token, FenceResult.APPLIED);
         }
         continue; // Another writer inserted it first: the fenced update decides.
@@ -225,7 +277,8 @@ public final class JdbcFencedUpdate {
         describe(token) + " could not be decided after " + MAX_ATTEMPTS + " attempts");
   }
 
-  private int update(Connection connection, FenceToken token) throws SQLException {
+  private int update(Connection connection, FenceToken token, BigDecimal recordedSeq)
+      throws SQLException {
     String sql =
         "UPDATE "
             + table
@@ -242,7 +295,7 @@ public final class JdbcFencedUpdate {
     try (PreparedStatement st = connection.prepareStatement(sql)) {
       int i = bind(st, 1, setParams);
       st.setLong(i++, token.fence());
-      st.setBigDecimal(i++, token.seqDecimal());
+      st.setBigDecimal(i++, recordedSeq);
       i = bind(st, i, whereParams);
       st.setLong(i++, token.fence());
       st.setBigDecimal(i, token.seqDecimal());
@@ -283,7 +336,8 @@ public final class JdbcFencedUpdate {
   /**
    * @return true if inserted, false if another writer's insert of the same key came first
    */
-  private boolean insert(Connection connection, FenceToken token) throws SQLException {
+  private boolean insert(Connection connection, FenceToken token, BigDecimal recordedSeq)
+      throws SQLException {
     String sql =
         "INSERT INTO "
             + table
@@ -300,7 +354,7 @@ public final class JdbcFencedUpdate {
     try (PreparedStatement st = connection.prepareStatement(sql)) {
       int i = bind(st, 1, insertParams);
       st.setLong(i++, token.fence());
-      st.setBigDecimal(i, token.seqDecimal());
+      st.setBigDecimal(i, recordedSeq);
       st.executeUpdate();
     } catch (SQLException e) {
       if (!isUniqueViolation(e)) {

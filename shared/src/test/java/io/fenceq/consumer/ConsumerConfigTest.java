@@ -57,6 +57,8 @@ class ConsumerConfigTest {
     env.put("FENCEQ_CONCURRENCY", "4");
     env.put("FENCEQ_MAX_LANES_IN_FLIGHT", "40");
     env.put("FENCEQ_MAX_ATTEMPTS", "8");
+    env.put("FENCEQ_KEY_CONCURRENCY", "6");
+    env.put("FENCEQ_ORDER_SCOPE", "Lane");
     env.put("FENCEQ_LEASE_SECONDS", "12");
     env.put("FENCEQ_SHUTDOWN_SECONDS", " 90 ");
     env.put("FENCEQ_RECEIVE_WAIT_SECONDS", "5");
@@ -73,6 +75,8 @@ class ConsumerConfigTest {
     assertThat(config.concurrency()).isEqualTo(4);
     assertThat(config.engine().maxLanesInFlight()).isEqualTo(40);
     assertThat(config.engine().maxAttempts()).isEqualTo(8);
+    assertThat(config.engine().keyConcurrency()).isEqualTo(6);
+    assertThat(config.engine().orderScope()).isEqualTo(io.fenceq.engine.OrderScope.LANE);
     assertThat(config.lease().leaseDuration()).isEqualTo(Duration.ofSeconds(12));
     assertThat(config.lease().renewInterval()).isEqualTo(Duration.ofSeconds(4));
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -151,6 +155,14 @@ class ConsumerConfigTest {
         "FENCEQ_MAX_ATTEMPTS",
         "1000",
         "FENCEQ_MAX_ATTEMPTS (maxAttempts) must be a whole number from 1 to 999, got \"1000\"");
+    assertRefused(
+        "FENCEQ_KEY_CONCURRENCY",
+        "11",
+        "FENCEQ_KEY_CONCURRENCY (keyConcurrency) must be a whole number from 1 to 10, got \"11\"");
+    assertRefused(
+        "FENCEQ_ORDER_SCOPE",
+        "group",
+        "FENCEQ_ORDER_SCOPE (orderScope) must be key or lane, got \"group\"");
     assertRefused(
         "FENCEQ_MAX_ATTEMPTS", "five", "FENCEQ_MAX_ATTEMPTS must be a whole number, got \"five\"");
     assertRefused(

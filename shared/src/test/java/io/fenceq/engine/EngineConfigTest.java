@@ -34,6 +34,9 @@ class EngineConfigTest {
     assertThat(config.heartbeat()).isTrue();
     assertThat(config.maxReceiveCount()).isEmpty();
     assertThat(config.maxAttempts()).isEqualTo(5);
+    assertThat(config.keyConcurrency()).isEqualTo(4);
+    assertThat(config.orderScope()).isEqualTo(OrderScope.KEY);
+    assertThat(config.partialBatchResponse()).isFalse();
     assertThat(valid().maxAttempts(9).build().toBuilder().build().maxAttempts()).isEqualTo(9);
     assertThat(valid().maxReceiveCount(5).build().toBuilder().build().maxReceiveCount())
         .hasValue(5);
@@ -53,6 +56,9 @@ class EngineConfigTest {
     refused(b -> b.ring(null), "ring", "null");
     refused(b -> b.maxLanesInFlight(0), "maxLanesInFlight", "between 1 and 1024", "got 0");
     refused(b -> b.maxLanesInFlight(5000), "maxLanesInFlight", "got 5000");
+    refused(b -> b.keyConcurrency(0), "keyConcurrency", "between 1 and 10", "got 0");
+    refused(b -> b.keyConcurrency(11), "keyConcurrency", "got 11");
+    refused(b -> b.orderScope(null), "orderScope", "KEY or LANE");
     refused(b -> b.backoffBase(Duration.ZERO), "backoffBase", "positive", "got 0ms");
     refused(
         b -> b.backoffBase(Duration.ofHours(1)),

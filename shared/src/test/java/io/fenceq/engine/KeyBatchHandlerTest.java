@@ -55,7 +55,25 @@ class KeyBatchHandlerTest {
   }
 
   @Test
-  void aKeysConsecutiveJobsGoInOneCallAndAnotherKeyOfTheLaneStartsTheNext() throws Exception {
+  void byKeyAllOfAKeysJobsInTheLaneBatchGoInOneCallWhateverLiesBetween() throws Exception {
+    List<String> keys = twoKeysInOneLane();
+    Message a1 = world.job(keys.get(0), "reserve");
+    Message a2 = world.job(keys.get(0), "release");
+    Message b1 = world.job(keys.get(1), "reserve");
+    Message a3 = world.job(keys.get(0), "reserve");
+    KeyBatchHandler handler = recording((jobs, context) -> KeyBatchResult.allDone());
+    JobHandlers handlers =
+        JobHandlers.builder().on("reserve", handler).on("release", handler).build();
+
+    BatchOutcome batch = world.processor(handlers).process(List.of(a1, a2, b1, a3));
+
+    assertThat(calls).containsExactlyInAnyOrder(ids(a1, a2, a3), ids(b1));
+    assertThat(contextSeqs).containsExactlyInAnyOrder(seq(a3), seq(b1));
+    assertThat(batch.messages()).extracting(MessageOutcome::status).containsOnly(Status.DONE);
+  }
+
+  @Test
+  void inLaneOrderAKeysConsecutiveJobsGoInOneCallAndAnotherKeyStartsTheNext() throws Exception {
     List<String> keys = twoKeysInOneLane();
     Message a1 = world.job(keys.get(0), "reserve");
     Message a2 = world.job(keys.get(0), "release");
@@ -66,7 +84,13 @@ class KeyBatchHandlerTest {
     JobHandlers handlers =
         JobHandlers.builder().on("reserve", handler).on("release", handler).build();
 
-    BatchOutcome batch = world.processor(handlers).process(List.of(a1, a2, a3, b1, a4));
+    BatchOutcome batch =
+        world
+            .processor(
+                handlers,
+                world.config().orderScope(OrderScope.LANE).build(),
+                EngineFixture.SAME_THREAD)
+            .process(List.of(a1, a2, a3, b1, a4));
 
     assertThat(calls).containsExactly(ids(a1, a2, a3), ids(b1), ids(a4));
     assertThat(contextSeqs)

@@ -7,10 +7,10 @@ import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.KeyBatchHandler;
 import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.examples.inventory.InventoryOutcome.Result;
+import io.fenceq.fence.CoalescedWrite;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.fence.FenceToken;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -188,102 +188,120 @@ public final class Inventory {
   private void applyValid(List<Job> jobs, long[] qty, JobContext context) {
     String sku = jobs.getFirst().key();
     context.checkFence();
-    for (int round = 1; round <= BATCH_ROUNDS; round++) {
-      StockLevel level = read(sku).orElseThrow(() -> unknownSku(jobs.getFirst(), qty[0], context));
-      if (level.fence() > context.fence()) {
-        throw context.fenced(
-            "sku " + sku + " in table " + table + " carries fence " + level.fence());
-      }
-      BigInteger applied = level.seq() == null ? null : new BigInteger(level.seq());
-      int from = 0;
-      while (from < jobs.size()
-          && applied != null
-          && new BigInteger(jobs.get(from).seq()).compareTo(applied) <= 0) {
-        from++;
-      }
-      List<InventoryOutcome> outcomes = new ArrayList<>(jobs.size());
-      for (int k = 0; k < from; k++) {
-        outcomes.add(outcome(jobs.get(k), qty[k], context.fence(), Result.DUPLICATE));
-      }
-      if (from == jobs.size()) {
-        report(outcomes);
-        return;
-      }
-      long stock = level.stock();
-      long reserved = level.reserved();
-      long rejected = 0;
-      for (int k = from; k < jobs.size(); k++) {
-        Job job = jobs.get(k);
-        boolean release = job.type().equals(RELEASE);
-        boolean fits = release ? reserved >= qty[k] : stock >= qty[k];
-        if (fits) {
-          stock += release ? qty[k] : -qty[k];
-          reserved += release ? -qty[k] : qty[k];
-        } else {
-          rejected++;
-        }
-        outcomes.add(
-            outcome(job, qty[k], context.fence(), fits ? Result.APPLIED : Result.REJECTED));
-      }
-      UpdateItemRequest request =
-          UpdateItemRequest.builder()
-              .tableName(table)
-              .key(key(sku))
-              .updateExpression(BATCH_UPDATE)
-              .conditionExpression(BATCH_CONDITION)
-              .expressionAttributeNames(
-                  Map.of("#stock", "stock", "#reserved", "reserved", "#rejected", "rejected"))
-              .expressionAttributeValues(
-                  Map.of(
-                      ":stock", number(stock),
-                      ":reserved", number(reserved),
-                      ":rejected", number(rejected),
-                      ":readStock", number(level.stock()),
-                      ":readReserved", number(level.reserved())))
-              .build();
-      FenceToken first = new FenceToken(context.fence(), jobs.get(from).seq());
-      FenceToken last = new FenceToken(context.fence(), jobs.getLast().seq());
-      FenceResult result;
-      try {
-        result = fence.updateBatch(request, first, last);
-      } catch (ConditionalCheckFailedException e) {
-        continue; // the stock moved since the read, under an older fence: decide again
-      }
-      switch (result) {
-        case APPLIED -> {
-          log.debug(
-              "event=inventory_batch_applied table={} sku={} jobs={} duplicates={} rejected={}"
-                  + " fence={} seq={}",
-              table,
-              sku,
-              jobs.size() - from,
-              from,
-              rejected,
-              last.fence(),
-              last.seq());
-          report(outcomes);
-          return;
-        }
-        case FENCED ->
-            throw context.fenced(
-                "sku " + sku + " in table " + table + " (a batch of " + jobs.size() + " jobs)");
-        case DUPLICATE -> {
-          // Some of the jobs were applied since the read: decide again from the item.
-        }
-      }
+    List<String> seqs = jobs.stream().map(Job::seq).toList();
+    // What the round that wrote decided; each round replaces it.
+    List<InventoryOutcome> decided = new ArrayList<>(jobs.size());
+    long[] rejectedBy = new long[1];
+    Optional<CoalescedWrite.Outcome> written =
+        CoalescedWrite.apply(
+            fence,
+            context.fence(),
+            seqs,
+            BATCH_ROUNDS,
+            () -> {
+              StockLevel level =
+                  read(sku).orElseThrow(() -> unknownSku(jobs.getFirst(), qty[0], context));
+              return new CoalescedWrite.Snapshot<>(level, level.fence(), level.seq());
+            },
+            (level, from) -> decide(jobs, qty, context, level, from, decided, rejectedBy));
+    if (written.isEmpty()) {
+      throw new InventoryException(
+          "sku "
+              + sku
+              + " in table "
+              + table
+              + " changed under lane "
+              + context.lane()
+              + " at fence "
+              + context.fence()
+              + " in each of "
+              + BATCH_ROUNDS
+              + " rounds; the batch goes back to the queue");
     }
-    throw new InventoryException(
-        "sku "
-            + sku
-            + " in table "
-            + table
-            + " changed under lane "
-            + context.lane()
-            + " at fence "
-            + context.fence()
-            + " in each of "
-            + BATCH_ROUNDS
-            + " rounds; the batch goes back to the queue");
+    CoalescedWrite.Outcome outcome = written.get();
+    switch (outcome.result()) {
+      case APPLIED -> {
+        log.debug(
+            "event=inventory_batch_applied table={} sku={} jobs={} duplicates={} rejected={}"
+                + " fence={} seq={}",
+            table,
+            sku,
+            jobs.size() - outcome.firstUnapplied(),
+            outcome.firstUnapplied(),
+            rejectedBy[0],
+            context.fence(),
+            jobs.getLast().seq());
+        report(decided);
+      }
+      case DUPLICATE -> {
+        List<InventoryOutcome> duplicates = new ArrayList<>(jobs.size());
+        for (int k = 0; k < jobs.size(); k++) {
+          duplicates.add(outcome(jobs.get(k), qty[k], context.fence(), Result.DUPLICATE));
+        }
+        report(duplicates);
+      }
+      case FENCED ->
+          throw context.fenced(
+              "sku "
+                  + sku
+                  + " in table "
+                  + table
+                  + " carries fence "
+                  + outcome.entityFence()
+                  + " (a batch of "
+                  + jobs.size()
+                  + " jobs)");
+    }
+  }
+
+  /**
+   * One round's decision: the jobs before {@code from} are duplicates, the rest are applied in
+   * order against {@code level} or rejected; returns the update writing their combined effect if
+   * the stock is still what was read.
+   */
+  private UpdateItemRequest decide(
+      List<Job> jobs,
+      long[] qty,
+      JobContext context,
+      StockLevel level,
+      int from,
+      List<InventoryOutcome> decided,
+      long[] rejectedBy) {
+    decided.clear();
+    for (int k = 0; k < from; k++) {
+      decided.add(outcome(jobs.get(k), qty[k], context.fence(), Result.DUPLICATE));
+    }
+    long stock = level.stock();
+    long reserved = level.reserved();
+    long rejected = 0;
+    for (int k = from; k < jobs.size(); k++) {
+      Job job = jobs.get(k);
+      boolean release = job.type().equals(RELEASE);
+      boolean fits = release ? reserved >= qty[k] : stock >= qty[k];
+      if (fits) {
+        stock += release ? qty[k] : -qty[k];
+        reserved += release ? -qty[k] : qty[k];
+      } else {
+        rejected++;
+      }
+      decided.add(outcome(job, qty[k], context.fence(), fits ? Result.APPLIED : Result.REJECTED));
+    }
+    rejectedBy[0] = rejected;
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(key(jobs.getFirst().key()))
+        .updateExpression(BATCH_UPDATE)
+        .conditionExpression(BATCH_CONDITION)
+        .expressionAttributeNames(
+            Map.of("#stock", "stock", "#reserved", "reserved", "#rejected", "rejected"))
+        .expressionAttributeValues(
+            Map.of(
+                ":stock", number(stock),
+                ":reserved", number(reserved),
+                ":rejected", number(rejected),
+                ":readStock", number(level.stock()),
+                ":readReserved", number(level.reserved())))
+        .build();
   }
 
   private InventoryOutcome outcome(Job job, long qty, long fence, Result result) {

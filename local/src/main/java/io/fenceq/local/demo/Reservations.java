@@ -6,17 +6,18 @@ import io.fenceq.engine.JobHandler;
 import io.fenceq.engine.KeyBatchHandler;
 import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.examples.inventory.Inventory;
+import io.fenceq.fence.CoalescedWrite;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.fence.FenceToken;
 import io.fenceq.local.demo.Attempt.Outcome;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -158,22 +159,52 @@ public final class Reservations {
     Arrays.fill(outcomes, Outcome.FAILED);
     try {
       FenceToken token = context.fenceToken();
-      for (int round = 1; round <= BATCH_ROUNDS; round++) {
-        if (applyOnce(jobs, context, token, outcomes)) {
-          hooks.afterWrite(worker, jobs.getFirst());
-          return KeyBatchResult.allDone();
-        }
+      String sku = jobs.getFirst().key();
+      // Recorded only once the write is accepted: a write that fails (after the SDK's retries) has
+      // not taken effect as far as this run knows.
+      Outcome[] decided = new Outcome[jobs.size()];
+      Optional<CoalescedWrite.Outcome> written =
+          CoalescedWrite.apply(
+              fence,
+              token.fence(),
+              jobs.stream().map(Job::seq).toList(),
+              BATCH_ROUNDS,
+              () -> read(jobs.getFirst()),
+              (item, from) -> decide(jobs, token, item, from, decided));
+      if (written.isEmpty()) {
+        throw new IllegalStateException(
+            "sku "
+                + sku
+                + " changed under lane "
+                + context.lane()
+                + " at fence "
+                + fenceHeld
+                + " in each of "
+                + BATCH_ROUNDS
+                + " rounds");
       }
-      throw new IllegalStateException(
-          "sku "
-              + jobs.getFirst().key()
-              + " changed under lane "
-              + context.lane()
-              + " at fence "
-              + fenceHeld
-              + " in each of "
-              + BATCH_ROUNDS
-              + " rounds");
+      CoalescedWrite.Outcome outcome = written.get();
+      int from = outcome.firstUnapplied();
+      Arrays.fill(outcomes, 0, from, Outcome.DUPLICATE);
+      switch (outcome.result()) {
+        case APPLIED -> System.arraycopy(decided, from, outcomes, from, jobs.size() - from);
+        case FENCED -> {
+          Arrays.fill(outcomes, from, jobs.size(), Outcome.FENCED);
+          throw context.fenced(
+              "sku "
+                  + sku
+                  + " in table "
+                  + table
+                  + " carries fence "
+                  + outcome.entityFence()
+                  + " (a batch of "
+                  + jobs.size()
+                  + " jobs)");
+        }
+        case DUPLICATE -> {}
+      }
+      hooks.afterWrite(worker, jobs.getFirst());
+      return KeyBatchResult.allDone();
     } finally {
       for (int k = 0; k < jobs.size(); k++) {
         record(jobs.get(k), fenceHeld, outcomes[k]);
@@ -181,14 +212,9 @@ public final class Reservations {
     }
   }
 
-  /**
-   * One read-decide-write round.
-   *
-   * @return whether the batch is decided; false to read again
-   */
-  private boolean applyOnce(
-      List<Job> jobs, JobContext context, FenceToken token, Outcome[] outcomes) {
-    String sku = jobs.getFirst().key();
+  /** The stock item read consistently, then the pause point of a zombie with a stale read. */
+  private CoalescedWrite.Snapshot<Map<String, AttributeValue>> read(Job first) {
+    String sku = first.key();
     Map<String, AttributeValue> item =
         dynamoDb
             .getItem(
@@ -201,29 +227,27 @@ public final class Reservations {
       throw new IllegalStateException("sku " + sku + " is not in table " + table);
     }
     long itemFence = item.containsKey("fence") ? Long.parseLong(item.get("fence").n()) : 0;
-    BigInteger applied = item.containsKey("seq") ? new BigInteger(item.get("seq").n()) : null;
+    String applied = item.containsKey("seq") ? item.get("seq").n() : null;
+    hooks.beforeWrite(worker, first);
+    return new CoalescedWrite.Snapshot<>(item, itemFence, applied);
+  }
+
+  /**
+   * One round's decision for the jobs from {@code from} on, into {@code decided}: each reserves
+   * what the stock read allows, in order; returns the update writing their effect and journal
+   * entries if the stock is still what was read.
+   */
+  private UpdateItemRequest decide(
+      List<Job> jobs,
+      FenceToken token,
+      Map<String, AttributeValue> item,
+      int from,
+      Outcome[] decided) {
     long readStock = Long.parseLong(item.get("stock").n());
     long readReserved = Long.parseLong(item.get("reserved").n());
-    hooks.beforeWrite(worker, jobs.getFirst());
-    if (itemFence > token.fence()) {
-      Arrays.fill(outcomes, Outcome.FENCED);
-      throw context.fenced("sku " + sku + " in table " + table + " carries fence " + itemFence);
-    }
-    int from = 0;
-    while (from < jobs.size()
-        && applied != null
-        && new BigInteger(jobs.get(from).seq()).compareTo(applied) <= 0) {
-      outcomes[from++] = Outcome.DUPLICATE;
-    }
-    if (from == jobs.size()) {
-      return true;
-    }
     long stock = readStock;
     long reserved = readReserved;
     long rejected = 0;
-    // Recorded only once the write is accepted: a write that fails (after the SDK's retries) has
-    // not taken effect as far as this run knows.
-    Outcome[] decided = outcomes.clone();
     List<AttributeValue> ns = new ArrayList<>();
     List<AttributeValue> fences = new ArrayList<>();
     for (int k = from; k < jobs.size(); k++) {
@@ -249,45 +273,20 @@ public final class Reservations {
     values.put(":empty", AttributeValue.fromL(List.of()));
     values.put(":ns", AttributeValue.fromL(ns));
     values.put(":writeFences", AttributeValue.fromL(fences));
-    UpdateItemRequest request =
-        UpdateItemRequest.builder()
-            .tableName(table)
-            .key(Map.of(Inventory.SKU, AttributeValue.fromS(sku)))
-            .updateExpression(BATCH_UPDATE)
-            .conditionExpression(BATCH_CONDITION)
-            .expressionAttributeNames(
-                Map.of(
-                    "#stock", "stock",
-                    "#reserved", "reserved",
-                    "#rejected", "rejected",
-                    "#journal", JOURNAL,
-                    "#fences", FENCES))
-            .expressionAttributeValues(values)
-            .build();
-    FenceToken first = new FenceToken(token.fence(), jobs.get(from).seq());
-    FenceToken last = new FenceToken(token.fence(), jobs.getLast().seq());
-    FenceResult result;
-    try {
-      result = fence.updateBatch(request, first, last);
-    } catch (ConditionalCheckFailedException e) {
-      return false; // the stock moved since the read: decide again
-    }
-    switch (result) {
-      case APPLIED -> {
-        System.arraycopy(decided, from, outcomes, from, jobs.size() - from);
-        return true;
-      }
-      case FENCED -> {
-        Arrays.fill(outcomes, from, jobs.size(), Outcome.FENCED);
-        throw context.fenced(
-            "sku " + sku + " in table " + table + " (a batch of " + jobs.size() + " jobs)");
-      }
-      default -> {
-        // DUPLICATE: some of the jobs were applied since the read; decide again from the item.
-        Arrays.fill(outcomes, 0, jobs.size(), Outcome.FAILED);
-        return false;
-      }
-    }
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(Map.of(Inventory.SKU, AttributeValue.fromS(jobs.getFirst().key())))
+        .updateExpression(BATCH_UPDATE)
+        .conditionExpression(BATCH_CONDITION)
+        .expressionAttributeNames(
+            Map.of(
+                "#stock", "stock",
+                "#reserved", "reserved",
+                "#rejected", "rejected",
+                "#journal", JOURNAL,
+                "#fences", FENCES))
+        .expressionAttributeValues(values)
+        .build();
   }
 
   private void record(Job job, long fenceHeld, Outcome outcome) {

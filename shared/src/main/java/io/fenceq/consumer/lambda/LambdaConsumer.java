@@ -72,10 +72,15 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * <ul>
  *   <li>the lane lease lasts the invocation's remaining time less a reserve, and no job starts in
  *       the reserve at the end; there is no heartbeat, since the invocation bounds the batch;
- *   <li>each lane runs under its fenced lease, in order; at the first failure the lane stops, and
- *       the failed message and the rest of its lane are given back with the failed job's backoff
- *       ({@code ChangeMessageVisibility}) and reported as {@code batchItemFailures}. A lane whose
- *       lease another consumer holds is given back until that lease ends, and reported too;
+ *   <li>each lane runs under its fenced lease, each key's jobs in order (distinct keys at once, as
+ *       on the worker); a failed job and the rest of its key are given back with the failed job's
+ *       backoff ({@code ChangeMessageVisibility}) and reported as {@code batchItemFailures}. A lane
+ *       is one message group, and a partial batch response must report every message of a group
+ *       behind a failed one: so every later message of the lane is given back and reported too,
+ *       whatever its key, and one of another key that already succeeded runs again, its fenced
+ *       write answering DUPLICATE ({@link io.fenceq.engine.EngineConfig#partialBatchResponse()}). A
+ *       lane whose lease another consumer holds is given back until that lease ends, and reported
+ *       too;
  *   <li>the engine deletes the successes itself, so other lanes' successes are not reported and
  *       Lambda's own delete of them is a no-op;
  *   <li>a lane still running shortly before its lease ends is abandoned: its finished jobs are
@@ -319,7 +324,8 @@ public final class LambdaConsumer implements Closeable {
               .owner(owner)
               .lease(LeaseConfig.builder().leaseDuration(lease).build())
               .queue(queue())
-              .engine(b -> b.heartbeat(false))
+              // The answer is a partial batch response: see EngineConfig#partialBatchResponse.
+              .engine(b -> b.heartbeat(false).partialBatchResponse(true))
               // One DescribeTimeToLive per environment: a table that deletes leases by TTL would
               // reset fences, so it is refused before the first lease.
               .checkTable(!tableChecked)

@@ -9,6 +9,7 @@ import io.fenceq.metrics.Metrics;
 import io.fenceq.time.Ticker;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param threadsWrittenOff handler threads written off so far
  * @param hooks what the processor does when a lane ends or a thread is written off
  * @param payloads reads offloaded envelopes and deletes them after success
+ * @param keyThreads runs the key sequences of a lane beyond its own thread, or null when lanes run
+ *     one key at a time
  */
 public record EngineParts(
     EngineConfig config,
@@ -40,7 +43,8 @@ public record EngineParts(
     ScheduledExecutorService scheduler,
     AtomicInteger threadsWrittenOff,
     Hooks hooks,
-    Payloads payloads) {
+    Payloads payloads,
+    Executor keyThreads) {
 
   /** Calls from the lane runs back into their processor. */
   public interface Hooks {
@@ -50,8 +54,12 @@ public record EngineParts(
      */
     void laneEndedWithoutItsThread();
 
-    /** A lane's thread was written off; it may never end. */
-    void threadWrittenOff();
+    /**
+     * A handler thread was written off; it may never end.
+     *
+     * @param keyThread whether it was a key thread of the processor's pool, not a lane's own
+     */
+    void threadWrittenOff(boolean keyThread);
   }
 
   /** The work queue's name, the last part of its URL: the metrics' queue dimension. */

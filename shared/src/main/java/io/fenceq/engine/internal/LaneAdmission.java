@@ -93,24 +93,46 @@ final class LaneAdmission {
     return acquireLease(lane);
   }
 
-  /** Whether job {@code i} may start; if not, settles it and the rest of the lane. */
-  boolean mayStart(int i) {
+  /**
+   * Whether the entry at {@code pos} of {@code seq} may start; if not, settles it and the rest of
+   * the sequence (the other sequences stop at their own next start).
+   */
+  boolean mayStart(KeySequence seq, int pos) {
+    List<Integer> rest = seq.indicesFrom(pos);
     if (liveness.lostReason() != null) {
-      settlement.lostFrom(i, "the lane was lost: " + liveness.lostReason());
+      settlement.lostAll(rest, "the lane was lost: " + liveness.lostReason());
       return false;
     }
     if (parts.gate().draining()) {
-      returnForShutdown(i, "the consumer is shutting down; the job was not started");
+      parts
+          .shutdownReturns()
+          .addAndGet(
+              settlement.returnedAll(
+                  rest, Duration.ZERO, "the consumer is shutting down; the job was not started"));
       return false;
     }
     if (notAfter != null && !parts.clock().instant().isBefore(notAfter)) {
-      settlement.returnedFrom(i, Duration.ZERO, "the host's deadline passed before it started");
+      settlement.returnedAll(rest, Duration.ZERO, "the host's deadline passed before it started");
       return false;
     }
     if (!parts.leases().isValid(liveness.lease())) {
       liveness.lose("the lease ran out locally before it was renewed (was this process paused?)");
-      settlement.lostFrom(i, "the lane was lost: " + liveness.lostReason());
+      settlement.lostAll(rest, "the lane was lost: " + liveness.lostReason());
       return false;
+    }
+    if (parts.config().partialBatchResponse()) {
+      int first = settlement.firstRedelivered();
+      if (first >= 0 && first < seq.get(pos).index()) {
+        // Started now, it would be reported failed anyway: see EngineConfig#partialBatchResponse.
+        settlement.returnedAll(
+            rest,
+            settlement.visibility(first),
+            "it is behind message "
+                + messages.get(first).messageId()
+                + " of its lane, which stays on the queue, and a partial batch response reports"
+                + " every later message of a message group");
+        return false;
+      }
     }
     return true;
   }

@@ -7,10 +7,14 @@ import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseException;
 import io.fenceq.lease.LeaseLoss;
 import io.fenceq.lease.RenewResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Counts a lane's real attempts: the failures of its jobs' handlers, in the failure record on the
@@ -19,9 +23,17 @@ import org.slf4j.LoggerFactory;
  * what ran and failed. It is written only when a handler fails and cleared only when the lane has
  * one, so a lane of successful jobs pays no write for it.
  *
- * <p>Threads: the lane's own, between its handler calls, and the scheduler's when it writes off a
- * handler thread that ignored its time limit ({@link LaneRun#writeOff}); the methods are
- * synchronized for that one case.
+ * <p>The record names one message. When the keys of a lane-batch run concurrently, several of its
+ * jobs may fail in one run; the record then keeps counting the earliest of them in the lane-batch,
+ * the one that heads the lane at the next receive, and the others are counted by SQS's receives
+ * only (the queue's {@code maxReceiveCount} is their backstop). Likewise a success clears a record
+ * only if it names that job, or a message no longer in the lane-batch (then it is gone: SQS
+ * delivers a lane from its oldest message on).
+ *
+ * <p>Threads: the lane's key threads, between their handler calls, and the scheduler's when it
+ * writes off a handler thread that ignored its time limit ({@link LaneRun#writeOff}); the methods
+ * are synchronized (on this object, which no other class locks) and make their DynamoDB call under
+ * that lock, which serializes the lane's failure-record writes.
  */
 final class LaneAttempts {
   private static final Logger log = LoggerFactory.getLogger(LaneAttempts.class);
@@ -29,14 +41,35 @@ final class LaneAttempts {
   private final LaneRun run;
   private final EngineParts parts;
   private final LaneLiveness liveness;
+  private final Map<String, Integer> indexOf = new HashMap<>();
 
   private boolean recordKnown;
   private FailureRecord record;
 
-  LaneAttempts(LaneRun run, EngineParts parts, LaneLiveness liveness) {
+  LaneAttempts(LaneRun run, EngineParts parts, LaneLiveness liveness, List<Message> messages) {
     this.run = run;
     this.parts = parts;
     this.liveness = liveness;
+    for (int i = 0; i < messages.size(); i++) {
+      indexOf.putIfAbsent(messages.get(i).messageId(), i);
+    }
+  }
+
+  /**
+   * Whether the record names a message of this lane-batch other than {@code job}, received before
+   * it ({@code before}) or at all: that message heads the lane, and its count must not be lost.
+   */
+  private boolean namesAnother(Job job, boolean before) {
+    FailureRecord counted = record();
+    if (counted == null || counted.messageId().equals(job.messageId())) {
+      return false;
+    }
+    Integer at = indexOf.get(counted.messageId());
+    if (at == null) {
+      return false;
+    }
+    Integer mine = indexOf.get(job.messageId());
+    return !before || mine == null || at < mine;
   }
 
   /**
@@ -58,6 +91,16 @@ final class LaneAttempts {
    *     not be made leaves the count where it was (the queue's redrive is the backstop)
    */
   synchronized String countFailure(Job job, Throwable error) {
+    if (namesAnother(job, true)) {
+      log.debug(
+          "event=failure_not_recorded queue={} lane={} key={} messageId={} counting={}",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          job.messageId(),
+          record.messageId());
+      return null;
+    }
     RenewResult result =
         write(
             job,
@@ -80,7 +123,7 @@ final class LaneAttempts {
    * will not come again, and the next failure of another job starts its own count.
    */
   synchronized void clearFailure(Job job) {
-    if (record() == null) {
+    if (record() == null || namesAnother(job, false)) {
       return;
     }
     RenewResult result =

@@ -9,6 +9,7 @@ import io.fenceq.engine.JobTimedOutException;
 import io.fenceq.engine.KeyBatchHandler;
 import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.engine.LaneLostException;
+import io.fenceq.engine.OrderScope;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.MalformedJobException;
@@ -22,6 +23,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -35,13 +37,17 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * lane, or of a type with no handler) goes to the dead-letter queue at once and the lane goes on.
  * Otherwise its handler is called with its context, and then: a success is recorded for deletion
  * (and clears the lane's failure record, if it has one); a failure is counted in the lane's failure
- * record on its lease item and stops the lane, the job and the rest going back with its backoff,
+ * record on its lease item and stops its {@link KeySequence} (its key's jobs, or under {@link
+ * OrderScope#LANE} the lane's), the job and the rest of the sequence going back with its backoff,
  * unless that was the job's {@link EngineConfig#maxAttempts()}-th failure (or SQS's last delivery),
- * when it goes to the dead-letter queue with the reason and the lane goes on; a handler stopped by,
- * or finishing after, the loss of the lane leaves the job and the rest alone.
+ * when it goes to the dead-letter queue with the reason and the sequence goes on; a handler stopped
+ * by, or finishing after, the loss of the lane leaves the job and the rest alone.
  *
- * <p>Threads: the lane's own only. It records outcomes in the {@link LaneSettlement}, which takes
- * the run's monitor, and reads the lane's state from the {@link LaneLiveness} without it.
+ * <p>Threads: {@link #sequences()} runs on the lane's own; {@link #runFrom} on whichever key thread
+ * runs the sequence ({@link KeyWorkers}), several at once. Nothing here is shared between them but
+ * what is thread-safe: outcomes go to the {@link LaneSettlement}, which takes the run's monitor,
+ * the lane's state is read from the {@link LaneLiveness} without it, and the failure record is
+ * counted by the synchronized {@link LaneAttempts}.
  */
 final class LaneJobs {
   /** At most this many jobs in one call of a {@link KeyBatchHandler}: an SQS receive's worth. */
@@ -69,7 +75,7 @@ final class LaneJobs {
     this.messages = messages;
     this.settlement = settlement;
     this.liveness = liveness;
-    this.attempts = new LaneAttempts(run, parts, liveness);
+    this.attempts = new LaneAttempts(run, parts, liveness, messages);
   }
 
   /**
@@ -88,25 +94,60 @@ final class LaneJobs {
   }
 
   /**
-   * Runs job {@code i}, and with a {@link KeyBatchHandler} the consecutive jobs of its key after
-   * it; the lane holds its lease and the job may start.
-   *
-   * @return the index of the next job to run, or -1 when the lane stops
+   * Reads every message of the lane-batch and splits them into the sequences that run: one per key
+   * under {@link OrderScope#KEY} (a message whose key could not be read is a sequence of its own),
+   * one of all under {@link OrderScope#LANE}; each in received order, the sequences ordered by
+   * their first message. A message whose offloaded envelope could not be read this time goes back
+   * with everything behind it, of any key: its key is unknown, and running a later job of that key
+   * first would reorder it.
    */
-  int runFrom(int i) {
-    Message m = messages.get(i);
+  List<KeySequence> sequences() {
+    List<LaneEntry> entries = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      LaneEntry entry = read(i, messages.get(i));
+      if (entry == null) {
+        break;
+      }
+      entries.add(entry);
+    }
+    if (parts.config().orderScope() == OrderScope.LANE) {
+      return entries.isEmpty() ? List.of() : List.of(new KeySequence(entries));
+    }
+    Map<String, List<LaneEntry>> byKey = new LinkedHashMap<>();
+    List<List<LaneEntry>> ordered = new ArrayList<>();
+    for (LaneEntry e : entries) {
+      if (e.key() == null) {
+        ordered.add(List.of(e));
+        continue;
+      }
+      List<LaneEntry> sequence = byKey.get(e.key());
+      if (sequence == null) {
+        sequence = new ArrayList<>();
+        byKey.put(e.key(), sequence);
+        ordered.add(sequence);
+      }
+      sequence.add(e);
+    }
+    return ordered.stream().map(KeySequence::new).toList();
+  }
+
+  /**
+   * Message {@code i} as a job or a refusal; null if its envelope could not be read this time (it
+   * and the rest of the lane are then settled).
+   */
+  private LaneEntry read(int i, Message m) {
     JobEnvelope envelope;
     try {
       envelope = JobEnvelope.parse(parts.payloads().envelope(m));
     } catch (Payloads.PayloadGone e) {
-      deadLetterOrFail(i, null, UNKNOWN_TYPE, e.getMessage());
-      return i + 1;
+      return LaneEntry.refused(i, m, null, UNKNOWN_TYPE, e.getMessage());
     } catch (Payloads.PayloadUnreachable e) {
-      return giveBackUnread(i, m, e.getMessage()) ? i + 1 : -1;
+      giveBackUnread(i, m, e.getMessage());
+      return null;
     } catch (MalformedJobException e) {
       String ringProblem = ringProblem(m, null);
-      deadLetterOrFail(i, null, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
-      return i + 1;
+      return LaneEntry.refused(
+          i, m, null, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
     }
     String problem = ringProblem(m, envelope.key());
     JobHandler handler = parts.handlers().handlerFor(envelope.type()).orElse(null);
@@ -118,19 +159,33 @@ final class LaneJobs {
               + new TreeSet<>(parts.handlers().types());
     }
     if (problem != null) {
-      deadLetterOrFail(i, envelope.key(), envelope.type(), problem);
-      return i + 1;
+      return LaneEntry.refused(i, m, envelope.key(), envelope.type(), problem);
     }
-    Job job = job(m, envelope);
+    return LaneEntry.job(i, m, job(m, envelope), handler);
+  }
+
+  /**
+   * Runs the entry at {@code pos} of {@code seq}, and with a {@link KeyBatchHandler} the
+   * consecutive jobs of its key after it; the lane holds its lease and the job may start.
+   *
+   * @return the position of the next entry to run, or -1 when the sequence stops
+   */
+  int runFrom(KeySequence seq, int pos) {
+    LaneEntry entry = seq.get(pos);
+    if (entry.job() == null) {
+      deadLetterOrFail(entry.index(), entry.key(), entry.type(), entry.problem());
+      return pos + 1;
+    }
+    Job job = entry.job();
     String spent = attempts.exhaustedBefore(job);
-    if (spent != null && deadLetterFailed(i, job, spent, null)) {
+    if (spent != null && deadLetterFailed(entry.index(), job, spent, null)) {
       attempts.clearFailure(job);
-      return i + 1;
+      return pos + 1;
     }
-    if (handler instanceof KeyBatchHandler batchHandler) {
-      return runBatch(i, batchHandler, batchFrom(i, job, batchHandler));
+    if (entry.handler() instanceof KeyBatchHandler batchHandler) {
+      return runBatch(seq, pos, batchHandler, batchFrom(seq, pos, batchHandler));
     }
-    return runHandler(i, handler, job) ? i + 1 : -1;
+    return runHandler(seq, pos, entry.handler(), job) ? pos + 1 : -1;
   }
 
   private static Job job(Message m, JobEnvelope envelope) {
@@ -146,42 +201,35 @@ final class LaneJobs {
   }
 
   /**
-   * Job {@code i} and the consecutive jobs after it that {@code handler} takes in the same call:
-   * same key, a type registered with this same handler, placed by this ring, not out of attempts;
-   * at most {@link #MAX_KEY_BATCH}.
+   * The job at {@code pos} of {@code seq} and the consecutive jobs after it that {@code handler}
+   * takes in the same call: same key, a type registered with this same handler, placed by this
+   * ring, not out of attempts; at most {@link #MAX_KEY_BATCH}.
    */
-  private List<Job> batchFrom(int i, Job first, KeyBatchHandler handler) {
+  private List<Job> batchFrom(KeySequence seq, int pos, KeyBatchHandler handler) {
+    Job first = seq.get(pos).job();
     List<Job> batch = new ArrayList<>();
     batch.add(first);
-    for (int j = i + 1; j < messages.size() && batch.size() < MAX_KEY_BATCH; j++) {
-      Message m = messages.get(j);
-      JobEnvelope envelope;
-      try {
-        envelope = JobEnvelope.parse(m.body());
-      } catch (MalformedJobException e) {
+    for (int j = pos + 1; j < seq.size() && batch.size() < MAX_KEY_BATCH; j++) {
+      LaneEntry next = seq.get(j);
+      if (next.job() == null
+          || !next.key().equals(first.key())
+          || next.handler() != handler
+          || attempts.exhaustedBefore(next.job()) != null) {
         break;
       }
-      if (!envelope.key().equals(first.key())
-          || parts.handlers().handlerFor(envelope.type()).orElse(null) != handler
-          || ringProblem(m, envelope.key()) != null) {
-        break;
-      }
-      Job next = job(m, envelope);
-      if (attempts.exhaustedBefore(next) != null) {
-        break;
-      }
-      batch.add(next);
+      batch.add(next.job());
     }
     return batch;
   }
 
   /**
-   * Runs jobs {@code i} to {@code i + batch.size() - 1} in one call of {@code handler}, then
-   * settles each as the handler reported.
+   * Runs the entries {@code pos} to {@code pos + batch.size() - 1} of {@code seq} in one call of
+   * {@code handler}, then settles each as the handler reported.
    *
-   * @return the index of the next job to run, or -1 when the lane stops
+   * @return the position of the next entry to run, or -1 when the sequence stops
    */
-  private int runBatch(int i, KeyBatchHandler handler, List<Job> batch) {
+  private int runBatch(KeySequence seq, int pos, KeyBatchHandler handler, List<Job> batch) {
+    int i = seq.get(pos).index();
     Job first = batch.getFirst();
     Job last = batch.getLast();
     long started = parts.ticker().nanos();
@@ -237,21 +285,21 @@ final class LaneJobs {
             parts.jobDimensions(first.type()));
     for (int k = 0; k < done; k++) {
       Job job = batch.get(k);
-      if (!succeeded(i + k, job, parts.jobDimensions(job.type()), null)) {
+      if (!succeeded(seq, pos + k, job, parts.jobDimensions(job.type()), null)) {
         return -1;
       }
     }
     if (failure == null) {
-      return i + batch.size();
+      return pos + batch.size();
     }
-    int f = i + done;
+    int f = pos + done;
     Job failedJob = batch.get(done);
     if (failure instanceof LaneLostException e) {
       liveness.lose(e.getMessage());
-      stopLost(f, failedJob, "its handler stopped: " + e.getMessage());
+      stopLost(seq, f, failedJob, "its handler stopped: " + e.getMessage());
       return -1;
     }
-    return failed(f, failedJob, parts.jobDimensions(failedJob.type()), failure) ? f + 1 : -1;
+    return failed(seq, f, failedJob, parts.jobDimensions(failedJob.type()), failure) ? f + 1 : -1;
   }
 
   /**
@@ -259,7 +307,7 @@ final class LaneJobs {
    * the lane back with the lane's backoff, uncounted: nothing is known about the job yet, and
    * running the jobs behind it first could reorder a key.
    */
-  private boolean giveBackUnread(int i, Message m, String reason) {
+  private void giveBackUnread(int i, Message m, String reason) {
     Duration visibility = run.backoff(i);
     log.warn(
         "event=job_payload_unreachable queue={} lane={} messageId={} retryIn={} reason=\"{}\"",
@@ -273,7 +321,6 @@ final class LaneJobs {
         i + 1,
         visibility,
         "it is behind job " + m.messageId() + " of its lane, which was not read");
-    return false;
   }
 
   /**
@@ -287,7 +334,8 @@ final class LaneJobs {
     return attempts.countFailure(job, new JobTimedOutException(reason));
   }
 
-  private boolean runHandler(int i, JobHandler handler, Job job) {
+  private boolean runHandler(KeySequence seq, int pos, JobHandler handler, Job job) {
+    int i = seq.get(pos).index();
     Map<String, String> dims = parts.jobDimensions(job.type());
     long started = parts.ticker().nanos();
     Context traced = Telemetry.withLane(Telemetry.extract(messages.get(i)), run.groupId());
@@ -309,17 +357,17 @@ final class LaneJobs {
     if (failure instanceof LaneLostException e) {
       // A newer holder's fence, or the lost lane, explains the job's end better than its limit.
       liveness.lose(e.getMessage());
-      return stopLost(i, job, "its handler stopped: " + e.getMessage());
+      return stopLost(seq, pos, job, "its handler stopped: " + e.getMessage());
     }
     if (timedOut) {
       failure = new JobTimedOutException(watch.reason());
     }
     if (failure != null) {
-      return failed(i, job, dims, failure);
+      return failed(seq, pos, job, dims, failure);
     }
     Duration took = Duration.ofNanos(parts.ticker().nanos() - started);
     parts.metrics().timing(EngineMetrics.HANDLER_TIME, took, dims);
-    return succeeded(i, job, dims, took);
+    return succeeded(seq, pos, job, dims, took);
   }
 
   /** The job's span, around its handler, in the trace its producer sent. */
@@ -356,14 +404,20 @@ final class LaneJobs {
     span.end();
   }
 
-  /** Job {@code i}'s handler threw {@code e}, or ran past its time limit. */
-  private boolean failed(int i, Job job, Map<String, String> dims, Throwable e) {
+  /**
+   * The handler of the job at {@code pos} of {@code seq} threw {@code e}, or ran past its time
+   * limit: unless it goes to the dead-letter queue, it and the rest of its sequence go back.
+   *
+   * @return whether the sequence goes on
+   */
+  private boolean failed(KeySequence seq, int pos, Job job, Map<String, String> dims, Throwable e) {
+    int i = seq.get(pos).index();
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
     if (liveness.lostReason() != null) {
       return stopLost(
-          i, job, "its handler failed after the lane was lost: " + liveness.lostReason());
+          seq, pos, job, "its handler failed after the lane was lost: " + liveness.lostReason());
     }
     parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, dims);
     // An interrupt or a JVM error says nothing about the job: it stays for another delivery,
@@ -374,7 +428,7 @@ final class LaneJobs {
       String lost = attempts.countFailure(job, e);
       if (lost != null) {
         liveness.lose(lost);
-        return stopLost(i, job, "its handler failed and the lane was lost: " + lost);
+        return stopLost(seq, pos, job, "its handler failed and the lane was lost: " + lost);
       }
       String reason = attempts.exhausted(job, e);
       if (reason != null && deadLetterFailed(i, job, reason, e)) {
@@ -396,8 +450,10 @@ final class LaneJobs {
         Durations.format(visibility),
         e);
     settlement.returned(i, visibility, "its handler threw " + e);
-    settlement.returnedFrom(
-        i + 1, visibility, "it is behind job " + job.messageId() + " of its lane, which failed");
+    settlement.returnedAll(
+        seq.indicesFrom(pos + 1),
+        visibility,
+        "it is behind job " + job.messageId() + " of its " + scope() + ", which failed");
     if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
       throw vme;
     }
@@ -409,15 +465,18 @@ final class LaneJobs {
    *
    * @param took how long its handler ran, for the log; null when it ran in a batch
    */
-  private boolean succeeded(int i, Job job, Map<String, String> dims, Duration took) {
+  private boolean succeeded(
+      KeySequence seq, int pos, Job job, Map<String, String> dims, Duration took) {
+    int i = seq.get(pos).index();
     if (liveness.lostReason() != null) {
       return stopLost(
-          i,
+          seq,
+          pos,
           job,
           "its handler returned, but the lane was lost while it ran: " + liveness.lostReason());
     }
     settlement.done(i);
-    // A job of the lane succeeding means the job a record counted is gone: SQS delivers no job of a
+    // The job a record counted is gone if it is not in this lane-batch: SQS delivers no job of a
     // lane while an earlier one is in flight. Only a lane with a record pays for this write.
     attempts.clearFailure(job);
     parts.metrics().count(EngineMetrics.JOBS_OK, 1, dims);
@@ -477,7 +536,8 @@ final class LaneJobs {
     return true;
   }
 
-  private boolean stopLost(int i, Job job, String reason) {
+  private boolean stopLost(KeySequence seq, int pos, Job job, String reason) {
+    int i = seq.get(pos).index();
     parts.metrics().count(EngineMetrics.JOBS_FENCED, 1, parts.jobDimensions(job.type()));
     log.warn(
         "event=job_fenced queue={} lane={} key={} fence={} seq={} messageId={} reason=\"{}\"",
@@ -489,8 +549,14 @@ final class LaneJobs {
         job.messageId(),
         reason);
     settlement.lost(i, reason);
-    settlement.lostFrom(i + 1, "the lane was lost: " + liveness.lostReason());
+    // The other sequences stop at their next start, which finds the lane lost.
+    settlement.lostAll(seq.indicesFrom(pos + 1), "the lane was lost: " + liveness.lostReason());
     return false;
+  }
+
+  /** What a failed job holds back, for the reasons: its key's jobs, or its lane's. */
+  private String scope() {
+    return parts.config().orderScope() == OrderScope.LANE ? "lane" : "key";
   }
 
   /**

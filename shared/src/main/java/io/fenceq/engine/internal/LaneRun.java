@@ -4,6 +4,7 @@ import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.MessageOutcome;
+import io.fenceq.engine.OrderScope;
 import io.fenceq.ring.Lane;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * attempts on the lease item), {@link LaneLiveness} holds the lease and beats, and {@link
  * LaneSettlement} records the outcomes and settles them when the lane finishes.
  *
- * <p>Three threads meet here: the lane's own (in {@link #run}), the heartbeat's ({@link
+ * <p>The lane's jobs run on its own thread and, under {@link OrderScope#KEY}, on key threads of the
+ * processor's pool, one per key at a time ({@link KeyWorkers}); the lane finishes only when all of
+ * them are done (or at a deadline, or when a handler thread is written off). Three kinds of threads
+ * meet here: the lane's own and its key threads (in {@link #run}), the heartbeat's ({@link
  * LaneLiveness#beat}) and the shutdown deadline's ({@link #abandon}). They agree under this
  * object's monitor, which every role class takes for its shared state and none holds across a
  * network call; whoever finishes the lane first waits for a beat in flight, then decides every
@@ -42,6 +46,7 @@ public final class LaneRun {
   private final LaneLiveness liveness;
   private final LaneJobs jobs;
   private final LaneAdmission admission;
+  private final KeyWorkers keys;
 
   // Guarded by this.
   private Thread runner;
@@ -59,6 +64,7 @@ public final class LaneRun {
     this.liveness = new LaneLiveness(this, parts, messages, settlement);
     this.jobs = new LaneJobs(this, parts, messages, settlement, liveness);
     this.admission = new LaneAdmission(this, parts, messages, notAfter, settlement, liveness, jobs);
+    this.keys = new KeyWorkers(this, parts, admission, jobs);
   }
 
   /** Completes when every message of the lane is settled, with their outcomes in order. */
@@ -176,6 +182,10 @@ public final class LaneRun {
               false);
       liveness.abandon(reason);
     }
+    boolean keyThread;
+    synchronized (this) {
+      keyThread = thread != runner;
+    }
     int total = parts.threadsWrittenOff().incrementAndGet();
     parts.metrics().count(EngineMetrics.THREADS_WRITTEN_OFF, 1, parts.queueDimensions());
     parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, parts.jobDimensions(job.type()));
@@ -195,7 +205,7 @@ public final class LaneRun {
     } finally {
       releaseSlot();
       parts.gate().exit(this);
-      parts.hooks().threadWrittenOff();
+      parts.hooks().threadWrittenOff(keyThread);
       parts.hooks().laneEndedWithoutItsThread();
     }
   }
@@ -236,6 +246,7 @@ public final class LaneRun {
       if (runner != null) {
         runner.interrupt();
       }
+      keys.interruptAll();
     }
     log.warn(
         "event=lane_abandoned queue={} lane={} reason=\"{}\"",
@@ -249,13 +260,9 @@ public final class LaneRun {
     if (!admission.admit()) {
       return;
     }
-    int i = 0;
-    while (i >= 0 && i < batch.messages().size()) {
-      if (!admission.mayStart(i)) {
-        return;
-      }
-      i = jobs.runFrom(i);
-    }
+    int concurrency =
+        parts.config().orderScope() == OrderScope.LANE ? 1 : parts.config().keyConcurrency();
+    keys.runAll(jobs.sequences(), concurrency);
   }
 
   private void finish(Duration pendingVisibility, String pendingReason) {
@@ -282,6 +289,8 @@ public final class LaneRun {
   private LaneSettlement.Plan conclude(
       Duration pendingVisibility, String pendingReason, boolean forShutdown) {
     liveness.stopBeating();
+    // Wakes the lane's thread if it waits for key threads that will not come back in time.
+    notifyAll();
     return settlement.plan(
         liveness.lease(), liveness.lostReason(), pendingVisibility, pendingReason, forShutdown);
   }

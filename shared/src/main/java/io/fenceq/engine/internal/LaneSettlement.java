@@ -109,6 +109,54 @@ final class LaneSettlement {
     return settleFrom(from, Kind.RETURNED, visibility, reason);
   }
 
+  /**
+   * Every pending message of {@code indices} (the rest of one key's jobs, or of the lane's) goes
+   * back with {@code visibility}; returns how many.
+   */
+  int returnedAll(List<Integer> indices, Duration visibility, String reason) {
+    synchronized (run) {
+      int n = 0;
+      for (int i : indices) {
+        if (!finished && kinds[i] == Kind.PENDING) {
+          settle(i, Kind.RETURNED, visibility, reason);
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  /** Every pending message of {@code indices} is left alone, the lane being lost. */
+  void lostAll(List<Integer> indices, String reason) {
+    synchronized (run) {
+      for (int i : indices) {
+        settle(i, Kind.LOST, Duration.ZERO, reason);
+      }
+    }
+  }
+
+  /**
+   * The first message that stays on the queue (given back or left alone), or -1 if none does yet:
+   * under a partial batch response nothing behind it may count as processed.
+   */
+  int firstRedelivered() {
+    synchronized (run) {
+      for (int i = 0; i < kinds.length; i++) {
+        if (kinds[i] == Kind.RETURNED || kinds[i] == Kind.LOST) {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** The visibility message {@code i} goes back with. */
+  Duration visibility(int i) {
+    synchronized (run) {
+      return visibilities[i];
+    }
+  }
+
   /** Message {@code i} was run on a lane that is lost: it is neither deleted nor given back. */
   void lost(int i, String reason) {
     settle(i, Kind.LOST, Duration.ZERO, reason);
@@ -179,6 +227,10 @@ final class LaneSettlement {
             ? lostReason
             : "the lease ran out locally before the job could be deleted";
     Plan plan = new Plan(held);
+    // Not ours: every success stays on the queue anyway (below), reported with the rest.
+    if (ours && parts.config().partialBatchResponse()) {
+      holdBackBehindFirstRedelivered(pendingVisibility, pendingReason);
+    }
     for (int i = 0; i < kinds.length; i++) {
       Message m = messages.get(i);
       switch (kinds[i]) {
@@ -211,6 +263,40 @@ final class LaneSettlement {
       }
     }
     return plan;
+  }
+
+  /**
+   * For a partial batch response: every message behind the first one that stays on the queue stays
+   * too, unless it was dead-lettered. A pending one goes back as the finish asks; a success (of
+   * another key, run concurrently) goes back with the first one's visibility and runs again, where
+   * its fenced write answers DUPLICATE. See {@link
+   * io.fenceq.engine.EngineConfig#partialBatchResponse()}.
+   */
+  private void holdBackBehindFirstRedelivered(Duration pendingVisibility, String pendingReason) {
+    int first = -1;
+    for (int i = 0; i < kinds.length && first < 0; i++) {
+      if (kinds[i] == Kind.RETURNED || kinds[i] == Kind.LOST || kinds[i] == Kind.PENDING) {
+        first = i;
+      }
+    }
+    if (first < 0) {
+      return;
+    }
+    Duration visibility = kinds[first] == Kind.PENDING ? pendingVisibility : visibilities[first];
+    String why =
+        "it succeeded, but it is behind message "
+            + messages.get(first).messageId()
+            + " of its lane, which stays on the queue ("
+            + (kinds[first] == Kind.PENDING ? pendingReason : reasons[first])
+            + "), and a partial batch response reports every later message of a message group;"
+            + " it runs again and its fenced writes answer DUPLICATE";
+    for (int i = first + 1; i < kinds.length; i++) {
+      if (kinds[i] == Kind.DONE) {
+        kinds[i] = Kind.RETURNED;
+        visibilities[i] = visibility;
+        reasons[i] = why;
+      }
+    }
   }
 
   /**

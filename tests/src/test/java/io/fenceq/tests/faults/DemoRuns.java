@@ -37,15 +37,17 @@ final class DemoRuns {
   }
 
   static DemoResult run(String purpose, DemoOptions options) throws InterruptedException {
+    return run(purpose, options, Map.of());
+  }
+
+  /** The same on a stack with these template parameters too (e.g. {@code LaneCount}). */
+  static DemoResult run(String purpose, DemoOptions options, Map<String, String> parameters)
+      throws InterruptedException {
     TestAws aws = TestAws.get();
-    TestStack stack =
-        aws.newStack(
-            purpose,
-            Map.of(
-                "MaxReceiveCount",
-                "100",
-                "VisibilityTimeoutSeconds",
-                Long.toString(LEASE.toSeconds())));
+    Map<String, String> all = new java.util.HashMap<>(parameters);
+    all.put("MaxReceiveCount", "100");
+    all.put("VisibilityTimeoutSeconds", Long.toString(LEASE.toSeconds()));
+    TestStack stack = aws.newStack(purpose, all);
     Map<String, String> env = aws.awsEnvironment();
     DemoTarget target =
         new DemoTarget(

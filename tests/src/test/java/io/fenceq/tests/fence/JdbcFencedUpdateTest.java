@@ -280,4 +280,69 @@ class JdbcFencedUpdateTest {
       }
     }
   }
+
+  private FenceResult depositBatch(long amount, long fence, String firstSeq, String lastSeq)
+      throws SQLException {
+    return deposit(amount)
+        .executeBatch(connection, new FenceToken(fence, firstSeq), new FenceToken(fence, lastSeq));
+  }
+
+  @Test
+  void aCoalescedWriteIsAppliedOnceAndRecordsTheLastJobsSeq() throws SQLException {
+    deposit(1, 3, "100");
+
+    assertThat(depositBatch(30, 3, "101", "105")).isEqualTo(FenceResult.APPLIED);
+    assertThat(row("acct-1")).containsExactly(31L, 3L, "105");
+    assertThat(depositBatch(30, 3, "101", "105"))
+        .as("the same jobs again")
+        .isEqualTo(FenceResult.DUPLICATE);
+    assertThat(row("acct-1")).containsExactly(31L, 3L, "105");
+  }
+
+  @Test
+  void aBatchWhosePrefixWasAppliedIsADuplicateNotApplied() throws SQLException {
+    deposit(1, 3, "100");
+    depositBatch(10, 3, "101", "102");
+
+    assertThat(depositBatch(20, 3, "102", "104"))
+        .as("job 102 is in the row already: nothing written, never a partial APPLIED")
+        .isEqualTo(FenceResult.DUPLICATE);
+    assertThat(row("acct-1")).containsExactly(11L, 3L, "102");
+    assertThat(depositBatch(20, 3, "103", "104")).isEqualTo(FenceResult.APPLIED);
+    assertThat(row("acct-1")).containsExactly(31L, 3L, "104");
+  }
+
+  @Test
+  void aCoalescedWriteUnderAnOlderFenceIsFenced() throws SQLException {
+    deposit(1, 5, "100");
+
+    assertThat(depositBatch(10, 4, "101", "103")).isEqualTo(FenceResult.FENCED);
+    assertThat(row("acct-1")).containsExactly(1L, 5L, "100");
+  }
+
+  @Test
+  void aMissingRowIsInsertedWithTheLastJobsSeq() throws SQLException {
+    JdbcFencedUpdate open =
+        JdbcFencedUpdate.table("accounts")
+            .set("balance = balance + ?", 7)
+            .where("id = ?", "acct-2")
+            .insertIfMissing("id, balance", "?, ?", "acct-2", 7);
+
+    assertThat(open.executeBatch(connection, new FenceToken(2, "200"), new FenceToken(2, "203")))
+        .isEqualTo(FenceResult.APPLIED);
+    assertThat(row("acct-2")).containsExactly(7L, 2L, "203");
+  }
+
+  @Test
+  void aCoalescedWriteRefusesTokensOfTwoFencesOrOutOfOrder() {
+    assertThatThrownBy(() -> depositBatch(1, 3, "101", "100"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("first job's seq");
+    assertThatThrownBy(
+            () ->
+                deposit(1)
+                    .executeBatch(connection, new FenceToken(3, "100"), new FenceToken(4, "101")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("one fence");
+  }
 }

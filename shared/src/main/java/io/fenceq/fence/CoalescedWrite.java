@@ -1,0 +1,135 @@
+package io.fenceq.fence;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The read-decide-write loop of one fenced write for a key's consecutive jobs ({@link
+ * DynamoDbFence#updateBatch}), for a {@link io.fenceq.engine.KeyBatchHandler} whose jobs' effects
+ * depend on the entity's state (a reservation that fits the stock or is refused). Each round reads
+ * the entity, drops the jobs its seq shows applied, lets the caller decide the rest from the state
+ * read and write their combined effect with its own condition on that state, and sends it fenced
+ * from the first unapplied job to the last. A round ends the loop when the write is applied, when
+ * every job was applied already, or when the entity carries a newer fence; it starts again when the
+ * caller's condition failed (the state moved since the read) or the write answered {@code
+ * DUPLICATE} (some jobs were applied since the read). Stateless.
+ */
+public final class CoalescedWrite {
+  private CoalescedWrite() {}
+
+  /**
+   * One consistent read of the entity.
+   *
+   * @param state what the caller decides from
+   * @param fence the fence the entity records, 0 if none
+   * @param seq the seq of the last job applied to it, or null if none
+   */
+  public record Snapshot<S>(S state, long fence, String seq) {}
+
+  /** Reads the entity; called once per round. */
+  @FunctionalInterface
+  public interface Reader<S> {
+    Snapshot<S> read();
+  }
+
+  /**
+   * Decides the jobs from {@code from} on against {@code state} and returns the update writing
+   * their combined effect, with a condition that the state is still the one read; called once per
+   * round that has jobs to write. The caller keeps what it decided, which counts only if {@link
+   * #apply} answers {@link FenceResult#APPLIED} with this {@code from}.
+   */
+  @FunctionalInterface
+  public interface Decider<S> {
+    UpdateItemRequest decide(S state, int from);
+  }
+
+  /**
+   * How the loop ended.
+   *
+   * @param result {@link FenceResult#APPLIED}: the jobs from {@code firstUnapplied} on were written
+   *     by the last round's decision, those before it were applied already; {@link
+   *     FenceResult#DUPLICATE}: every job was applied already and nothing was written ({@code
+   *     firstUnapplied} is the number of jobs); {@link FenceResult#FENCED}: the entity carries a
+   *     newer fence (seen by the read or refused by the write) and the jobs from {@code
+   *     firstUnapplied} on were not written
+   * @param firstUnapplied the first job the last round found unapplied
+   * @param entityFence the fence the entity carried when the loop ended, as far as it is known
+   */
+  public record Outcome(FenceResult result, int firstUnapplied, long entityFence) {}
+
+  /**
+   * Runs the loop for jobs of sequence numbers {@code seqs} (in order), under {@code heldFence}.
+   *
+   * @return the outcome, or empty if the entity changed under each of {@code maxRounds} rounds
+   * @throws IllegalArgumentException if {@code seqs} is empty or {@code maxRounds} is below 1
+   */
+  public static <S> Optional<Outcome> apply(
+      DynamoDbFence fence,
+      long heldFence,
+      List<String> seqs,
+      int maxRounds,
+      Reader<S> reader,
+      Decider<S> decider) {
+    if (seqs.isEmpty() || maxRounds < 1) {
+      throw new IllegalArgumentException(
+          "a coalesced write needs jobs and at least one round, got "
+              + seqs.size()
+              + " jobs and "
+              + maxRounds
+              + " rounds");
+    }
+    for (int round = 1; round <= maxRounds; round++) {
+      Snapshot<S> read = reader.read();
+      if (read.fence() > heldFence) {
+        return Optional.of(new Outcome(FenceResult.FENCED, 0, read.fence()));
+      }
+      int from = firstUnapplied(seqs, read.seq());
+      if (from == seqs.size()) {
+        return Optional.of(new Outcome(FenceResult.DUPLICATE, from, read.fence()));
+      }
+      UpdateItemRequest request = decider.decide(read.state(), from);
+      FenceResult result;
+      try {
+        result =
+            fence.updateBatch(
+                request,
+                new FenceToken(heldFence, seqs.get(from)),
+                new FenceToken(heldFence, seqs.getLast()));
+      } catch (ConditionalCheckFailedException e) {
+        continue; // The state moved since the read, under an older or the same fence.
+      }
+      switch (result) {
+        case APPLIED -> {
+          return Optional.of(new Outcome(FenceResult.APPLIED, from, heldFence));
+        }
+        case FENCED -> {
+          return Optional.of(new Outcome(FenceResult.FENCED, from, read.fence()));
+        }
+        case DUPLICATE -> {
+          // Some of the jobs were applied since the read: decide again from the entity.
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The index of the first of {@code seqs} (in order) above {@code recordedSeq}, the seq an entity
+   * records: the jobs before it were applied already. {@code seqs.size()} if all were; 0 if {@code
+   * recordedSeq} is null.
+   */
+  public static int firstUnapplied(List<String> seqs, String recordedSeq) {
+    if (recordedSeq == null) {
+      return 0;
+    }
+    BigInteger applied = new BigInteger(recordedSeq);
+    int from = 0;
+    while (from < seqs.size() && new BigInteger(seqs.get(from)).compareTo(applied) <= 0) {
+      from++;
+    }
+    return from;
+  }
+}
