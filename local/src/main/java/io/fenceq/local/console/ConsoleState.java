@@ -44,13 +44,24 @@ public final class ConsoleState {
     this.clock = clock;
   }
 
-  /** The state as one JSON object. */
+  /** The state as one JSON object, for a read-only console without dead-letter actions. */
   public String read() {
+    return read(false, false);
+  }
+
+  /**
+   * The state as one JSON object.
+   *
+   * @param writesAllowed whether the console allows redrive and delete (the page shows the mode)
+   * @param deadLetters whether the console serves the dead-letter endpoints
+   */
+  public String read(boolean writesAllowed, boolean deadLetters) {
     Instant now = clock.instant();
     List<LeaseSnapshot> leases = new LeaseTableReader(dynamoDb, leaseTable).list();
     StringBuilder json = new StringBuilder(256 + leases.size() * 160);
     json.append("{\"now\":").append(string(now.toString()));
-    json.append(",\"readOnly\":true");
+    json.append(",\"readOnly\":").append(!writesAllowed);
+    json.append(",\"deadLetters\":").append(deadLetters);
     json.append(",\"leaseTable\":").append(string(leaseTable));
     json.append(",\"leases\":[");
     for (int i = 0; i < leases.size(); i++) {
