@@ -6,8 +6,12 @@ import io.fenceq.dlq.DeadLetters;
 import io.fenceq.lease.LeaseTableReader;
 import io.fenceq.local.console.ConsoleServer;
 import io.fenceq.local.console.ConsoleState;
+import io.fenceq.local.console.ConsoleStats;
 import io.fenceq.local.console.DeadLetterConsole;
+import io.fenceq.metrics.EmbeddedMetricFormat;
+import io.fenceq.metrics.Metrics;
 import io.fenceq.ring.HashRing;
+import io.fenceq.stats.StatsReader;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -83,6 +87,13 @@ final class ConsoleCommand implements Callable<Integer> {
           "Allow redriving and deleting dead-lettered jobs from the page (default: read-only).")
   boolean allowWrites;
 
+  @Option(
+      names = "--emf-metrics",
+      description =
+          "Print the lane backlog metrics (MaxLaneBacklog, LanesNearScanWindow) to standard output"
+              + " in CloudWatch Embedded Metric Format at each stats sample.")
+  boolean emfMetrics;
+
   @Override
   public Integer call() throws InterruptedException {
     if (leaseTable == null || leaseTable.isBlank()) {
@@ -98,7 +109,17 @@ final class ConsoleCommand implements Callable<Integer> {
             ConsoleServer.start(
                 new InetSocketAddress(bind, port),
                 new ConsoleState(
-                    dynamoDb, leaseTable, sqs, blankToNull(queueUrl), blankToNull(dlqUrl)),
+                    dynamoDb,
+                    leaseTable,
+                    sqs,
+                    blankToNull(queueUrl),
+                    blankToNull(dlqUrl),
+                    Clock.systemUTC(),
+                    new ConsoleStats(
+                        new StatsReader(dynamoDb, leaseTable),
+                        Clock.systemUTC(),
+                        emfMetrics ? EmbeddedMetricFormat.toStdout() : Metrics.none(),
+                        queueName())),
                 deadLetters(sqs, dynamoDb))) {
       spec.commandLine()
           .getOut()
@@ -133,6 +154,12 @@ final class ConsoleCommand implements Callable<Integer> {
               + " FENCEQ_QUEUE_URL");
     }
     return new DeadLetterConsole(b.build(), allowWrites, Clock.systemUTC());
+  }
+
+  /** The work queue's name, the last part of its URL, or the lease table's without one. */
+  private String queueName() {
+    String url = blankToNull(queueUrl);
+    return url == null ? leaseTable : url.substring(url.lastIndexOf('/') + 1);
   }
 
   private static String blankToNull(String s) {

@@ -21,6 +21,7 @@ public final class ConsoleState {
   private final String queueUrl;
   private final String dlqUrl;
   private final Clock clock;
+  private final ConsoleStats stats;
 
   /** Reads {@code leaseTable} and the queues (either URL may be null) on the system clock. */
   public ConsoleState(
@@ -36,6 +37,19 @@ public final class ConsoleState {
       String queueUrl,
       String dlqUrl,
       Clock clock) {
+    this(dynamoDb, leaseTable, sqs, queueUrl, dlqUrl, clock, null);
+  }
+
+  /** As above, with the throughput stats and lane backlogs of {@code stats} (null for none). */
+  public ConsoleState(
+      DynamoDbClient dynamoDb,
+      String leaseTable,
+      SqsClient sqs,
+      String queueUrl,
+      String dlqUrl,
+      Clock clock,
+      ConsoleStats stats) {
+    this.stats = stats;
     this.dynamoDb = dynamoDb;
     this.leaseTable = leaseTable;
     this.sqs = sqs;
@@ -83,6 +97,7 @@ public final class ConsoleState {
     }
     json.append("],\"queue\":").append(counts(queueUrl));
     json.append(",\"dlq\":").append(counts(dlqUrl));
+    json.append(",\"stats\":").append(stats == null ? "null" : stats.read());
     return json.append('}').toString();
   }
 

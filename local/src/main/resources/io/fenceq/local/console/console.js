@@ -54,6 +54,7 @@ function render(state) {
   mode.className = state.readOnly ? "badge" : "badge writes";
   writesAllowed = !state.readOnly;
   document.getElementById("dlq").hidden = !state.deadLetters;
+  renderStats(state.stats);
   document.getElementById("updated").textContent = "as of " + state.now;
   document.getElementById("error").textContent = "";
 }
@@ -66,6 +67,62 @@ async function refresh() {
   } catch (e) {
     document.getElementById("error").textContent = "could not read /api/state: " + e.message;
   }
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+const CHARTS = [
+  ["applied", "jobs applied /s"],
+  ["failures", "failures /s"],
+  ["fenced", "fenced writes /s"],
+  ["leaseRefusals", "lease refusals /s"],
+];
+
+// One small line chart of a series of per-second rates, scaled to its own maximum.
+function chart(name, title, series) {
+  const width = 260, height = 70;
+  const div = document.createElement("div");
+  div.className = "chart " + name;
+  div.dataset.chart = name;
+  const values = series.map(p => Number(p[name]));
+  const max = Math.max(1, ...values);
+  const now = values.length ? values[values.length - 1] : 0;
+  div.appendChild(text("div", title + ": " + now.toFixed(1) + " (max " + max.toFixed(1) + ")", "title"));
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("width", width);
+  svg.setAttribute("height", height);
+  svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+  const line = document.createElementNS(SVG, "polyline");
+  const step = values.length > 1 ? width / (values.length - 1) : width;
+  line.setAttribute("points", values.map((v, i) =>
+    (i * step).toFixed(1) + "," + (height - 2 - (v / max) * (height - 4)).toFixed(1)).join(" "));
+  svg.appendChild(line);
+  div.appendChild(svg);
+  return div;
+}
+
+function renderStats(stats) {
+  const section = document.getElementById("stats");
+  section.hidden = !stats;
+  if (!stats) return;
+  document.getElementById("stats-workers").textContent =
+    stats.workers.length + " worker(s) publishing, sampled every " + seconds(stats.sampleEveryMillis);
+  const charts = document.getElementById("charts");
+  charts.replaceChildren(...CHARTS.map(([name, title]) => chart(name, title, stats.series)));
+  const body = document.querySelector("#backlog tbody");
+  body.replaceChildren();
+  const lanes = stats.lanes.slice().sort((a, b) => b.backlog - a.backlog).slice(0, 20);
+  lanes.forEach(l => {
+    const tr = row([l.lane, l.enqueued, l.applied, l.backlog]);
+    tr.dataset.lane = l.lane;
+    if (l.nearScanWindow) tr.className = "near";
+    body.appendChild(tr);
+  });
+  const near = stats.lanes.filter(l => l.nearScanWindow);
+  const warning = document.getElementById("backlog-warning");
+  warning.hidden = near.length === 0;
+  warning.textContent = near.length === 0 ? "" :
+    near.map(l => l.lane).join(", ") + ": backlog near the FIFO scan window (" + stats.fifoScanWindow +
+    " messages); other lanes may starve";
 }
 
 let writesAllowed = false;
