@@ -9,10 +9,13 @@ import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.LeaseTableReader;
 import io.fenceq.local.console.ConsoleServer;
 import io.fenceq.local.console.ConsoleState;
+import io.fenceq.local.console.ConsoleStats;
 import io.fenceq.local.console.DeadLetterConsole;
 import io.fenceq.local.faults.CrashSwitch;
+import io.fenceq.metrics.Metrics;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
+import io.fenceq.stats.StatsReader;
 import io.fenceq.tests.support.ConsoleBrowser;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
@@ -128,10 +131,12 @@ class ConsoleWorkersBrowserTest {
         ConsoleServer server =
             ConsoleServer.start(
                 loopback(),
-                state(stack),
+                stateWithStats(stack),
                 new DeadLetterConsole(dlq(stack), true, Clock.systemUTC()));
-        ConsoleBrowser browser = ConsoleBrowser.open(1200, 1000)) {
-      workers.start(workers.config().maxAttempts(2).build(), Map.of(StepJournal.TYPE, step));
+        ConsoleBrowser browser = ConsoleBrowser.open(1200, 1500)) {
+      workers
+          .publishStats(true)
+          .start(workers.config().maxAttempts(2).build(), Map.of(StepJournal.TYPE, step));
       stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs(key, 1, 0)).requireAllAccepted();
       Eventually.await(
           "the poison job to be dead-lettered",
@@ -151,7 +156,6 @@ class ConsoleWorkersBrowserTest {
       job.findElement(By.cssSelector(".redrive-key")).click();
       browser.waitUpTo(PAGE_WAIT).until(d -> d.findElement(By.id("dlq-confirm")).isDisplayed());
       assertThat(text(page, "#dlq-plan")).contains("would redrive: 1 job(s)", key + ":0");
-      browser.screenshotIfAsked();
       // Nothing happens before the confirmation.
       assertThat(QueueState.messages(aws.sqs(), stack.dlqUrl())).isEqualTo(1);
       page.findElement(By.id("dlq-confirm-yes")).click();
@@ -164,6 +168,16 @@ class ConsoleWorkersBrowserTest {
           workers::progress);
       assertThat(QueueState.messages(aws.sqs(), stack.dlqUrl())).isZero();
       assertThat(page.findElements(By.cssSelector(row))).isEmpty();
+
+      // The worker's published stats: charts, and the lane's applied count in the backlog table.
+      String lane = LaneLeases.leaseId(HashRing.of(stack.lanes()).laneFor(key));
+      String laneRow = "#backlog tr[data-lane='" + lane + "']";
+      browser.waitUpTo(PAGE_WAIT).until(d -> !d.findElements(By.cssSelector(laneRow)).isEmpty());
+      assertThat(text(page, "#stats-workers")).startsWith("1 worker(s) publishing");
+      assertThat(page.findElements(By.cssSelector("#charts [data-chart] svg polyline"))).hasSize(4);
+      assertThat(text(page, laneRow)).isEqualTo(lane + " 0 1 0");
+      assertThat(page.findElement(By.id("backlog-warning")).isDisplayed()).isFalse();
+      browser.screenshotIfAsked();
     }
   }
 
@@ -185,6 +199,21 @@ class ConsoleWorkersBrowserTest {
   private ConsoleState state(TestStack stack) {
     return new ConsoleState(
         aws.dynamoDb(), stack.leaseTable(), aws.sqs(), stack.workQueueUrl(), stack.dlqUrl());
+  }
+
+  private ConsoleState stateWithStats(TestStack stack) {
+    return new ConsoleState(
+        aws.dynamoDb(),
+        stack.leaseTable(),
+        aws.sqs(),
+        stack.workQueueUrl(),
+        stack.dlqUrl(),
+        Clock.systemUTC(),
+        new ConsoleStats(
+            new StatsReader(aws.dynamoDb(), stack.leaseTable()),
+            Clock.systemUTC(),
+            Metrics.none(),
+            "work"));
   }
 
   private DeadLetters dlq(TestStack stack) {
