@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The console's view of the stats items: it samples the workers' totals at most every {@link
@@ -29,6 +31,8 @@ public final class ConsoleStats {
 
   /** How far back the charts go. */
   public static final Duration HISTORY = Duration.ofMinutes(10);
+
+  private static final Logger log = LoggerFactory.getLogger(ConsoleStats.class);
 
   private final StatsReader reader;
   private final Clock clock;
@@ -56,7 +60,15 @@ public final class ConsoleStats {
   synchronized String read() {
     Instant now = clock.instant();
     if (last == null || !now.isBefore(samples.peekLast().at().plus(SAMPLE_EVERY))) {
-      last = reader.read(now);
+      try {
+        last = reader.read(now);
+      } catch (RuntimeException e) {
+        // The leases and queues are still worth showing without the stats.
+        log.warn("event=console_stats_failed error=\"{}\"", e.toString());
+        return Json.object()
+            .field("error", "could not read the stats items: " + e.getMessage())
+            .end();
+      }
       Map<String, WorkerStats> byId = new HashMap<>();
       last.workers().forEach(w -> byId.put(w.workerId(), w));
       samples.addLast(new Sample(now, byId));

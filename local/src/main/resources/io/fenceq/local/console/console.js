@@ -104,6 +104,10 @@ function renderStats(stats) {
   const section = document.getElementById("stats");
   section.hidden = !stats;
   if (!stats) return;
+  if (stats.error) {
+    document.getElementById("stats-workers").textContent = stats.error;
+    return;
+  }
   document.getElementById("stats-workers").textContent =
     stats.workers.length + " worker(s) publishing, sampled every " + seconds(stats.sampleEveryMillis);
   const charts = document.getElementById("charts");
