@@ -158,7 +158,9 @@ public final class StatsPublisher implements Closeable {
       return (KeyBatchHandler)
           (jobs, context) -> {
             KeyBatchResult result = batch.handleBatch(jobs, context);
-            laneCounter(laneApplied, context.lane().index()).add(result.done());
+            // allDone() says Integer.MAX_VALUE: the engine caps it at the batch, and so do we.
+            laneCounter(laneApplied, context.lane().index())
+                .add(Math.min(result.done(), jobs.size()));
             return result;
           };
     }
@@ -171,6 +173,12 @@ public final class StatsPublisher implements Closeable {
   /** Counts {@code n} jobs enqueued to {@code lane}. */
   public void enqueued(Lane lane, long n) {
     laneCounter(laneEnqueued, lane.index()).add(n);
+  }
+
+  /** For tests: the applied jobs of lane {@code index} counted since the last write. */
+  long pendingApplied(int index) {
+    LongAdder n = laneApplied.get(index);
+    return n == null ? 0 : n.sum();
   }
 
   /** How many items it has written so far. */
