@@ -2,6 +2,7 @@ package io.fenceq.lease;
 
 import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.LeaseItem;
+import io.fenceq.stats.StatsItems;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +55,8 @@ public final class LeaseTableReader {
       for (Map<String, AttributeValue> item :
           dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
         AttributeValue id = item.get(LeaseItem.ID);
-        if (id != null && id.s() != null) {
+        // Stats items (io.fenceq.stats) share the table but are not leases.
+        if (id != null && id.s() != null && !id.s().startsWith(StatsItems.PREFIX)) {
           leases.add(snapshot(id.s(), LeaseItem.from(item)));
         }
       }

@@ -7,6 +7,7 @@ import io.fenceq.queue.internal.SqsErrors;
 import io.fenceq.queue.internal.SqsText;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
+import io.fenceq.stats.StatsPublisher;
 import io.fenceq.trace.FenceqTracing;
 import io.fenceq.trace.internal.Telemetry;
 import io.opentelemetry.api.trace.Span;
@@ -81,6 +82,7 @@ public final class Enqueuer {
   private final Map<String, MessageAttributeValue> attributes;
   private final int attributeBytes;
   private final String queueName;
+  private final StatsPublisher stats;
 
   private Enqueuer(Builder b, int maxMessageBytes) {
     this.largePayloads = b.largePayloads;
@@ -98,6 +100,7 @@ public final class Enqueuer {
     this.jobIds = b.jobIds;
     this.entryAttempts = b.entryAttempts;
     this.entryBackoff = b.entryBackoff;
+    this.stats = b.stats;
     this.sleeper = b.sleeper;
     this.maxMessageBytes = maxMessageBytes;
     this.queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
@@ -152,6 +155,9 @@ public final class Enqueuer {
     Span span = startSpan(1);
     try (Scope ignored = span.makeCurrent()) {
       EnqueueResult result = send(prepare(request, traced(Context.current())));
+      if (stats != null) {
+        stats.enqueued(result.lane(), 1);
+      }
       span.setAttribute(FenceqTracing.KEY, result.key());
       span.setAttribute(FenceqTracing.LANE, result.lane().id());
       span.setAttribute(FenceqTracing.JOB_ID, result.jobId());
@@ -204,6 +210,9 @@ public final class Enqueuer {
     Span span = startSpan(requests.size());
     try (Scope ignored = span.makeCurrent()) {
       BatchEnqueueResult result = sendAll(requests, traced(Context.current()));
+      if (stats != null) {
+        result.accepted().forEach(r -> stats.enqueued(r.lane(), 1));
+      }
       if (!result.failed().isEmpty()) {
         span.setStatus(
             StatusCode.ERROR, result.failed().size() + " of " + requests.size() + " jobs failed");
@@ -593,8 +602,18 @@ public final class Enqueuer {
     private Duration entryBackoff = Duration.ofMillis(50);
     private Sleeper sleeper = Sleeper::threadSleep;
     private LargePayloads largePayloads;
+    private StatsPublisher stats;
 
     private Builder() {}
+
+    /**
+     * Counts every accepted job on its lane in {@code stats}, which writes the counts to the lease
+     * table every few seconds for the console's lane backlog; none by default.
+     */
+    public Builder stats(StatsPublisher stats) {
+      this.stats = stats;
+      return this;
+    }
 
     /**
      * Offloads jobs above the threshold to S3 and refuses those above the maximum; without it (the

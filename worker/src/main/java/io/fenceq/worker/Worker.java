@@ -10,6 +10,7 @@ import io.fenceq.engine.ShutdownReport;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.queue.LargePayloads;
 import io.fenceq.queue.QueueDescription;
+import io.fenceq.stats.StatsPublisher;
 import io.fenceq.time.Ticker;
 import io.fenceq.worker.internal.LaneSink;
 import io.fenceq.worker.internal.Progress;
@@ -88,6 +89,7 @@ public final class Worker implements Closeable {
   private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
   private final Object lifecycle = new Object();
   private final List<Thread> loops = new ArrayList<>();
+  private final StatsPublisher stats;
   private LaneProcessor processor;
   private boolean started;
   private boolean shutdownBegun;
@@ -102,8 +104,24 @@ public final class Worker implements Closeable {
             .payloadBucket()
             .map(bucket -> LargePayloads.builder().s3(b.s3).bucket(bucket).build())
             .orElse(null);
-    this.handlers = b.handlers;
-    this.metrics = b.metrics != null ? b.metrics : ConsumerEngine.metricsFor(b.config);
+    Metrics chosen = b.metrics != null ? b.metrics : ConsumerEngine.metricsFor(b.config);
+    if (b.publishStats) {
+      String queueUrl = b.config.engine().queueUrl();
+      this.stats =
+          StatsPublisher.builder()
+              .dynamoDb(b.dynamoDb)
+              .table(b.config.leaseTable())
+              .workerId(workerId)
+              .queue(queueUrl.substring(queueUrl.lastIndexOf('/') + 1))
+              .clock(b.clock)
+              .build();
+      this.handlers = stats.handlers(b.handlers);
+      this.metrics = stats.metrics(chosen);
+    } else {
+      this.stats = null;
+      this.handlers = b.handlers;
+      this.metrics = chosen;
+    }
     this.ticker = b.ticker;
     this.clock = b.clock;
     this.backoffBase = b.backoffBase;
@@ -146,6 +164,9 @@ public final class Worker implements Closeable {
       String queueUrl = config.engine().queueUrl();
       QueueDescription queue = QueueDescription.read(sqs, queueUrl).requireFifo();
       health.started();
+      if (stats != null) {
+        stats.start();
+      }
       ConsumerEngine engine =
           ConsumerEngine.builder()
               .config(config)
@@ -236,6 +257,7 @@ public final class Worker implements Closeable {
       long begun = ticker.nanos();
       stopping.countDown();
       if (!started) {
+        closeStats();
         stopped.complete(new ShutdownReport(false, 0, 0));
         return stopped.copy();
       }
@@ -291,14 +313,24 @@ public final class Worker implements Closeable {
           report.messagesReturned(),
           threadsEnded,
           progress());
+      closeStats();
       stopped.complete(report);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      closeStats();
       stopped.completeExceptionally(e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.error(
           "event=worker_stop_failed worker={} queue={}", workerId, config.engine().queueUrl(), e);
+      closeStats();
       stopped.completeExceptionally(e instanceof ExecutionException ? e.getCause() : e);
+    }
+  }
+
+  /** Writes the stats once more and stops publishing them, before {@link #stopped} completes. */
+  private void closeStats() {
+    if (stats != null) {
+      stats.close();
     }
   }
 
@@ -375,6 +407,7 @@ public final class Worker implements Closeable {
     private S3Client s3;
     private JobHandlers handlers;
     private Metrics metrics;
+    private boolean publishStats;
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
     private Duration backoffBase;
@@ -416,6 +449,15 @@ public final class Worker implements Closeable {
     /** Handlers by job type. */
     public Builder handlers(Map<String, ? extends JobHandler> handlers) {
       this.handlers = JobHandlers.of(handlers);
+      return this;
+    }
+
+    /**
+     * Whether to publish this worker's throughput to the lease table's stats items every few
+     * seconds for {@code fenceq console} ({@link StatsPublisher}); off by default.
+     */
+    public Builder publishStats(boolean publishStats) {
+      this.publishStats = publishStats;
       return this;
     }
 

@@ -31,6 +31,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * naming it; a failure to start exits 1.
  */
 public final class WorkerMain {
+  /**
+   * {@code true} to publish the worker's throughput to the lease table's stats items for {@code
+   * fenceq console} ({@code Worker.Builder.publishStats}); {@code false} by default.
+   */
+  public static final String STATS = "FENCEQ_STATS";
+
   /** Exit status of a clean stop. */
   public static final int EXIT_OK = 0;
 
@@ -54,6 +60,10 @@ public final class WorkerMain {
    * status. Errors are one line on {@code err}, prefixed {@code fenceq worker: error:}.
    */
   public static int run(Map<String, String> environment, PrintWriter err) {
+    if (environment.containsKey(STATS) && !environment.get(STATS).matches("true|false")) {
+      say(err, "error: " + STATS + " must be true or false, got " + environment.get(STATS));
+      return EXIT_USAGE;
+    }
     ConsumerConfig config;
     HandlerFactory factory;
     try {
@@ -76,6 +86,7 @@ public final class WorkerMain {
               .sqs(sqs)
               .dynamoDb(dynamoDb)
               .s3(s3)
+              .publishStats(Boolean.parseBoolean(environment.get(STATS)))
               .handlers(
                   HandlerFactories.handlers(
                       factory, new HandlerResources(config, environment, dynamoDb, sqs)))

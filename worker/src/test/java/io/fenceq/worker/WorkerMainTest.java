@@ -28,6 +28,26 @@ class WorkerMainTest {
   }
 
   @Test
+  void aStatsSettingOtherThanTrueOrFalseExitsTwoNamingIt() {
+    StringWriter err = new StringWriter();
+
+    int status =
+        WorkerMain.run(
+            Map.of(
+                "FENCEQ_QUEUE_URL",
+                "http://127.0.0.1:9324/000000000000/q.fifo",
+                "FENCEQ_LEASE_TABLE",
+                "leases",
+                WorkerMain.STATS,
+                "yes"),
+            new PrintWriter(err));
+
+    assertThat(status).isEqualTo(WorkerMain.EXIT_USAGE);
+    assertThat(err.toString())
+        .isEqualTo("fenceq worker: error: FENCEQ_STATS must be true or false, got yes\n");
+  }
+
+  @Test
   void anUnknownHandlerClassIsReportedBeforeAnyAwsSetUp() {
     StringWriter err = new StringWriter();
 

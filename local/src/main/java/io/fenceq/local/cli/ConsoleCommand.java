@@ -2,9 +2,18 @@ package io.fenceq.local.cli;
 
 import io.fenceq.FenceqException;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.dlq.DeadLetters;
+import io.fenceq.lease.LeaseTableReader;
 import io.fenceq.local.console.ConsoleServer;
 import io.fenceq.local.console.ConsoleState;
+import io.fenceq.local.console.ConsoleStats;
+import io.fenceq.local.console.DeadLetterConsole;
+import io.fenceq.metrics.EmbeddedMetricFormat;
+import io.fenceq.metrics.Metrics;
+import io.fenceq.ring.HashRing;
+import io.fenceq.stats.StatsReader;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,13 +24,19 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** {@code fenceq console}: a read-only web page of the lanes' leases and the queue's counts. */
+/**
+ * {@code fenceq console}: a web page of the lanes' leases, the queue's counts and the dead-letter
+ * queue's jobs; read-only unless {@code --allow-writes}, which enables redrive and delete.
+ */
 @Command(
     name = "console",
     mixinStandardHelpOptions = true,
     description = {
-      "Serves a read-only web page of the lease table (lanes and leaders) and the queue's and"
-          + " dead-letter queue's approximate counts, refreshed every few seconds from /api/state.",
+      "Serves a web page of the lease table (lanes and leaders), the queue's and dead-letter"
+          + " queue's approximate counts, refreshed every few seconds from /api/state, and the"
+          + " dead-letter queue's jobs on request.",
+      "Read-only unless --allow-writes: then the page can redrive or delete dead-lettered jobs,"
+          + " each after a dry run and a confirmation.",
       "Binds to the loopback interface unless --bind says otherwise. Endpoints, region and"
           + " credentials come from the standard AWS environment variables. See docs/console.md."
     })
@@ -58,6 +73,27 @@ final class ConsoleCommand implements Callable<Integer> {
       description = "The dead-letter queue (default: $FENCEQ_DLQ_URL).")
   String dlqUrl;
 
+  @Option(
+      names = "--lanes",
+      defaultValue = "${env:FENCEQ_LANES:-256}",
+      description =
+          "Lanes on the ring a redrive routes by; must match the consumers"
+              + " (default: $FENCEQ_LANES or 256).")
+  int lanes;
+
+  @Option(
+      names = "--allow-writes",
+      description =
+          "Allow redriving and deleting dead-lettered jobs from the page (default: read-only).")
+  boolean allowWrites;
+
+  @Option(
+      names = "--emf-metrics",
+      description =
+          "Print the lane backlog metrics (MaxLaneBacklog, LanesNearScanWindow) to standard output"
+              + " in CloudWatch Embedded Metric Format at each stats sample.")
+  boolean emfMetrics;
+
   @Override
   public Integer call() throws InterruptedException {
     if (leaseTable == null || leaseTable.isBlank()) {
@@ -73,10 +109,21 @@ final class ConsoleCommand implements Callable<Integer> {
             ConsoleServer.start(
                 new InetSocketAddress(bind, port),
                 new ConsoleState(
-                    dynamoDb, leaseTable, sqs, blankToNull(queueUrl), blankToNull(dlqUrl)))) {
+                    dynamoDb,
+                    leaseTable,
+                    sqs,
+                    blankToNull(queueUrl),
+                    blankToNull(dlqUrl),
+                    Clock.systemUTC(),
+                    new ConsoleStats(
+                        new StatsReader(dynamoDb, leaseTable),
+                        Clock.systemUTC(),
+                        emfMetrics ? EmbeddedMetricFormat.toStdout() : Metrics.none(),
+                        queueName())),
+                deadLetters(sqs, dynamoDb))) {
       spec.commandLine()
           .getOut()
-          .printf("console=http://%s:%d/ readOnly=true%n", bind, server.port());
+          .printf("console=http://%s:%d/ readOnly=%s%n", bind, server.port(), !allowWrites);
       spec.commandLine().getOut().flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fenceq-console-stop"));
@@ -85,6 +132,34 @@ final class ConsoleCommand implements Callable<Integer> {
     } catch (SdkException e) {
       throw new FenceqException("AWS client error: " + e.getMessage(), e);
     }
+  }
+
+  /** The dead-letter actions, or null without a dead-letter queue. */
+  private DeadLetterConsole deadLetters(SqsClient sqs, DynamoDbClient dynamoDb) {
+    if (blankToNull(dlqUrl) == null) {
+      if (allowWrites) {
+        throw new IllegalArgumentException(
+            "--allow-writes needs a dead-letter queue: pass --dlq-url or set FENCEQ_DLQ_URL");
+      }
+      return null;
+    }
+    DeadLetters.Builder b = DeadLetters.builder().sqs(sqs).deadLetterQueueUrl(dlqUrl);
+    if (blankToNull(queueUrl) != null) {
+      b.workQueueUrl(queueUrl)
+          .ring(HashRing.of(lanes))
+          .leases(new LeaseTableReader(dynamoDb, leaseTable));
+    } else if (allowWrites) {
+      throw new IllegalArgumentException(
+          "--allow-writes needs the work queue to redrive to: pass --queue-url or set"
+              + " FENCEQ_QUEUE_URL");
+    }
+    return new DeadLetterConsole(b.build(), allowWrites, Clock.systemUTC());
+  }
+
+  /** The work queue's name, the last part of its URL, or the lease table's without one. */
+  private String queueName() {
+    String url = blankToNull(queueUrl);
+    return url == null ? leaseTable : url.substring(url.lastIndexOf('/') + 1);
   }
 
   private static String blankToNull(String s) {

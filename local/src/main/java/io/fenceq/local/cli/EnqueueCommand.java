@@ -9,6 +9,7 @@ import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.queue.LargePayloads;
 import io.fenceq.ring.HashRing;
+import io.fenceq.stats.StatsPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -88,6 +90,14 @@ final class EnqueueCommand implements Callable<Integer> {
   String queueUrl;
 
   @Option(
+      names = "--lease-table",
+      defaultValue = "${env:FENCEQ_LEASE_TABLE}",
+      description =
+          "Counts the enqueued jobs per lane in this lease table's stats items, for the lane"
+              + " backlog of fenceq console (default: $FENCEQ_LEASE_TABLE; none: not counted).")
+  String leaseTable;
+
+  @Option(
       names = "--lanes",
       defaultValue = "${env:FENCEQ_LANES:-256}",
       description = "Lanes on the ring; must match the consumers (default: $FENCEQ_LANES or 256).")
@@ -121,10 +131,18 @@ final class EnqueueCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean large = payloadBucket != null && !payloadBucket.isBlank();
+    boolean counted = leaseTable != null && !leaseTable.isBlank();
     try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
-        S3Client s3 = large ? AwsClients.s3(AwsClients.Target.fromEnvironment()) : null) {
+        S3Client s3 = large ? AwsClients.s3(AwsClients.Target.fromEnvironment()) : null;
+        DynamoDbClient dynamoDb =
+            counted ? AwsClients.dynamoDb(AwsClients.Target.fromEnvironment()) : null;
+        // Closed (and so written) before the clients: resources close in reverse order.
+        StatsPublisher stats =
+            counted
+                ? StatsPublisher.builder().dynamoDb(dynamoDb).table(leaseTable).build().start()
+                : null) {
       Enqueuer.Builder builder =
-          Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(HashRing.of(lanes));
+          Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(HashRing.of(lanes)).stats(stats);
       if (large) {
         builder.largePayloads(LargePayloads.builder().s3(s3).bucket(payloadBucket.strip()).build());
       }

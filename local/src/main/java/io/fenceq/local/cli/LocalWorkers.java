@@ -60,6 +60,7 @@ final class LocalWorkers implements AutoCloseable {
                 .dynamoDb(aws.dynamoDbClient())
                 .s3(aws.s3Endpoint().isPresent() ? aws.s3Client() : null)
                 .handlers(inventory.handlers())
+                .publishStats(true) // for the console's charts
                 .build()
                 .start());
       }

@@ -21,6 +21,7 @@ public final class ConsoleState {
   private final String queueUrl;
   private final String dlqUrl;
   private final Clock clock;
+  private final ConsoleStats stats;
 
   /** Reads {@code leaseTable} and the queues (either URL may be null) on the system clock. */
   public ConsoleState(
@@ -36,6 +37,19 @@ public final class ConsoleState {
       String queueUrl,
       String dlqUrl,
       Clock clock) {
+    this(dynamoDb, leaseTable, sqs, queueUrl, dlqUrl, clock, null);
+  }
+
+  /** As above, with the throughput stats and lane backlogs of {@code stats} (null for none). */
+  public ConsoleState(
+      DynamoDbClient dynamoDb,
+      String leaseTable,
+      SqsClient sqs,
+      String queueUrl,
+      String dlqUrl,
+      Clock clock,
+      ConsoleStats stats) {
+    this.stats = stats;
     this.dynamoDb = dynamoDb;
     this.leaseTable = leaseTable;
     this.sqs = sqs;
@@ -44,13 +58,24 @@ public final class ConsoleState {
     this.clock = clock;
   }
 
-  /** The state as one JSON object. */
+  /** The state as one JSON object, for a read-only console without dead-letter actions. */
   public String read() {
+    return read(false, false);
+  }
+
+  /**
+   * The state as one JSON object.
+   *
+   * @param writesAllowed whether the console allows redrive and delete (the page shows the mode)
+   * @param deadLetters whether the console serves the dead-letter endpoints
+   */
+  public String read(boolean writesAllowed, boolean deadLetters) {
     Instant now = clock.instant();
     List<LeaseSnapshot> leases = new LeaseTableReader(dynamoDb, leaseTable).list();
     StringBuilder json = new StringBuilder(256 + leases.size() * 160);
     json.append("{\"now\":").append(string(now.toString()));
-    json.append(",\"readOnly\":true");
+    json.append(",\"readOnly\":").append(!writesAllowed);
+    json.append(",\"deadLetters\":").append(deadLetters);
     json.append(",\"leaseTable\":").append(string(leaseTable));
     json.append(",\"leases\":[");
     for (int i = 0; i < leases.size(); i++) {
@@ -72,6 +97,7 @@ public final class ConsoleState {
     }
     json.append("],\"queue\":").append(counts(queueUrl));
     json.append(",\"dlq\":").append(counts(dlqUrl));
+    json.append(",\"stats\":").append(stats == null ? "null" : stats.read());
     return json.append('}').toString();
   }
 

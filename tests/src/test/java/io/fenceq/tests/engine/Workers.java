@@ -21,6 +21,7 @@ final class Workers implements AutoCloseable {
   private final TestAws aws;
   private final TestStack stack;
   private final List<Worker> started = new ArrayList<>();
+  private boolean publishStats;
 
   Workers(TestAws aws, TestStack stack) {
     this.aws = aws;
@@ -42,6 +43,12 @@ final class Workers implements AutoCloseable {
         .receiveWait(Duration.ofSeconds(2));
   }
 
+  /** Whether the workers started from now on publish their stats for the console. */
+  Workers publishStats(boolean publishStats) {
+    this.publishStats = publishStats;
+    return this;
+  }
+
   /** Starts a worker. */
   Worker start(ConsumerConfig config, Map<String, ? extends JobHandler> handlers) {
     return start(config, handlers, null);
@@ -58,6 +65,7 @@ final class Workers implements AutoCloseable {
             .handlers(handlers)
             .backoffBase(TEST_BACKOFF)
             .backoffCap(TEST_BACKOFF.multipliedBy(4))
+            .publishStats(publishStats)
             .build()
             .start();
     synchronized (started) {
