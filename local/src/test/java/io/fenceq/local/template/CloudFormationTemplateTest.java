@@ -339,7 +339,7 @@ class CloudFormationTemplateTest {
     assertThatThrownBy(() -> template.parameterValues(Map.of("Lanes", "8")))
         .isInstanceOf(TemplateException.class)
         .hasMessageContaining("unknown parameter 'Lanes'")
-        .hasMessageContaining("LaneCount, MaxAttempts, MaxReceiveCount");
+        .hasMessageContaining("LaneCount, MaxAttempts, KeyConcurrency, OrderScope, MaxReceiveCount");
   }
 
   @Test
