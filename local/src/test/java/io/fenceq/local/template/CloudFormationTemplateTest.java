@@ -339,7 +339,8 @@ class CloudFormationTemplateTest {
     assertThatThrownBy(() -> template.parameterValues(Map.of("Lanes", "8")))
         .isInstanceOf(TemplateException.class)
         .hasMessageContaining("unknown parameter 'Lanes'")
-        .hasMessageContaining("LaneCount, MaxAttempts, KeyConcurrency, OrderScope, MaxReceiveCount");
+        .hasMessageContaining(
+            "LaneCount, MaxAttempts, KeyConcurrency, OrderScope, MaxReceiveCount");
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -29,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * lands while lanes are in flight.
  */
 public final class StepJournal {
+  private static final Logger log = LoggerFactory.getLogger(StepJournal.class);
+
   static final String TYPE = "step";
 
   private final DynamoDbClient dynamoDb;
@@ -66,6 +70,9 @@ public final class StepJournal {
     JsonNode payload = job.payload();
     int workMs = payload.path("workMs").asInt(0);
     if (workMs > 0) {
+      // Tests of a worker in another process wait for this line to know a slow job is running.
+      log.info(
+          "event=step_work_started key={} n={} workMs={}", job.key(), payload.path("n"), workMs);
       Thread.sleep(workMs); // the job's own work, not a wait for anything
     }
     context.checkFence();

@@ -103,7 +103,10 @@ class WorkerProcessTest {
       Eventually.await(
           "the worker process to start the slow job",
           Duration.ofMinutes(1),
-          () -> process.workerId() != null && !heldBy(stack, process.workerId()).isEmpty(),
+          () ->
+              process.workerId() != null
+                  && !heldBy(stack, process.workerId()).isEmpty()
+                  && process.output().contains("event=step_work_started key=slow"),
           process::output);
       process.terminate();
       Eventually.await(
