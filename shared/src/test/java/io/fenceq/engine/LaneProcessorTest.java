@@ -229,9 +229,13 @@ class LaneProcessorTest {
     Message good = world.job(key, "reserve");
     Message foreign = world.message("{}", "orders", null, 1);
 
+    // Lane scope: one job after another, so the order of the calls across keys is fixed.
     BatchOutcome batch =
         world
-            .processor(handlers())
+            .processor(
+                handlers(),
+                world.config().orderScope(OrderScope.LANE).build(),
+                EngineFixture.SAME_THREAD)
             .process(List.of(malformed, unknownType, otherRing, wrongLane, good, foreign));
 
     assertThat(ran).containsExactly(good.messageId());
