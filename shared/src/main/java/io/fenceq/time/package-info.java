@@ -2,8 +2,9 @@
  * Time as fenceq takes it: a monotonic {@link io.fenceq.time.Ticker} for every duration (lease
  * validity, heartbeats, backoff) and a {@link java.time.Clock} for wall time, both injected.
  *
- * <p>{@link io.fenceq.time.ManualTicker} and {@link io.fenceq.time.ManualClock} move only when told
- * to, so that tests of anything that waits advance time instead of sleeping, and can skew one
- * participant's wall clock against another's.
+ * <p>Tests pass fakes that move only when told to, so that anything that waits is tested by
+ * advancing time instead of sleeping: {@code ManualTicker}, {@code ManualClock} and {@code
+ * ManualScheduler} in this package, from the {@code fenceq-core} jar with classifier {@code
+ * test-fixtures} (a dependency of {@code fenceq-testing}).
  */
 package io.fenceq.time;

@@ -9,6 +9,7 @@ import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import io.fenceq.testing.InMemoryLeases;
 import io.fenceq.time.ManualClock;
+import io.fenceq.time.ManualScheduler;
 import io.fenceq.time.ManualTicker;
 import java.time.Duration;
 import java.time.Instant;

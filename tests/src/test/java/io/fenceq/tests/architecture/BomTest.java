@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,9 @@ class BomTest {
 
   /** Modules that publish nothing a user depends on. */
   private static final Set<String> NOT_PUBLISHED = Set.of("bom", "tests", "bench");
+
+  /** Jars a module publishes beside its main one, by classifier: users depend on them too. */
+  private static final Map<String, String> ATTACHED = Map.of("shared", "test-fixtures");
 
   @Test
   void theBomListsEveryPublishedArtifactAtTheBuildsVersion() throws Exception {
@@ -43,13 +47,22 @@ class BomTest {
       }
       Path pom = ROOT.resolve(module).resolve("pom.xml");
       assertThat(pom).exists();
-      expected.add(child(parse(pom).getDocumentElement(), "artifactId"));
+      String artifactId = child(parse(pom).getDocumentElement(), "artifactId");
+      expected.add(artifactId);
+      if (ATTACHED.containsKey(module)) {
+        expected.add(artifactId + ":" + ATTACHED.get(module));
+      }
     }
     List<String> listed = new ArrayList<>();
     NodeList dependencies = bom.getElementsByTagName("dependency");
     for (int i = 0; i < dependencies.getLength(); i++) {
       Element dependency = (Element) dependencies.item(i);
-      listed.add(child(dependency, "artifactId"));
+      NodeList classifier = dependency.getElementsByTagName("classifier");
+      listed.add(
+          child(dependency, "artifactId")
+              + (classifier.getLength() == 0
+                  ? ""
+                  : ":" + classifier.item(0).getTextContent().strip()));
       assertThat(child(dependency, "version"))
           .as(child(dependency, "artifactId"))
           .isEqualTo(version);

@@ -103,7 +103,7 @@ class ModuleBoundariesRuleTest {
     assertThat(ModuleResolver.BY_CODE_SOURCE.moduleOf(classes.get(LeaseItem.class)))
         .hasValue("shared");
     assertThat(ModuleResolver.BY_CODE_SOURCE.moduleOf(classes.get(FenceqCli.class)))
-        .hasValue("local");
+        .hasValue("cli");
     assertThat(ModuleResolver.BY_CODE_SOURCE.moduleOf(classes.get(ModuleBoundariesRuleTest.class)))
         .as("test classes belong to no module")
         .isEmpty();

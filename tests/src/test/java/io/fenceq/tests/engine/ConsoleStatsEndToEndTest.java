@@ -15,6 +15,7 @@ import io.fenceq.stats.StatsItems;
 import io.fenceq.stats.StatsPublisher;
 import io.fenceq.stats.StatsReader;
 import io.fenceq.stats.StatsSnapshot;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.Worker;

@@ -14,6 +14,7 @@ import io.fenceq.lease.LeaseTableReader;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.net.URI;

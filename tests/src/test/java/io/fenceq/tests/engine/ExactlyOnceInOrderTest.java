@@ -8,6 +8,7 @@ import io.fenceq.examples.inventory.InventoryOutcome.Result;
 import io.fenceq.examples.inventory.StockLevel;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.WorkerProgress;

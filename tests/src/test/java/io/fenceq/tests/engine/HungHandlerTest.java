@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.worker.Worker;

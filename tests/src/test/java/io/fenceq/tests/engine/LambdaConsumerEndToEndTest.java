@@ -9,6 +9,7 @@ import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.local.lambda.EventSourceProgress;
 import io.fenceq.local.lambda.SqsEventSource;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;

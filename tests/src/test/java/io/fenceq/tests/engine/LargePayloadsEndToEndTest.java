@@ -14,6 +14,7 @@ import io.fenceq.queue.InvalidJobException;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.queue.LargePayloads;
 import io.fenceq.ring.HashRing;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;

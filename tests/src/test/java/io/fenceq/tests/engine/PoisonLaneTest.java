@@ -9,6 +9,7 @@ import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import io.fenceq.examples.inventory.InventoryOutcome;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.trace.FenceqTracing;

@@ -3,6 +3,7 @@ package io.fenceq.tests.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.queue.JobRequest;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;

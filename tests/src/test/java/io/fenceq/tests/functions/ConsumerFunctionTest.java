@@ -13,7 +13,7 @@ import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.ring.HashRing;
-import io.fenceq.tests.engine.Eventually;
+import io.fenceq.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

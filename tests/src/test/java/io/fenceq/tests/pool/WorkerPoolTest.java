@@ -7,7 +7,7 @@ import io.fenceq.lease.LeaseTableReader;
 import io.fenceq.pool.PoolView;
 import io.fenceq.pool.WorkerPool;
 import io.fenceq.ring.RingChange;
-import io.fenceq.tests.engine.Eventually;
+import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import io.fenceq.time.ManualClock;

@@ -2,8 +2,8 @@ package io.fenceq.local.demo;
 
 import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.examples.inventory.InventoryHandlers;
-import io.fenceq.local.faults.FaultProxy;
-import io.fenceq.local.faults.WorkerJvm;
+import io.fenceq.testing.faults.FaultProxy;
+import io.fenceq.testing.faults.WorkerJvm;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

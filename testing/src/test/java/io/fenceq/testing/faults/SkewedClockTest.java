@@ -1,4 +1,4 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,10 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fenceq.local.LocalAws;
-import io.fenceq.local.testing.Eventually;
+import io.fenceq.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.fenceq.local.lambda;
+package io.fenceq.tests.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.fenceq.FenceqException;
 import io.fenceq.local.LocalAws;
-import io.fenceq.local.testing.Eventually;
+import io.fenceq.local.lambda.EventSourceConfig;
+import io.fenceq.local.lambda.EventSourceProgress;
+import io.fenceq.local.lambda.SqsEventSource;
+import io.fenceq.testing.Eventually;
 import io.fenceq.time.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
 import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;

@@ -1,6 +1,6 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
-import static io.fenceq.local.faults.FaultTestAws.target;
+import static io.fenceq.testing.faults.FaultTestAws.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,11 +9,11 @@ import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.lease.internal.LeaseItem;
 import io.fenceq.local.LocalAws;
-import io.fenceq.local.testing.Eventually;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
+import io.fenceq.testing.Eventually;
 import io.fenceq.worker.Worker;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -18,9 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code fenceq worker} in a JVM of its own, configured only by its environment as ECS runs it,
- * with this JVM's class path and its output in a file. Crash it with {@link ProcessFaults}: {@code
- * faults.kill9(jvm.handle())}, {@code faults.stop(jvm.pid())}.
+ * The ECS worker ({@code fenceq-worker}'s {@code WorkerMain}, what {@code fenceq worker} runs) in a
+ * JVM of its own, configured only by its environment as ECS runs it, with this JVM's class path and
+ * its output in a file. Crash it with {@link ProcessFaults}: {@code faults.kill9(jvm.handle())},
+ * {@code faults.stop(jvm.pid())}.
  *
  * <pre>{@code
  * try (WorkerJvm worker = WorkerJvm.builder().name("w2").environment(aws.environment()).start()) {
@@ -29,8 +30,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class WorkerJvm implements Closeable {
-  /** The CLI's entry point; {@code worker} is its subcommand. */
-  public static final String FENCEQ_CLI = "io.fenceq.local.cli.FenceqCli";
+  /** The ECS worker's entry point, the default main class. */
+  public static final String WORKER_MAIN = "io.fenceq.worker.WorkerMain";
 
   private static final Pattern WORKER_ID = Pattern.compile("event=worker_started worker=(\\S+)");
 
@@ -136,8 +137,8 @@ public final class WorkerJvm implements Closeable {
     private String name = "worker";
     private Map<String, String> environment;
     private String classPath;
-    private String mainClass = FENCEQ_CLI;
-    private List<String> arguments = List.of("worker");
+    private String mainClass = WORKER_MAIN;
+    private List<String> arguments = List.of();
     private List<String> jvmOptions =
         List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
     private Path outputDirectory;
@@ -169,7 +170,7 @@ public final class WorkerJvm implements Closeable {
       return this;
     }
 
-    /** The main class and its arguments; default {@code FenceqCli worker}. */
+    /** The main class and its arguments; default {@link #WORKER_MAIN} without arguments. */
     public Builder main(String mainClass, List<String> arguments) {
       this.mainClass = Objects.requireNonNull(mainClass, "mainClass");
       this.arguments = List.copyOf(arguments);

@@ -1,21 +1,21 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
-import static io.fenceq.local.faults.FaultTestAws.inventoryTable;
-import static io.fenceq.local.faults.FaultTestAws.messagesIn;
-import static io.fenceq.local.faults.FaultTestAws.newFifoQueue;
-import static io.fenceq.local.faults.FaultTestAws.skuExists;
-import static io.fenceq.local.faults.FaultTestAws.skuItem;
-import static io.fenceq.local.faults.FaultTestAws.target;
-import static io.fenceq.local.faults.FaultTestAws.uniqueSku;
+import static io.fenceq.testing.faults.FaultTestAws.inventoryTable;
+import static io.fenceq.testing.faults.FaultTestAws.messagesIn;
+import static io.fenceq.testing.faults.FaultTestAws.newFifoQueue;
+import static io.fenceq.testing.faults.FaultTestAws.skuExists;
+import static io.fenceq.testing.faults.FaultTestAws.skuItem;
+import static io.fenceq.testing.faults.FaultTestAws.target;
+import static io.fenceq.testing.faults.FaultTestAws.uniqueSku;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;
-import io.fenceq.local.faults.ThrottleInterceptor.Fault;
-import io.fenceq.local.faults.ThrottleInterceptor.Service;
-import io.fenceq.local.faults.ThrottleInterceptor.Timing;
+import io.fenceq.testing.faults.ThrottleInterceptor.Fault;
+import io.fenceq.testing.faults.ThrottleInterceptor.Service;
+import io.fenceq.testing.faults.ThrottleInterceptor.Timing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

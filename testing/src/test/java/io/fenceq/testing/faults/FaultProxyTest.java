@@ -1,15 +1,15 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
-import static io.fenceq.local.faults.FaultTestAws.inventoryTable;
-import static io.fenceq.local.faults.FaultTestAws.skuExists;
-import static io.fenceq.local.faults.FaultTestAws.skuItem;
-import static io.fenceq.local.faults.FaultTestAws.uniqueSku;
+import static io.fenceq.testing.faults.FaultTestAws.inventoryTable;
+import static io.fenceq.testing.faults.FaultTestAws.skuExists;
+import static io.fenceq.testing.faults.FaultTestAws.skuItem;
+import static io.fenceq.testing.faults.FaultTestAws.uniqueSku;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;
-import io.fenceq.local.testing.Eventually;
+import io.fenceq.testing.Eventually;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
-package io.fenceq.engine;
+package io.fenceq.time;
 
-import io.fenceq.time.ManualTicker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,17 +16,18 @@ import java.util.concurrent.TimeUnit;
  * only those whose time on the ticker has come. Tests move time and then run what is due, instead
  * of sleeping.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService
+    implements ScheduledExecutorService {
   private final ManualTicker ticker;
   private final List<Task> tasks = new ArrayList<>();
   private boolean shutdown;
 
-  ManualScheduler(ManualTicker ticker) {
+  public ManualScheduler(ManualTicker ticker) {
     this.ticker = ticker;
   }
 
   /** Runs every task due by the ticker, earliest first; periodic ones are scheduled again. */
-  int runDue() {
+  public int runDue() {
     int ran = 0;
     while (true) {
       Task next;
@@ -62,7 +62,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
    * Waits until {@code count} tasks are scheduled and not cancelled, for a task another thread
    * schedules; false if that did not happen within {@code timeout}.
    */
-  synchronized boolean awaitScheduled(int count, long timeout, TimeUnit unit)
+  public synchronized boolean awaitScheduled(int count, long timeout, TimeUnit unit)
       throws InterruptedException {
     long end = System.nanoTime() + unit.toNanos(timeout);
     while (scheduled() < count) {
@@ -76,7 +76,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   /** Tasks scheduled and not cancelled. */
-  synchronized int scheduled() {
+  /** How many tasks are waiting, periodic ones included. */
+  public synchronized int scheduled() {
     return (int) tasks.stream().filter(t -> !t.cancelled && !t.done).count();
   }
 

@@ -1,16 +1,16 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
-import static io.fenceq.local.faults.FaultTestAws.inventoryTable;
-import static io.fenceq.local.faults.FaultTestAws.skuExists;
-import static io.fenceq.local.faults.FaultTestAws.skuItem;
-import static io.fenceq.local.faults.FaultTestAws.target;
-import static io.fenceq.local.faults.FaultTestAws.uniqueSku;
+import static io.fenceq.testing.faults.FaultTestAws.inventoryTable;
+import static io.fenceq.testing.faults.FaultTestAws.skuExists;
+import static io.fenceq.testing.faults.FaultTestAws.skuItem;
+import static io.fenceq.testing.faults.FaultTestAws.target;
+import static io.fenceq.testing.faults.FaultTestAws.uniqueSku;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.aws.AwsClients;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.local.LocalAws;
-import io.fenceq.local.testing.Eventually;
+import io.fenceq.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

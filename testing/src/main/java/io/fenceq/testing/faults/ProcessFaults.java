@@ -1,4 +1,4 @@
-package io.fenceq.local.faults;
+package io.fenceq.testing.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
