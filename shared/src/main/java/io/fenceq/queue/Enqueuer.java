@@ -122,7 +122,7 @@ public final class Enqueuer {
     this.epochs =
         b.ringEpochs == null
             ? null
-            : new RingEpochCache(b.ringEpochs, ring, b.ticker, b.epochRefresh);
+            : new RingEpochCache(b.ringEpochs, ring, b.ticker, b.epochRefresh, false);
     this.fixed = Routing.of(ring, 0);
     this.routing = fixed;
   }

@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A producer's or consumer's view of the ring's epoch: read from its source on first use and again
  * once {@code refreshEvery} has passed on the ticker, never once per job; {@link #refresh()} reads
- * at once (a consumer that meets a newer epoch than it knows). A failed refresh keeps the last
- * value, logged, and is tried again at the next use; only a first read that fails throws.
+ * at once (a consumer that meets a newer epoch than it knows). A producer's cache keeps the last
+ * value when a refresh fails (logged, tried again after the interval): a job sent under a stale
+ * epoch is dead-lettered by the consumers, never run out of order. A consumer's cache ({@code
+ * strict}) throws instead, so that it never decides on a value older than its interval.
  *
  * <p>Also holds the rings of the lane counts it has met, built once each from the configured ring's
  * virtual nodes. Thread-safe; one reader at a time goes to the source, the others use the last
@@ -32,12 +34,18 @@ public final class RingEpochCache {
   private final ReentrantLock reading = new ReentrantLock();
   private final Map<Integer, HashRing> rings = new ConcurrentHashMap<>();
 
+  private final boolean strict;
   private volatile RingEpoch last;
   private volatile long readAt;
 
   public RingEpochCache(
-      RingEpochSource source, HashRing configured, Ticker ticker, Duration refreshEvery) {
+      RingEpochSource source,
+      HashRing configured,
+      Ticker ticker,
+      Duration refreshEvery,
+      boolean strict) {
     this.source = source;
+    this.strict = strict;
     this.configured = configured;
     this.ticker = ticker;
     this.refreshNanos = refreshEvery.toNanos();
@@ -103,7 +111,7 @@ public final class RingEpochCache {
       readAt = ticker.nanos();
       return read;
     } catch (RuntimeException e) {
-      if (fallback == null) {
+      if (fallback == null || strict) {
         throw e;
       }
       readAt = ticker.nanos();
