@@ -12,6 +12,7 @@ import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,17 @@ class ReshardUnderLoadTest {
   /**
    * What a handler saw of one key: job numbers in the order they ran, and the lanes they ran in.
    */
-  private record Seen(List<Integer> numbers, Set<String> lanes) {}
+  private record Seen(List<Integer> numbers, List<BigInteger> seqs, Set<String> lanes) {}
+
+  private static int ran(Map<String, Seen> seen) {
+    int n = 0;
+    for (Seen s : seen.values()) {
+      synchronized (s) {
+        n += s.numbers().size();
+      }
+    }
+    return n;
+  }
 
   @Test
   void reshardingUnderLoadKeepsEveryKeysOrderAndLosesNothing() throws Exception {
@@ -54,15 +65,34 @@ class ReshardUnderLoadTest {
     RingConfigTable table =
         new RingConfigTable(aws.dynamoDb(), stack.leaseTable(), 64, Clock.systemUTC());
     Map<String, Seen> seen = new ConcurrentHashMap<>();
+    AtomicInteger failedAfterWrite = new AtomicInteger();
     JobHandler recording =
         (job, context) -> {
           Seen s =
               seen.computeIfAbsent(
-                  job.key(), k -> new Seen(new ArrayList<>(), ConcurrentHashMap.newKeySet()));
+                  job.key(),
+                  k ->
+                      new Seen(
+                          new ArrayList<>(), new ArrayList<>(), ConcurrentHashMap.newKeySet()));
+          BigInteger seq = new BigInteger(job.seq());
           synchronized (s) {
+            // As a fenced write does: a seq at or below the last applied one is a redelivery of
+            // a job already applied (a lane lost under load runs its jobs again), not an effect.
+            if (!s.seqs().isEmpty() && seq.compareTo(s.seqs().getLast()) <= 0) {
+              if (!s.seqs().contains(seq)) {
+                s.numbers().add(-1);
+              }
+              return;
+            }
             s.numbers().add(job.payload().get("n").asInt());
+            s.seqs().add(seq);
           }
           s.lanes().add(context.lane().id());
+          if (job.payload().get("n").asInt() % 5 == 2 && job.attempt() == 1) {
+            // A failure after the write: the job took effect but goes back, and runs again.
+            failedAfterWrite.incrementAndGet();
+            throw new IllegalStateException("scripted failure after the write of " + job.jobId());
+          }
         };
     Enqueuer enqueuer =
         Enqueuer.builder()
@@ -99,13 +129,15 @@ class ReshardUnderLoadTest {
                 });
 
     try (Workers workers = new Workers(aws, stack)) {
+      List<io.fenceq.worker.Worker> started = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        workers.start(workers.config().ringEpochs(true).build(), Map.of("t", recording));
+        started.add(
+            workers.start(workers.config().ringEpochs(true).build(), Map.of("t", recording)));
       }
       Eventually.await(
-          "jobs to run under epoch 0",
-          Duration.ofSeconds(20),
-          () -> seen.size() == KEYS,
+          "jobs of half the keys to run under epoch 0",
+          Duration.ofSeconds(60),
+          () -> seen.size() >= KEYS / 2,
           seen::size);
       Resharding resharding =
           Resharding.builder()
@@ -115,7 +147,18 @@ class ReshardUnderLoadTest {
               .grace(GRACE)
               .build();
       System.out.println("reshard starts: enqueued=" + enqueued.get() + " " + workers.progress());
+      // While the producers switch, one worker stops (its lanes go back) and another replaces it.
+      Thread replace =
+          Thread.ofPlatform()
+              .name("reshard-test-replace")
+              .start(
+                  () -> {
+                    started.getFirst().shutdown().join();
+                    workers.start(
+                        workers.config().ringEpochs(true).build(), Map.of("t", recording));
+                  });
       RingEpoch next96 = resharding.start(96);
+      replace.join(30_000);
       assertThat(next96.epoch()).isEqualTo(1);
       Eventually.await(
           "every barrier to pass",
@@ -128,10 +171,10 @@ class ReshardUnderLoadTest {
       producer.join(10_000);
       int total = enqueued.get();
       Eventually.await(
-          "every job to be settled",
-          Duration.ofSeconds(60),
-          () -> workers.progress().done() + workers.progress().deadLettered() >= total,
-          workers::progress);
+          "every job to run (the barriers count as done too)",
+          Duration.ofSeconds(90),
+          () -> ran(seen) + workers.progress().deadLettered() >= total,
+          () -> "ran=" + ran(seen) + " of " + total + " " + workers.progress());
       assertThat(workers.progress().deadLettered()).isZero();
     }
 
@@ -146,6 +189,9 @@ class ReshardUnderLoadTest {
         expected.add(n);
       }
       assertThat(s.numbers()).as("jobs of %s in the order they ran", key).isEqualTo(expected);
+      // A job arriving with a seq below the last applied one that was never applied (-1 above)
+      // would be lost to a fenced write: across the move too, the key's seqs must rise.
+      assertThat(s.seqs()).as("sequence numbers of %s", key).isSorted().doesNotHaveDuplicates();
       Lane from = before.laneFor(key);
       Lane to = after.laneFor(key);
       assertThat(s.lanes()).isSubsetOf(from.id(), to.id());
@@ -156,6 +202,7 @@ class ReshardUnderLoadTest {
         observedMoved++;
       }
     }
+    assertThat(failedAfterWrite.get()).as("failures after the write").isPositive();
     assertThat(observedMoved).as("keys whose jobs ran in two lanes").isEqualTo(moved);
     double fraction = (double) moved / KEYS;
     double predicted = Resharding.predictedMove(before, 96, 100_000).movedFraction();
