@@ -240,4 +240,26 @@ class EpochEngineTest {
     assertThat(outcome(batch, behind).status()).isEqualTo(Status.RETURNED);
     assertThat(outcome(batch, behind).reason()).contains("which waits for a reshard barrier");
   }
+
+  @Test
+  void inALambdaInvocationAHeldJobGoesBackBeforeTheInvocationsEnd() throws Exception {
+    String moved = movedKey();
+    Message held = job(moved, 1);
+    // The invocation ends 4 s from now; each read of the epoch takes a second of it.
+    java.time.Instant notAfter = world.clock.instant().plusSeconds(4);
+    source.onRead =
+        n -> {
+          world.ticker.advance(Duration.ofSeconds(1));
+          world.clock.advance(Duration.ofSeconds(1));
+        };
+
+    BatchOutcome batch = processor(OrderScope.KEY).submit(List.of(held), notAfter).get();
+
+    assertThat(ran).isEmpty();
+    assertThat(outcome(batch, held).status()).isEqualTo(Status.RETURNED);
+    // The hold ended it, with the barrier's reason, not the invocation's deadline.
+    assertThat(outcome(batch, held).reason())
+        .contains("the barrier of " + oldRing.laneFor(moved) + " into epoch 1 had not passed");
+    assertThat(source.reads.get()).isLessThan(10);
+  }
 }
