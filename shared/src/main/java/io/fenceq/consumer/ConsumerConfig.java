@@ -57,6 +57,13 @@ public final class ConsumerConfig {
   public static final String KEY_CONCURRENCY = "FENCEQ_KEY_CONCURRENCY";
 
   /**
+   * {@code true} to follow the ring's epoch in the lease table, so that the queue can be resharded
+   * live ({@code fenceq reshard}); default {@code false}: the consumer runs the ring of {@value
+   * #LANES} lanes only. See docs/resharding.md.
+   */
+  public static final String RING_EPOCHS = "FENCEQ_RING_EPOCHS";
+
+  /**
    * {@code key} (default): a failed job holds back only its own key's later jobs; {@code lane}: it
    * holds back every later job of its lane-batch, which runs one job at a time ({@link
    * io.fenceq.engine.OrderScope}).
@@ -163,6 +170,7 @@ public final class ConsumerConfig {
   private final String workerId;
   private final int unhealthyWrittenOffThreads;
   private final Path healthFile;
+  private final boolean ringEpochs;
 
   private ConsumerConfig(Builder b, EngineConfig engine, LeaseConfig lease) {
     this.engine = engine;
@@ -177,6 +185,7 @@ public final class ConsumerConfig {
     this.workerId = b.workerId;
     this.unhealthyWrittenOffThreads = b.unhealthyWrittenOffThreads;
     this.healthFile = b.healthFile;
+    this.ringEpochs = b.ringEpochs;
   }
 
   public static Builder builder() {
@@ -235,6 +244,7 @@ public final class ConsumerConfig {
     b.handler(get.apply(HANDLER));
     b.payloadBucket(get.apply(PAYLOAD_BUCKET));
     b.metrics(metricsOutput(get.apply(METRICS)));
+    b.ringEpochs(Builder.bool(RING_EPOCHS, get.apply(RING_EPOCHS)));
     return b.build();
   }
 
@@ -253,6 +263,11 @@ public final class ConsumerConfig {
   /** The lane leases' configuration: {@value #LEASE_SECONDS} sets its duration. */
   public LeaseConfig lease() {
     return lease;
+  }
+
+  /** Whether the consumer follows the ring's epoch in the lease table ({@value #RING_EPOCHS}). */
+  public boolean ringEpochs() {
+    return ringEpochs;
   }
 
   /** The lease table ({@value #LEASE_TABLE}). */
@@ -333,7 +348,8 @@ public final class ConsumerConfig {
         .payloadBucket(payloadBucket)
         .metrics(metrics)
         .unhealthyWrittenOffThreads(unhealthyWrittenOffThreads)
-        .healthFile(healthFile);
+        .healthFile(healthFile)
+        .ringEpochs(ringEpochs);
   }
 
   @Override
@@ -444,8 +460,15 @@ public final class ConsumerConfig {
     private String workerId;
     private int unhealthyWrittenOffThreads = DEFAULT_UNHEALTHY_WRITTEN_OFF_THREADS;
     private Path healthFile;
+    private boolean ringEpochs;
 
     private Builder() {}
+
+    /** {@value #RING_EPOCHS}: default false. */
+    public Builder ringEpochs(boolean ringEpochs) {
+      this.ringEpochs = ringEpochs;
+      return this;
+    }
 
     /**
      * The engine's configuration as a whole: its queues, ring and lanes in flight replace those set
@@ -764,6 +787,16 @@ public final class ConsumerConfig {
           .add(BigDecimal.valueOf(value.getNano(), 9))
           .stripTrailingZeros()
           .toPlainString();
+    }
+
+    static boolean bool(String variable, String value) {
+      if (value == null || value.equals("false")) {
+        return false;
+      }
+      if (value.equals("true")) {
+        return true;
+      }
+      throw new ConsumerConfigException(variable + " must be true or false, got " + quote(value));
     }
 
     private static ConsumerConfigException invalid(

@@ -8,8 +8,10 @@ import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.metrics.EmbeddedMetricFormat;
 import io.fenceq.metrics.Metrics;
+import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.LargePayloads;
 import io.fenceq.queue.QueueDescription;
+import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.time.Ticker;
 import java.io.Closeable;
 import java.time.Clock;
@@ -289,6 +291,12 @@ public final class ConsumerEngine implements Closeable {
       }
       if (largePayloads != null) {
         processor.largePayloads(largePayloads);
+      }
+      if (config.ringEpochs()) {
+        processor.ringEpochs(
+            new RingConfigTable(
+                dynamoDb, config.leaseTable(), engineConfig.ring().laneCount(), clock),
+            Enqueuer.DEFAULT_EPOCH_REFRESH);
       }
       return new ConsumerEngine(leases, processor.build());
     }

@@ -2,6 +2,7 @@ package io.fenceq.engine;
 
 import io.fenceq.engine.internal.Backoff;
 import io.fenceq.engine.internal.EngineParts;
+import io.fenceq.engine.internal.EpochGuard;
 import io.fenceq.engine.internal.Heartbeat;
 import io.fenceq.engine.internal.LaneRun;
 import io.fenceq.engine.internal.NamedThreads;
@@ -11,7 +12,10 @@ import io.fenceq.internal.Require;
 import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.metrics.Metrics;
+import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.LargePayloads;
+import io.fenceq.reshard.RingEpochSource;
+import io.fenceq.reshard.internal.RingEpochCache;
 import io.fenceq.time.Ticker;
 import java.io.Closeable;
 import java.time.Clock;
@@ -190,8 +194,24 @@ public final class LaneProcessor implements Closeable {
               }
             },
             new Payloads(b.largePayloads),
-            keyThreads);
+            keyThreads,
+            b.ringEpochs == null
+                ? null
+                : new EpochGuard(
+                    new RingEpochCache(b.ringEpochs, config.ring(), b.ticker, b.epochRefresh, true),
+                    b.holdLimit,
+                    b.holdPoll,
+                    b.holdRetry));
   }
+
+  /** How long a moved key's job waits in flight for its old lane's barrier unless set. */
+  public static final Duration DEFAULT_HOLD_LIMIT = Duration.ofSeconds(60);
+
+  /** How often a held job reads the ring's epoch unless set. */
+  public static final Duration DEFAULT_HOLD_POLL = Duration.ofMillis(500);
+
+  /** The visibility a held job goes back with after its limit unless set. */
+  public static final Duration DEFAULT_HOLD_RETRY = Duration.ofSeconds(2);
 
   public static Builder builder() {
     return new Builder();
@@ -587,8 +607,43 @@ public final class LaneProcessor implements Closeable {
     private ScheduledExecutorService scheduler;
     private Runnable writeOffListener;
     private LargePayloads largePayloads;
+    private RingEpochSource ringEpochs;
+    private Duration epochRefresh = Enqueuer.DEFAULT_EPOCH_REFRESH;
+    private Duration holdLimit = DEFAULT_HOLD_LIMIT;
+    private Duration holdPoll = DEFAULT_HOLD_POLL;
+    private Duration holdRetry = DEFAULT_HOLD_RETRY;
 
     private Builder() {}
+
+    /**
+     * Follows the ring's epoch in {@code source} (a {@link io.fenceq.reshard.RingConfigTable} on
+     * the lease table), so that the queue can be resharded live: a job runs only under the current
+     * epoch's ring (or the previous one's until its lane's barrier passes); a moved key's job waits
+     * for its old lane's barrier; barrier messages clear their lane; a job of any other epoch goes
+     * to the dead-letter queue with the reason. The epoch is read at the first batch and again once
+     * {@code refreshEvery} has passed (which must not exceed a reshard's grace period), and at
+     * every lane-batch while a reshard is under way. Without it (the default) the consumer runs the
+     * configured ring only and refuses jobs of any other ring.
+     */
+    public Builder ringEpochs(RingEpochSource source, Duration refreshEvery) {
+      this.ringEpochs = source;
+      this.epochRefresh = refreshEvery;
+      return this;
+    }
+
+    /**
+     * How a moved key's job waits for its old lane's barrier: it stays in flight (its visibility
+     * extended by the heartbeat) and the epoch is read every {@code poll}, for at most {@code
+     * limit} (and never past a Lambda invocation's deadline); then it goes back with visibility
+     * {@code retry}, a receive that counts toward the queue's {@code maxReceiveCount}. Defaults
+     * {@link #DEFAULT_HOLD_LIMIT}, {@link #DEFAULT_HOLD_POLL}, {@link #DEFAULT_HOLD_RETRY}.
+     */
+    public Builder epochHold(Duration limit, Duration poll, Duration retry) {
+      this.holdLimit = limit;
+      this.holdPoll = poll;
+      this.holdRetry = retry;
+      return this;
+    }
 
     /**
      * Follows messages that point to an S3 object to their envelope, and deletes the object once
@@ -694,6 +749,22 @@ public final class LaneProcessor implements Closeable {
       Require.notNull(metrics, "LaneProcessor", "metrics");
       Require.notNull(ticker, "LaneProcessor", "ticker");
       Require.notNull(clock, "LaneProcessor", "clock");
+      Require.argument(
+          epochRefresh != null && epochRefresh.isPositive(),
+          "LaneProcessor",
+          "epochRefresh",
+          epochRefresh);
+      Require.argument(
+          holdLimit != null && !holdLimit.isNegative(), "LaneProcessor", "holdLimit", holdLimit);
+      Require.argument(
+          holdPoll != null
+              && holdPoll.isPositive()
+              && holdPoll.compareTo(Duration.ofMinutes(1)) <= 0,
+          "LaneProcessor",
+          "holdPoll",
+          holdPoll);
+      Require.argument(
+          holdRetry != null && !holdRetry.isNegative(), "LaneProcessor", "holdRetry", holdRetry);
       return new LaneProcessor(this);
     }
   }

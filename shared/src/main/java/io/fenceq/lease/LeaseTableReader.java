@@ -2,6 +2,7 @@ package io.fenceq.lease;
 
 import io.fenceq.internal.Require;
 import io.fenceq.lease.internal.LeaseItem;
+import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.stats.StatsItems;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +56,12 @@ public final class LeaseTableReader {
       for (Map<String, AttributeValue> item :
           dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
         AttributeValue id = item.get(LeaseItem.ID);
-        // Stats items (io.fenceq.stats) share the table but are not leases.
-        if (id != null && id.s() != null && !id.s().startsWith(StatsItems.PREFIX)) {
+        // Stats items (io.fenceq.stats) and the ring's epoch (io.fenceq.reshard) share the table
+        // but are not leases.
+        if (id != null
+            && id.s() != null
+            && !id.s().startsWith(StatsItems.PREFIX)
+            && !id.s().equals(RingConfigTable.ID)) {
           leases.add(snapshot(id.s(), LeaseItem.from(item)));
         }
       }

@@ -5,9 +5,13 @@ import io.fenceq.queue.internal.BatchPlanner;
 import io.fenceq.queue.internal.Json;
 import io.fenceq.queue.internal.SqsErrors;
 import io.fenceq.queue.internal.SqsText;
+import io.fenceq.reshard.RingEpoch;
+import io.fenceq.reshard.RingEpochSource;
+import io.fenceq.reshard.internal.RingEpochCache;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import io.fenceq.stats.StatsPublisher;
+import io.fenceq.time.Ticker;
 import io.fenceq.trace.FenceqTracing;
 import io.fenceq.trace.internal.Telemetry;
 import io.opentelemetry.api.trace.Span;
@@ -57,6 +61,16 @@ public final class Enqueuer {
   /** Message attribute naming the ring that chose the lane; consumers refuse a different ring. */
   public static final String RING_ATTRIBUTE = "fenceq.ring";
 
+  /**
+   * Message attribute (a number) carrying the ring epoch under which the lane was chosen; absent
+   * means epoch 0, so a queue that never reshards sends it on no job. See {@link
+   * io.fenceq.reshard.RingEpoch}.
+   */
+  public static final String EPOCH_ATTRIBUTE = "fenceq.epoch";
+
+  /** How often an enqueuer following the ring's epoch reads it again unless set. */
+  public static final Duration DEFAULT_EPOCH_REFRESH = Duration.ofSeconds(10);
+
   /** SQS's limit of entries in one {@code SendMessageBatch}. */
   public static final int MAX_BATCH_ENTRIES = 10;
 
@@ -79,8 +93,9 @@ public final class Enqueuer {
   private final int entryAttempts;
   private final Duration entryBackoff;
   private final Sleeper sleeper;
-  private final Map<String, MessageAttributeValue> attributes;
-  private final int attributeBytes;
+  private final RingEpochCache epochs;
+  private final Routing fixed;
+  private volatile Routing routing;
   private final String queueName;
   private final StatsPublisher stats;
 
@@ -104,14 +119,59 @@ public final class Enqueuer {
     this.sleeper = b.sleeper;
     this.maxMessageBytes = maxMessageBytes;
     this.queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-    String descriptor = ring.descriptor();
-    this.attributes =
-        Map.of(
-            RING_ATTRIBUTE,
-            MessageAttributeValue.builder().dataType("String").stringValue(descriptor).build());
-    // SQS counts an attribute's name, data type and value against the message size limit.
-    this.attributeBytes =
-        utf8Length(RING_ATTRIBUTE) + utf8Length("String") + utf8Length(descriptor);
+    this.epochs =
+        b.ringEpochs == null
+            ? null
+            : new RingEpochCache(b.ringEpochs, ring, b.ticker, b.epochRefresh, false);
+    this.fixed = Routing.of(ring, 0);
+    this.routing = fixed;
+  }
+
+  /**
+   * The ring and message attributes jobs are sent with now: the configured ring, or with {@link
+   * Builder#ringEpochs} the ring of the current epoch, as last read (at most the refresh interval
+   * ago).
+   */
+  private Routing routing() {
+    if (epochs == null) {
+      return fixed;
+    }
+    RingEpoch now = epochs.current();
+    Routing r = routing;
+    if (r.epoch != now.epoch() || r.ring.laneCount() != now.lanes()) {
+      r = Routing.of(epochs.ring(now.lanes()), now.epoch());
+      if (r.epoch != routing.epoch) {
+        log.info(
+            "event=ring_epoch_changed queue={} epoch={} lanes={}",
+            queueName,
+            now.epoch(),
+            now.lanes());
+      }
+      routing = r;
+    }
+    return r;
+  }
+
+  /** The ring a job is placed by and the attributes that say so. */
+  private record Routing(
+      HashRing ring, long epoch, Map<String, MessageAttributeValue> attributes, int bytes) {
+    static Routing of(HashRing ring, long epoch) {
+      String descriptor = ring.descriptor();
+      Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+      attributes.put(
+          RING_ATTRIBUTE,
+          MessageAttributeValue.builder().dataType("String").stringValue(descriptor).build());
+      // SQS counts an attribute's name, data type and value against the message size limit.
+      int bytes = utf8Length(RING_ATTRIBUTE) + utf8Length("String") + utf8Length(descriptor);
+      if (epoch > 0) {
+        String e = Long.toString(epoch);
+        attributes.put(
+            EPOCH_ATTRIBUTE,
+            MessageAttributeValue.builder().dataType("Number").stringValue(e).build());
+        bytes += utf8Length(EPOCH_ATTRIBUTE) + utf8Length("Number") + utf8Length(e);
+      }
+      return new Routing(ring, epoch, Map.copyOf(attributes), bytes);
+    }
   }
 
   public static Builder builder() {
@@ -123,9 +183,12 @@ public final class Enqueuer {
     return queueUrl;
   }
 
-  /** The ring that assigns keys to lanes. */
+  /**
+   * The ring that assigns keys to lanes now: the configured one, or with {@link Builder#ringEpochs}
+   * the current epoch's.
+   */
   public HashRing ring() {
-    return ring;
+    return routing().ring;
   }
 
   /**
@@ -154,7 +217,8 @@ public final class Enqueuer {
   public EnqueueResult enqueue(JobRequest request) {
     Span span = startSpan(1);
     try (Scope ignored = span.makeCurrent()) {
-      EnqueueResult result = send(prepare(request, traced(Context.current())));
+      Routing r = routing();
+      EnqueueResult result = send(prepare(request, r, traced(Context.current(), r)));
       if (stats != null) {
         stats.enqueued(result.lane(), 1);
       }
@@ -209,7 +273,8 @@ public final class Enqueuer {
   public BatchEnqueueResult enqueueAll(List<JobRequest> requests) {
     Span span = startSpan(requests.size());
     try (Scope ignored = span.makeCurrent()) {
-      BatchEnqueueResult result = sendAll(requests, traced(Context.current()));
+      Routing routed = routing();
+      BatchEnqueueResult result = sendAll(requests, routed, traced(Context.current(), routed));
       if (stats != null) {
         result.accepted().forEach(r -> stats.enqueued(r.lane(), 1));
       }
@@ -238,24 +303,26 @@ public final class Enqueuer {
   }
 
   /** The message attributes of a job sent in {@code context}: the ring's and the trace's. */
-  private Map<String, MessageAttributeValue> traced(Context context) {
+  private static Map<String, MessageAttributeValue> traced(Context context, Routing r) {
     Map<String, MessageAttributeValue> trace = Telemetry.inject(context);
     if (trace.isEmpty()) {
-      return attributes;
+      return r.attributes;
     }
     Map<String, MessageAttributeValue> all = new LinkedHashMap<>(trace);
-    all.putAll(attributes);
+    all.putAll(r.attributes);
     return Map.copyOf(all);
   }
 
   private BatchEnqueueResult sendAll(
-      List<JobRequest> requests, Map<String, MessageAttributeValue> messageAttributes) {
+      List<JobRequest> requests, Routing r, Map<String, MessageAttributeValue> messageAttributes) {
     List<Prepared> jobs = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       try {
         jobs.add(
             prepare(
-                Objects.requireNonNull(requests.get(i), "job at index " + i), messageAttributes));
+                Objects.requireNonNull(requests.get(i), "job at index " + i),
+                r,
+                messageAttributes));
       } catch (InvalidJobException e) {
         throw e.atIndex(i);
       }
@@ -460,12 +527,12 @@ public final class Enqueuer {
   }
 
   private Prepared prepare(
-      JobRequest request, Map<String, MessageAttributeValue> messageAttributes) {
+      JobRequest request, Routing r, Map<String, MessageAttributeValue> messageAttributes) {
     String jobId = request.jobId() != null ? request.jobId() : jobIds.get();
     if (request.jobId() == null) {
       JobRequest.validateJobId(jobId);
     }
-    Lane lane = ring.laneFor(request.key());
+    Lane lane = r.ring.laneFor(request.key());
     String body = JobEnvelope.of(request, jobId, clock.instant()).toJson();
     // JobRequest checks each field; this checks the body as SQS will see it, whatever made it.
     String characters = SqsText.problem(body);
@@ -475,9 +542,7 @@ public final class Enqueuer {
     }
     int bytes =
         utf8Length(body)
-            + (messageAttributes == attributes
-                ? attributeBytes
-                : Telemetry.bytes(messageAttributes));
+            + (messageAttributes == r.attributes ? r.bytes : Telemetry.bytes(messageAttributes));
     if (largePayloads != null && bytes > largePayloads.maxPayloadBytes()) {
       throw new InvalidJobException(
           "payload",
@@ -603,8 +668,30 @@ public final class Enqueuer {
     private Sleeper sleeper = Sleeper::threadSleep;
     private LargePayloads largePayloads;
     private StatsPublisher stats;
+    private RingEpochSource ringEpochs;
+    private Duration epochRefresh = DEFAULT_EPOCH_REFRESH;
+    private Ticker ticker = Ticker.system();
 
     private Builder() {}
+
+    /**
+     * Follows the ring's epoch in {@code source} (a {@link io.fenceq.reshard.RingConfigTable} on
+     * the lease table): routes each job with the current epoch's lane count and stamps the epoch on
+     * it, reading the epoch at the first job and again once {@code refreshEvery} has passed, never
+     * per job (default {@link #DEFAULT_EPOCH_REFRESH}). A reshard waits at least this long before
+     * it sends its barriers. Without it (the default) the configured ring is used as is.
+     */
+    public Builder ringEpochs(RingEpochSource source, Duration refreshEvery) {
+      this.ringEpochs = source;
+      this.epochRefresh = refreshEvery;
+      return this;
+    }
+
+    /** Monotonic time for the epoch's refresh interval; default {@link Ticker#system()}. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
 
     /**
      * Counts every accepted job on its lane in {@code stats}, which writes the counts to the lease
@@ -675,6 +762,14 @@ public final class Enqueuer {
       Require.notNull(clock, "Enqueuer", "clock");
       Require.notNull(jobIds, "Enqueuer", "jobIds");
       Require.notNull(sleeper, "Enqueuer", "sleeper");
+      Require.notNull(ticker, "Enqueuer", "ticker");
+      Require.argument(
+          epochRefresh != null
+              && !epochRefresh.isNegative()
+              && epochRefresh.compareTo(Duration.ofHours(1)) <= 0,
+          "Enqueuer",
+          "epochRefresh",
+          epochRefresh);
       Require.argument(
           entryAttempts >= 1 && entryAttempts <= 20, "Enqueuer", "entryAttempts", entryAttempts);
       Require.argument(

@@ -103,6 +103,22 @@ class ConsumerConfigTest {
   }
 
   @Test
+  void ringEpochsAreFollowedOnlyWhenTheVariableSaysTrue() {
+    Map<String, String> env = minimal();
+    assertThat(ConsumerConfig.fromEnvironment(env).ringEpochs()).isFalse();
+
+    env.put("FENCEQ_RING_EPOCHS", "true");
+    ConsumerConfig config = ConsumerConfig.fromEnvironment(env);
+    assertThat(config.ringEpochs()).isTrue();
+    assertThat(config.toBuilder().build().ringEpochs()).isTrue();
+
+    env.put("FENCEQ_RING_EPOCHS", "yes");
+    assertThatThrownBy(() -> ConsumerConfig.fromEnvironment(env))
+        .isInstanceOf(ConsumerConfigException.class)
+        .hasMessage("FENCEQ_RING_EPOCHS must be true or false, got \"yes\"");
+  }
+
+  @Test
   void aMissingRequiredVariableIsNamed() {
     Map<String, String> env = minimal();
     env.remove("FENCEQ_QUEUE_URL");

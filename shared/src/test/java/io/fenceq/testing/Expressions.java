@@ -81,6 +81,29 @@ final class Expressions {
                       AttributeValue.fromN(base.add(number(add.eval(before))).toPlainString()));
                 });
           }
+          case "DELETE" -> {
+            String path = p.path();
+            Operand remove = p.operand();
+            actions.add(
+                (before, after) -> {
+                  AttributeValue old = before.get(path);
+                  AttributeValue gone = remove.eval(before);
+                  if (old == null) {
+                    return;
+                  }
+                  if (!old.hasSs() || gone == null || !gone.hasSs()) {
+                    throw validation("DELETE supports string sets only, got " + old + " - " + gone);
+                  }
+                  List<String> rest = new ArrayList<>(old.ss());
+                  rest.removeAll(gone.ss());
+                  // DynamoDB removes a set attribute left empty.
+                  if (rest.isEmpty()) {
+                    after.remove(path);
+                  } else {
+                    after.put(path, AttributeValue.fromSs(rest));
+                  }
+                });
+          }
           default -> throw validation("unsupported clause " + clause + " in \"" + text + "\"");
         }
       } while (p.accept(","));
@@ -313,6 +336,22 @@ final class Expressions {
         String path = path();
         expect(")");
         return item -> item.containsKey(path);
+      }
+      if (accept("contains")) {
+        expect("(");
+        String path = path();
+        expect(",");
+        Operand member = operand();
+        expect(")");
+        return item -> {
+          AttributeValue set = item.get(path);
+          AttributeValue m = member.eval(item);
+          return set != null
+              && set.hasSs()
+              && m != null
+              && m.s() != null
+              && set.ss().contains(m.s());
+        };
       }
       if (accept("attribute_not_exists")) {
         expect("(");

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param payloads reads offloaded envelopes and deletes them after success
  * @param keyThreads runs the key sequences of a lane beyond its own thread, or null when lanes run
  *     one key at a time
+ * @param epochs follows the ring's epoch, or null when the consumer runs the configured ring only
  */
 public record EngineParts(
     EngineConfig config,
@@ -44,7 +45,8 @@ public record EngineParts(
     AtomicInteger threadsWrittenOff,
     Hooks hooks,
     Payloads payloads,
-    Executor keyThreads) {
+    Executor keyThreads,
+    EpochGuard epochs) {
 
   /** Calls from the lane runs back into their processor. */
   public interface Hooks {

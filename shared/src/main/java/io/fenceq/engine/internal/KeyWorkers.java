@@ -124,6 +124,14 @@ final class KeyWorkers {
       if (!admission.mayStart(seq, pos)) {
         return;
       }
+      int next = jobs.awaitBarrier(seq, pos);
+      if (next == LaneJobs.STILL_HELD) {
+        continue;
+      }
+      if (next != pos) {
+        pos = next;
+        continue;
+      }
       pos = jobs.runFrom(seq, pos);
     }
   }

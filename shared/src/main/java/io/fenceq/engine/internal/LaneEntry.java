@@ -2,6 +2,7 @@ package io.fenceq.engine.internal;
 
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobHandler;
+import io.fenceq.ring.Lane;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -14,6 +15,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * @param job the job, or null for a message that can never succeed
  * @param handler the job's handler, or null with {@code job}
  * @param problem why the message can never succeed, or null for a job
+ * @param epoch the ring epoch stamped on it (0 if none)
+ * @param waitFor the old lane whose barrier must pass before the job runs, or null
  */
 record LaneEntry(
     int index,
@@ -22,13 +25,21 @@ record LaneEntry(
     String type,
     Job job,
     JobHandler handler,
-    String problem) {
+    String problem,
+    long epoch,
+    Lane waitFor) {
 
   static LaneEntry job(int index, Message message, Job job, JobHandler handler) {
-    return new LaneEntry(index, message, job.key(), job.type(), job, handler, null);
+    return new LaneEntry(index, message, job.key(), job.type(), job, handler, null, 0, null);
+  }
+
+  /** A job that runs once the barrier of {@code waitFor} has passed. */
+  static LaneEntry held(
+      int index, Message message, Job job, JobHandler handler, long epoch, Lane waitFor) {
+    return new LaneEntry(index, message, job.key(), job.type(), job, handler, null, epoch, waitFor);
   }
 
   static LaneEntry refused(int index, Message message, String key, String type, String problem) {
-    return new LaneEntry(index, message, key, type, null, null, problem);
+    return new LaneEntry(index, message, key, type, null, null, problem, 0, null);
   }
 }

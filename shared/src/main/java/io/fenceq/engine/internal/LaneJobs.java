@@ -13,6 +13,8 @@ import io.fenceq.engine.OrderScope;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.MalformedJobException;
+import io.fenceq.reshard.RingEpoch;
+import io.fenceq.reshard.internal.EpochRule;
 import io.fenceq.ring.Lane;
 import io.fenceq.trace.FenceqTracing;
 import io.fenceq.trace.internal.Telemetry;
@@ -50,6 +52,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * counted by the synchronized {@link LaneAttempts}.
  */
 final class LaneJobs {
+  /** {@link #awaitBarrier}: the job is still held; ask again. */
+  static final int STILL_HELD = -2;
+
   /** At most this many jobs in one call of a {@link KeyBatchHandler}: an SQS receive's worth. */
   static final int MAX_KEY_BATCH = 10;
 
@@ -64,6 +69,12 @@ final class LaneJobs {
 
   private final LaneAttempts attempts;
 
+  /** When each held job started waiting for its barrier, by the ticker; 0: not held yet. */
+  private final long[] heldSince;
+
+  /** Held jobs whose barrier has passed. */
+  private final boolean[] released;
+
   LaneJobs(
       LaneRun run,
       EngineParts parts,
@@ -76,6 +87,8 @@ final class LaneJobs {
     this.settlement = settlement;
     this.liveness = liveness;
     this.attempts = new LaneAttempts(run, parts, liveness, messages);
+    this.heldSince = new long[messages.size()];
+    this.released = new boolean[messages.size()];
   }
 
   /**
@@ -102,9 +115,42 @@ final class LaneJobs {
    * first would reorder it.
    */
   List<KeySequence> sequences() {
-    List<LaneEntry> entries = new ArrayList<>(messages.size());
-    for (int i = 0; i < messages.size(); i++) {
-      LaneEntry entry = read(i, messages.get(i));
+    int start = 0;
+    int end = messages.size();
+    RingEpoch now = null;
+    EpochGuard guard = parts.epochs();
+    if (guard != null) {
+      try {
+        now = epochForBatch(guard);
+      } catch (RuntimeException e) {
+        giveBackAll(guard, "the ring's epoch could not be read: " + e.getMessage());
+        return List.of();
+      }
+      if (barrierEpoch(messages.getFirst()) >= 0) {
+        now = passBarrier(guard, now);
+        if (now == null) {
+          return List.of();
+        }
+        start = 1;
+      }
+      for (int i = start; i < end; i++) {
+        if (barrierEpoch(messages.get(i)) >= 0) {
+          // A barrier passes only at the head of its lane-batch, where SQS FIFO guarantees that
+          // every earlier message of its lane is deleted: the jobs ahead of it here are not yet.
+          settlement.returnedFrom(
+              i,
+              Duration.ZERO,
+              "it is behind (or is) the reshard barrier "
+                  + messages.get(i).messageId()
+                  + " of its lane, which passes once every job ahead of it is deleted");
+          end = i;
+          break;
+        }
+      }
+    }
+    List<LaneEntry> entries = new ArrayList<>(end - start);
+    for (int i = start; i < end; i++) {
+      LaneEntry entry = read(i, messages.get(i), now);
       if (entry == null) {
         break;
       }
@@ -135,7 +181,16 @@ final class LaneJobs {
    * Message {@code i} as a job or a refusal; null if its envelope could not be read this time (it
    * and the rest of the lane are then settled).
    */
-  private LaneEntry read(int i, Message m) {
+  private LaneEntry read(int i, Message m, RingEpoch now) {
+    if (barrierEpoch(m) >= 0) {
+      return LaneEntry.refused(
+          i,
+          m,
+          null,
+          UNKNOWN_TYPE,
+          "a reshard barrier reached a consumer that does not follow the ring's epoch: build its"
+              + " LaneProcessor with ringEpochs (the lease table's ring#config item)");
+    }
     JobEnvelope envelope;
     try {
       envelope = JobEnvelope.parse(parts.payloads().envelope(m));
@@ -145,11 +200,25 @@ final class LaneJobs {
       giveBackUnread(i, m, e.getMessage());
       return null;
     } catch (MalformedJobException e) {
-      String ringProblem = ringProblem(m, null);
+      String ringProblem = now == null ? ringProblem(m, null) : null;
       return LaneEntry.refused(
           i, m, null, UNKNOWN_TYPE, ringProblem != null ? ringProblem : e.getMessage());
     }
-    String problem = ringProblem(m, envelope.key());
+    Lane waitFor = null;
+    long epoch = 0;
+    String problem;
+    if (now == null) {
+      problem = ringProblem(m, envelope.key());
+    } else {
+      try {
+        epoch = Received.epoch(m);
+        EpochRule.Decision d = decide(now, epoch, envelope.key());
+        problem = d instanceof EpochRule.Refuse r ? r.reason() : ringProblem(m, epoch, now);
+        waitFor = d instanceof EpochRule.Hold h ? h.oldLane() : null;
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+    }
     JobHandler handler = parts.handlers().handlerFor(envelope.type()).orElse(null);
     if (problem == null && handler == null) {
       problem =
@@ -161,7 +230,228 @@ final class LaneJobs {
     if (problem != null) {
       return LaneEntry.refused(i, m, envelope.key(), envelope.type(), problem);
     }
+    if (waitFor != null) {
+      return LaneEntry.held(i, m, job(m, envelope), handler, epoch, waitFor);
+    }
     return LaneEntry.job(i, m, job(m, envelope), handler);
+  }
+
+  /** The epoch rule's decision, a newer epoch than the table's being refused. */
+  private EpochRule.Decision decide(RingEpoch now, long epoch, String key) {
+    EpochRule.Decision d =
+        EpochRule.decide(now, epoch, run.lane(), key, parts.epochs().epochs()::ring);
+    if (d instanceof EpochRule.Newer) {
+      return new EpochRule.Refuse(
+          "job of key \""
+              + key
+              + "\" in "
+              + run.groupId()
+              + " is of epoch "
+              + epoch
+              + ", newer than the ring's "
+              + now.describe()
+              + " in the lease table: it was not placed through this queue's ring");
+    }
+    return d;
+  }
+
+  /**
+   * The ring's epoch for this lane-batch: as cached, or read now if a reshard is under way or a
+   * message is a barrier or of another epoch than the cached one, so that no job is decided on a
+   * value that misses a barrier's passing.
+   */
+  private RingEpoch epochForBatch(EpochGuard guard) {
+    RingEpoch now = guard.epochs().current();
+    boolean concern = now.resharding();
+    for (int i = 0; i < messages.size() && !concern; i++) {
+      Message m = messages.get(i);
+      concern = barrierEpoch(m) >= 0 || epochOrZero(m) != now.epoch();
+    }
+    return concern ? guard.epochs().refresh() : now;
+  }
+
+  /**
+   * Passes the barrier at the head of the lane-batch: every earlier message of the lane is deleted
+   * (SQS FIFO delivers none of a group behind one in flight or visible), so every job of the old
+   * epoch in this lane has run or is in the dead-letter queue.
+   *
+   * @return the epoch after it, or null if it could not be recorded (the lane goes back)
+   */
+  private RingEpoch passBarrier(EpochGuard guard, RingEpoch now) {
+    Message m = messages.getFirst();
+    long epoch = barrierEpoch(m);
+    boolean cleared;
+    try {
+      cleared = guard.epochs().clearBarrier(epoch, run.lane());
+    } catch (RuntimeException e) {
+      giveBackAll(
+          guard, "the barrier of " + run.groupId() + " could not be recorded: " + e.getMessage());
+      return null;
+    }
+    settlement.done(0);
+    log.info(
+        "event=barrier_passed queue={} lane={} epoch={} firstTime={} messageId={}",
+        parts.queueName(),
+        run.groupId(),
+        epoch,
+        cleared,
+        m.messageId());
+    return now.epoch() == epoch ? now.cleared(run.lane()) : now;
+  }
+
+  /** Gives every message of the lane-batch back with the lane's backoff, uncounted. */
+  private void giveBackAll(EpochGuard guard, String reason) {
+    Duration visibility = run.backoff(0);
+    log.warn(
+        "event=lane_epoch_unknown queue={} lane={} retryIn={} reason=\"{}\"",
+        parts.queueName(),
+        run.groupId(),
+        Durations.format(visibility),
+        reason);
+    settlement.returnedFrom(0, visibility, reason);
+  }
+
+  /**
+   * Waits for the barrier the entry at {@code pos} of {@code seq} is held for, one poll at a time:
+   * the job stays in flight (the heartbeat extends it) while the epoch is read again.
+   *
+   * @return {@code pos} when it may run (or was never held), {@link #STILL_HELD} after one more
+   *     poll, {@code pos + 1} when it went to the dead-letter queue, -1 when the sequence stops
+   *     (given back at the hold's limit, or interrupted)
+   */
+  int awaitBarrier(KeySequence seq, int pos) {
+    LaneEntry entry = seq.get(pos);
+    int i = entry.index();
+    if (entry.waitFor() == null || released[i]) {
+      return pos;
+    }
+    EpochGuard guard = parts.epochs();
+    long t = parts.ticker().nanos();
+    if (heldSince[i] == 0) {
+      heldSince[i] = t == 0 ? 1 : t;
+      log.info(
+          "event=job_held queue={} lane={} key={} epoch={} waitsFor={} messageId={}",
+          parts.queueName(),
+          run.groupId(),
+          entry.key(),
+          entry.epoch(),
+          entry.waitFor(),
+          entry.message().messageId());
+    }
+    Duration waited = Duration.ofNanos(t - heldSince[i]);
+    RingEpoch now;
+    try {
+      now = guard.epochs().refresh();
+    } catch (RuntimeException e) {
+      return giveBackHeld(
+          seq, pos, guard.holdRetry(), "the ring's epoch could not be read: " + e.getMessage());
+    }
+    EpochRule.Decision d = decide(now, entry.epoch(), entry.key());
+    if (d instanceof EpochRule.Run) {
+      released[i] = true;
+      log.info(
+          "event=job_released queue={} lane={} key={} epoch={} waited={}",
+          parts.queueName(),
+          run.groupId(),
+          entry.key(),
+          entry.epoch(),
+          Durations.format(waited));
+      return pos;
+    }
+    if (d instanceof EpochRule.Refuse r) {
+      deadLetterOrFail(i, entry.key(), entry.type(), r.reason());
+      return pos + 1;
+    }
+    Duration limit = guard.holdLimit();
+    if (run.notAfter() != null) {
+      // A Lambda invocation cannot wait past its end: the job goes back, its receive counted.
+      Duration left =
+          Duration.between(parts.clock().instant(), run.notAfter()).minus(guard.holdPoll());
+      limit = min(limit, waited.plus(left));
+    }
+    if (waited.compareTo(limit) >= 0) {
+      return giveBackHeld(
+          seq,
+          pos,
+          guard.holdRetry(),
+          "the barrier of "
+              + entry.waitFor()
+              + " into epoch "
+              + entry.epoch()
+              + " had not passed after "
+              + Durations.format(waited)
+              + "; its key moved from that lane, and running it first could reorder the key");
+    }
+    try {
+      Thread.sleep(guard.holdPoll());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+    return STILL_HELD;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private int giveBackHeld(KeySequence seq, int pos, Duration visibility, String reason) {
+    LaneEntry entry = seq.get(pos);
+    log.warn(
+        "event=job_hold_ended queue={} lane={} key={} epoch={} retryIn={} reason=\"{}\"",
+        parts.queueName(),
+        run.groupId(),
+        entry.key(),
+        entry.epoch(),
+        Durations.format(visibility),
+        reason);
+    settlement.returned(entry.index(), visibility, reason);
+    settlement.returnedAll(
+        seq.indicesFrom(pos + 1),
+        visibility,
+        "it is behind job "
+            + entry.message().messageId()
+            + " of its "
+            + scope()
+            + ", which waits for a reshard barrier");
+    return -1;
+  }
+
+  /** The epoch of a barrier message, -1 for any other (a malformed attribute is not a barrier). */
+  private static long barrierEpoch(Message m) {
+    try {
+      return Received.barrierEpoch(m);
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
+  private static long epochOrZero(Message m) {
+    try {
+      return Received.epoch(m);
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Why message {@code m}, of {@code epoch}, was placed by another ring than that epoch's (other
+   * virtual nodes), or null.
+   */
+  private String ringProblem(Message m, long epoch, RingEpoch now) {
+    String stamped = Received.ringDescriptor(m);
+    int lanes = epoch == now.epoch() ? now.lanes() : now.previousLanes();
+    String expected = parts.epochs().epochs().ring(lanes).descriptor();
+    if (stamped != null && !stamped.equals(expected)) {
+      return "the message of epoch "
+          + epoch
+          + " was placed by ring "
+          + stamped
+          + ", but that epoch's ring is "
+          + expected
+          + "; it may be in the wrong lane for its key";
+    }
+    return null;
   }
 
   /**

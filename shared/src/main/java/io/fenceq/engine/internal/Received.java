@@ -2,6 +2,7 @@ package io.fenceq.engine.internal;
 
 import io.fenceq.engine.EngineConfig;
 import io.fenceq.queue.Enqueuer;
+import io.fenceq.reshard.Barriers;
 import java.time.Duration;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -41,6 +42,36 @@ public final class Received {
   public static String ringDescriptor(Message m) {
     MessageAttributeValue v = m.messageAttributes().get(Enqueuer.RING_ATTRIBUTE);
     return v == null ? null : v.stringValue();
+  }
+
+  /**
+   * The ring epoch the producer stamped; 0 if none (a producer that does not follow epochs, or
+   * epoch 0).
+   *
+   * @throws IllegalArgumentException if the attribute is not a non-negative number
+   */
+  public static long epoch(Message m) {
+    MessageAttributeValue v = m.messageAttributes().get(Enqueuer.EPOCH_ATTRIBUTE);
+    return v == null ? 0 : number(m, Enqueuer.EPOCH_ATTRIBUTE, v.stringValue());
+  }
+
+  /** The epoch of a barrier message, or -1 if the message is not a barrier. */
+  public static long barrierEpoch(Message m) {
+    MessageAttributeValue v = m.messageAttributes().get(Barriers.ATTRIBUTE);
+    return v == null ? -1 : number(m, Barriers.ATTRIBUTE, v.stringValue());
+  }
+
+  private static long number(Message m, String attribute, String text) {
+    try {
+      long n = Long.parseLong(text == null ? "" : text.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new IllegalArgumentException(
+        "message " + m.messageId() + " has a malformed " + attribute + " attribute: " + text);
   }
 
   /**

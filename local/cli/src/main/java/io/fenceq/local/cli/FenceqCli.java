@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       LeasesCommand.class,
       ConsoleCommand.class,
       DlqCommand.class,
-      RingCommand.class
+      RingCommand.class,
+      ReshardCommand.class
     })
 public final class FenceqCli {
   /** Exit code for a failure of the work itself (a job not enqueued, an endpoint down). */
