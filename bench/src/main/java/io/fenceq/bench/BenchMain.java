@@ -86,7 +86,8 @@ public final class BenchMain {
         names = "--variants",
         split = ",",
         description =
-            "only these of raw, raw-write, fenceq, lock-client (for profiling; default all)")
+            "only these of raw, raw-write, fenceq, fenceq-per-job, lambda, lock-client (for"
+                + " profiling; default all)")
     List<String> variants = List.of();
 
     @Option(
