@@ -128,7 +128,10 @@ public final class BenchMain {
                 + dynamoDbLatencyMs);
         return 2;
       }
-      Report report = common.report(awsLatency ? "throughput-aws-latency" : "throughput");
+      // One key mix alone writes a results file of its own, so that runs of each mix stand side
+      // by side.
+      String mix = keys.size() == 1 ? "-" + keys.getFirst().option() : "";
+      Report report = common.report("throughput" + mix + (awsLatency ? "-aws-latency" : ""));
       new ThroughputBench(
               report,
               common.smoke,

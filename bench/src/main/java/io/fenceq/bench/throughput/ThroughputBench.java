@@ -270,6 +270,8 @@ public final class ThroughputBench {
     Map<Variant, List<Double>> p99 = new LinkedHashMap<>();
     Map<Variant, List<Double>> businessPerJob = new LinkedHashMap<>();
     List<Double> jobsPerGrant = new ArrayList<>();
+    // The fewest lease writes per job each trial's backlog allows (full lane-batches of ten).
+    List<Double> writesFloor = new ArrayList<>();
     List<Variant> order = new ArrayList<>(drains.keySet());
     List<List<String>> trialRows = new ArrayList<>();
     if (warmUpJobs > 0 && !warm) {
@@ -285,7 +287,10 @@ public final class ThroughputBench {
     for (int t = 1; t <= trials; t++) {
       for (Variant v : order) {
         report.progress("%s trial %d/%d %s: enqueueing %d jobs", m, t, trials, v.title, jobs);
-        Workload.enqueue(sqs, queueUrl, ring, keys, jobs, mix, random);
+        double floor =
+            Workload.leaseWritesFloor(
+                Workload.enqueue(sqs, queueUrl, ring, keys, jobs, mix, random));
+        writesFloor.add(floor);
         latency.reset();
         String table = coordinationTable.get(v);
         long writesBefore = table == null ? 0 : writes.to(table);
@@ -397,6 +402,7 @@ public final class ThroughputBench {
     result.put(p + "fenceq_lease_writes_per_job", fenceqWrites);
     result.put(p + "lock_client_lock_writes_per_job", lockWrites);
     result.put(p + "fenceq_jobs_per_lease_grant", Stats.median(jobsPerGrant));
+    result.put(p + "lease_writes_floor_per_job", Stats.median(writesFloor));
     result.put(p + "fenceq_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.FENCEQ));
     result.put(
         p + "lock_client_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.LOCK_CLIENT));
