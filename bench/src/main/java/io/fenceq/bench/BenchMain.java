@@ -60,7 +60,10 @@ public final class BenchMain {
     }
   }
 
-  @Command(name = "throughput", description = "raw SQS vs fenceq vs per-job DynamoDB Lock Client.")
+  @Command(
+      name = "throughput",
+      description =
+          "raw SQS vs fenceq workers vs fenceq's Lambda consumer vs per-job DynamoDB Lock Client.")
   static final class Throughput implements Callable<Integer> {
     @CommandLine.Mixin Common common = new Common();
 
