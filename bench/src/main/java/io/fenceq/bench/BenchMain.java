@@ -60,7 +60,10 @@ public final class BenchMain {
     }
   }
 
-  @Command(name = "throughput", description = "raw SQS vs fenceq vs per-job DynamoDB Lock Client.")
+  @Command(
+      name = "throughput",
+      description =
+          "raw SQS vs fenceq workers vs fenceq's Lambda consumer vs per-job DynamoDB Lock Client.")
   static final class Throughput implements Callable<Integer> {
     @CommandLine.Mixin Common common = new Common();
 
@@ -86,7 +89,8 @@ public final class BenchMain {
         names = "--variants",
         split = ",",
         description =
-            "only these of raw, raw-write, fenceq, lock-client (for profiling; default all)")
+            "only these of raw, raw-write, fenceq, fenceq-per-job, lambda, lock-client (for"
+                + " profiling; default all)")
     List<String> variants = List.of();
 
     @Option(
@@ -127,7 +131,10 @@ public final class BenchMain {
                 + dynamoDbLatencyMs);
         return 2;
       }
-      Report report = common.report(awsLatency ? "throughput-aws-latency" : "throughput");
+      // One key mix alone writes a results file of its own, so that runs of each mix stand side
+      // by side.
+      String mix = keys.size() == 1 ? "-" + keys.getFirst().option() : "";
+      Report report = common.report("throughput" + mix + (awsLatency ? "-aws-latency" : ""));
       new ThroughputBench(
               report,
               common.smoke,

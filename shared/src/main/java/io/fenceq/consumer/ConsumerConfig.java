@@ -441,7 +441,9 @@ public final class ConsumerConfig {
   public static final class Builder {
     private String queueUrl;
     private String deadLetterQueueUrl;
-    private HashRing ring = HashRing.of(DEFAULT_LANES);
+    // Null until set: a ring of 256 lanes sorts half a million points, so the default is built
+    // only by a build() that needs it, not by every builder (toBuilder() sets the ring it copies).
+    private HashRing ring;
     private int maxLanesInFlight = DEFAULT_MAX_LANES_IN_FLIGHT;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private int keyConcurrency = DEFAULT_KEY_CONCURRENCY;
@@ -541,7 +543,7 @@ public final class ConsumerConfig {
     /** {@value #LANES}: default {@value #DEFAULT_LANES}; 1 to {@value #MAX_LANES}. */
     public Builder lanes(int lanes) {
       range("lanes", LANES, lanes, 1, MAX_LANES);
-      this.ring = ring.withLanes(lanes);
+      this.ring = ring == null ? HashRing.of(lanes) : ring.withLanes(lanes);
       return this;
     }
 
@@ -722,7 +724,7 @@ public final class ConsumerConfig {
             (engineBase != null ? engineBase.toBuilder() : EngineConfig.builder())
                 .queueUrl(queueUrl)
                 .deadLetterQueueUrl(deadLetterQueueUrl)
-                .ring(ring)
+                .ring(ring != null ? ring : HashRing.of(DEFAULT_LANES))
                 .maxLanesInFlight(maxLanesInFlight)
                 .maxAttempts(maxAttempts)
                 .keyConcurrency(keyConcurrency)

@@ -58,7 +58,31 @@ public final class CoalescedWrite {
    * @param firstUnapplied the first job the last round found unapplied
    * @param entityFence the fence the entity carried when the loop ended, as far as it is known
    */
-  public record Outcome(FenceResult result, int firstUnapplied, long entityFence) {}
+  public record Outcome(FenceResult result, int firstUnapplied, long entityFence) {
+    /**
+     * What a {@link FenceResult#FENCED} outcome refused, for {@code JobContext.fenced(what)}: the
+     * entity, its table, the fence it carries and the batch's size, so that the one line a fenced
+     * batch logs names all of them.
+     *
+     * <pre>{@code
+     * case FENCED -> throw context.fenced(outcome.fencedWhat("sku " + sku, table, jobs.size()));
+     * }</pre>
+     *
+     * @param entity the entity written, e.g. {@code "sku sku-42"}
+     * @param table the table holding it
+     * @param jobs the jobs of the coalesced write
+     */
+    public String fencedWhat(String entity, String table, int jobs) {
+      return entity
+          + " in table "
+          + table
+          + " carries fence "
+          + entityFence
+          + " (a batch of "
+          + jobs
+          + " jobs)";
+    }
+  }
 
   /**
    * Runs the loop for jobs of sequence numbers {@code seqs} (in order), under {@code heldFence}.

@@ -233,6 +233,24 @@ class ConsumerConfigTest {
   }
 
   @Test
+  void theRingIsTheDefaultUnlessSetAndACopyKeepsTheOneItCopies() {
+    ConsumerConfig plain = ConsumerConfig.builder().queueUrl(QUEUE).leaseTable("t").build();
+    HashRing drained = HashRing.of(8).withoutLane(HashRing.of(8).lanes().get(3));
+    ConsumerConfig custom =
+        ConsumerConfig.builder()
+            .engine(EngineConfig.builder().queueUrl(QUEUE).ring(drained).build())
+            .leaseTable("t")
+            .build();
+
+    assertThat(plain.engine().ring()).isEqualTo(HashRing.of(ConsumerConfig.DEFAULT_LANES));
+    assertThat(ConsumerConfig.builder().queueUrl(QUEUE).leaseTable("t").lanes(16).build().engine())
+        .extracting(EngineConfig::ring)
+        .isEqualTo(HashRing.of(16));
+    assertThat(custom.toBuilder().concurrency(2).build().engine().ring()).isSameAs(drained);
+    assertThat(custom.toBuilder().lanes(8).build().engine().ring()).isEqualTo(HashRing.of(8));
+  }
+
+  @Test
   void theEngineAndLeaseConfigurationsComposeWithTheVariables() {
     EngineConfig engine =
         EngineConfig.builder()

@@ -111,6 +111,16 @@ class CoalescedWriteTest {
   }
 
   @Test
+  void aFencedOutcomeNamesTheEntityItsTableTheFenceItCarriesAndTheBatch() {
+    put(5, 4, "100");
+
+    CoalescedWrite.Outcome outcome = apply(3, List.of("101", "102")).orElseThrow();
+
+    assertThat(outcome.fencedWhat("counter c-1", TABLE, 2))
+        .isEqualTo("counter c-1 in table counters carries fence 4 (a batch of 2 jobs)");
+  }
+
+  @Test
   void aStateThatMovedSinceTheReadIsDecidedAgain() {
     put(0, 3, "100");
     AtomicInteger reads = new AtomicInteger();

@@ -1,6 +1,7 @@
 package io.fenceq.bench.capacity;
 
 import io.fenceq.bench.support.Report;
+import io.fenceq.stats.LaneBacklogs;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -227,9 +228,13 @@ public final class CapacityBench {
                 + " %s A one-off burst of B messages on one lane blocks lanes sent later for"
                 + " (B - 120,000) / %s s. Watch ApproximateNumberOfMessagesVisible (alarm well"
                 + " below 120,000) and ApproximateAgeOfOldestMessage (it climbs steadily while one"
-                + " lane lags, the others do not move it); fenceq publishes no per-lane backlog"
-                + " (lanes are not metric dimensions), its EnqueueToApply timing rises with the"
-                + " hot lane's jobs.",
+                + " lane lags, the others do not move it). Per lane, fenceq's stats items"
+                + " (stats#lane#NNNN in the lease table, written by StatsPublisher from workers"
+                + " with FENCEQ_STATS and from producers through Enqueuer stats, read by"
+                + " StatsReader) give each lane's backlog, enqueued minus applied: the console"
+                + " lists the deepest lanes and warns from %s messages (%s%% of the window), and"
+                + " LaneBacklogs.report publishes %s (the deepest lane, dimension queue; lanes"
+                + " are not metric dimensions) and %s; alarm on %s well below 120,000.",
             num(here.jobsPerSecond()),
             workload.lanes(),
             num(here.hotLaneArrivals()),
@@ -242,7 +247,12 @@ public final class CapacityBench {
                     + " messages/s and fills the scan window in "
                     + duration(here.secondsToScanWindowCoalesced())
                     + "; from then on other lanes' newer messages are not delivered.",
-            num(here.hotLaneJobsPerSecond()));
+            num(here.hotLaneJobsPerSecond()),
+            num(LaneBacklogs.WARNING_BACKLOG),
+            LaneBacklogs.WARNING_BACKLOG * 100 / LaneBacklogs.FIFO_SCAN_WINDOW,
+            LaneBacklogs.MAX_LANE_BACKLOG,
+            LaneBacklogs.LANES_NEAR_SCAN_WINDOW,
+            LaneBacklogs.MAX_LANE_BACKLOG);
     report.note("FIFO scan window", text);
     out.println();
     out.println("## FIFO scan window");

@@ -6,7 +6,9 @@ import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
+import io.fenceq.ring.Lane;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -18,6 +20,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The inventory workload every benchmark drains: {@code reserve {"qty":1}} jobs on SKUs. */
 public final class Workload {
+  /** Messages of one group that one receive can hand out. */
+  public static final int MAX_LANE_BATCH = 10;
+
   private Workload() {}
 
   /**
@@ -49,9 +54,10 @@ public final class Workload {
    * Enqueues {@code jobs} reserve jobs over {@code skus} as {@code mix} spreads them, keys drawn
    * from {@code random}.
    *
+   * @return the jobs enqueued per lane
    * @throws IllegalStateException if any job was not accepted
    */
-  public static void enqueue(
+  public static Map<Lane, Integer> enqueue(
       SqsClient sqs,
       String queueUrl,
       HashRing ring,
@@ -63,15 +69,12 @@ public final class Workload {
     Enqueuer enqueuer = Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(ring).build();
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<JobRequest> batch = new ArrayList<>(1000);
+    Map<Lane, Integer> perLane = new HashMap<>();
     for (int i = 0; i < jobs; i++) {
-      batch.add(
-          JobRequest.ofJson(
-                  cumulative == null
-                      ? skus.get(i % skus.size())
-                      : skus.get(draw(cumulative, random)),
-                  Inventory.RESERVE,
-                  "{\"qty\":1}")
-              .withJobId(run + "-" + i));
+      String sku =
+          cumulative == null ? skus.get(i % skus.size()) : skus.get(draw(cumulative, random));
+      perLane.merge(ring.laneFor(sku), 1, Integer::sum);
+      batch.add(JobRequest.ofJson(sku, Inventory.RESERVE, "{\"qty\":1}").withJobId(run + "-" + i));
       if (batch.size() == 1000 || i == jobs - 1) {
         BatchEnqueueResult result = enqueuer.enqueueAll(batch);
         if (!result.failed().isEmpty()) {
@@ -81,6 +84,23 @@ public final class Workload {
         batch.clear();
       }
     }
+    return perLane;
+  }
+
+  /**
+   * The fewest lease writes per job a backlog of {@code jobsPerLane} allows: SQS FIFO hands out at
+   * most {@value #MAX_LANE_BATCH} messages of a group per receive, and each lane-batch pays one
+   * acquire and one release, so a lane of n jobs needs at least 2 * ceil(n / 10) writes. 0.2 only
+   * when every lane's backlog is a multiple of ten.
+   */
+  public static double leaseWritesFloor(Map<Lane, Integer> jobsPerLane) {
+    long writes = 0;
+    long jobs = 0;
+    for (int n : jobsPerLane.values()) {
+      writes += 2L * ((n + MAX_LANE_BATCH - 1) / MAX_LANE_BATCH);
+      jobs += n;
+    }
+    return jobs == 0 ? 0 : writes / (double) jobs;
   }
 
   /** The cumulative Zipf distribution over {@code n} ranks. */

@@ -55,8 +55,7 @@ final class FenceqDrain implements Drain {
   }
 
   /** The handlers, each job's enqueue-to-apply time recorded as it is done. */
-  private static Map<String, JobHandler> timed(
-      Map<String, JobHandler> handlers, ApplyLatency latency) {
+  static Map<String, JobHandler> timed(Map<String, JobHandler> handlers, ApplyLatency latency) {
     Map<String, JobHandler> timed = new HashMap<>();
     Map<JobHandler, JobHandler> wrapped = new IdentityHashMap<>();
     handlers.forEach(

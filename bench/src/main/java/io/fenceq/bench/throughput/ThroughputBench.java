@@ -44,6 +44,7 @@ public final class ThroughputBench {
     RAW_WRITE("raw SQS + unfenced write"),
     FENCEQ("fenceq workers"),
     FENCEQ_PER_JOB("fenceq workers, one write per job"),
+    LAMBDA("fenceq Lambda consumer (local event source)"),
     LOCK_CLIENT("per-job DynamoDB Lock Client");
 
     final String title;
@@ -68,8 +69,8 @@ public final class ThroughputBench {
   private final ApplyLatency latency = new ApplyLatency(Clock.systemUTC());
 
   /**
-   * @param only the variants to run (raw, raw-write, fenceq, lock-client), empty for all; ratios
-   *     need raw and lock-client, so a partial run is for profiling
+   * @param only the variants to run (raw, raw-write, fenceq, fenceq-per-job, lambda, lock-client),
+   *     empty for all; ratios need raw and lock-client, so a partial run is for profiling
    */
   public ThroughputBench(
       Report report,
@@ -191,6 +192,8 @@ public final class ThroughputBench {
         Variant.FENCEQ_PER_JOB,
         () -> new FenceqDrain(base, sqs, dynamoDb, inventory, consumers, true, latency));
     drains.put(
+        Variant.LAMBDA, () -> new LambdaDrain(base, sqs, dynamoDb, inventory, consumers, latency));
+    drains.put(
         Variant.LOCK_CLIENT,
         () ->
             new LockClientDrain(
@@ -205,6 +208,8 @@ public final class ThroughputBench {
             Variant.FENCEQ,
             leaseTable,
             Variant.FENCEQ_PER_JOB,
+            leaseTable,
+            Variant.LAMBDA,
             leaseTable,
             Variant.LOCK_CLIENT,
             LOCK_TABLE);
@@ -265,6 +270,8 @@ public final class ThroughputBench {
     Map<Variant, List<Double>> p99 = new LinkedHashMap<>();
     Map<Variant, List<Double>> businessPerJob = new LinkedHashMap<>();
     List<Double> jobsPerGrant = new ArrayList<>();
+    // The fewest lease writes per job each trial's backlog allows (full lane-batches of ten).
+    List<Double> writesFloor = new ArrayList<>();
     List<Variant> order = new ArrayList<>(drains.keySet());
     List<List<String>> trialRows = new ArrayList<>();
     if (warmUpJobs > 0 && !warm) {
@@ -280,7 +287,10 @@ public final class ThroughputBench {
     for (int t = 1; t <= trials; t++) {
       for (Variant v : order) {
         report.progress("%s trial %d/%d %s: enqueueing %d jobs", m, t, trials, v.title, jobs);
-        Workload.enqueue(sqs, queueUrl, ring, keys, jobs, mix, random);
+        double floor =
+            Workload.leaseWritesFloor(
+                Workload.enqueue(sqs, queueUrl, ring, keys, jobs, mix, random));
+        writesFloor.add(floor);
         latency.reset();
         String table = coordinationTable.get(v);
         long writesBefore = table == null ? 0 : writes.to(table);
@@ -392,6 +402,7 @@ public final class ThroughputBench {
     result.put(p + "fenceq_lease_writes_per_job", fenceqWrites);
     result.put(p + "lock_client_lock_writes_per_job", lockWrites);
     result.put(p + "fenceq_jobs_per_lease_grant", Stats.median(jobsPerGrant));
+    result.put(p + "lease_writes_floor_per_job", Stats.median(writesFloor));
     result.put(p + "fenceq_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.FENCEQ));
     result.put(
         p + "lock_client_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.LOCK_CLIENT));
@@ -403,6 +414,15 @@ public final class ThroughputBench {
     result.put(p + "fenceq_p99_ms", median(p99, Variant.FENCEQ));
     result.put(p + "raw_write_p99_ms", median(p99, Variant.RAW_WRITE));
     result.put(p + "lock_client_p99_ms", median(p99, Variant.LOCK_CLIENT));
+    double lambda = median(rates, Variant.LAMBDA);
+    result.put(p + "fenceq_lambda_jobs_per_s", lambda);
+    result.put(p + "fenceq_lambda_over_worker", lambda / fenceq);
+    result.put(p + "fenceq_lambda_over_lock_client", lambda / lock);
+    result.put(p + "fenceq_lambda_lease_writes_per_job", median(writesPerJob, Variant.LAMBDA));
+    result.put(
+        p + "fenceq_lambda_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.LAMBDA));
+    result.put(p + "fenceq_lambda_sqs_calls_per_job", median(sqsCallsPerJob, Variant.LAMBDA));
+    result.put(p + "fenceq_lambda_p99_ms", median(p99, Variant.LAMBDA));
     boolean latency = !sqsLatency.isZero() || !dynamoDbLatency.isZero();
     double lockTarget = latency || mix == KeyMix.ZIPF ? 5 : 3;
     double rawWriteTarget = mix == KeyMix.ZIPF ? 1.5 : 1.0;

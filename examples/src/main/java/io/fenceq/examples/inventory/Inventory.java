@@ -240,17 +240,7 @@ public final class Inventory {
         }
         report(duplicates);
       }
-      case FENCED ->
-          throw context.fenced(
-              "sku "
-                  + sku
-                  + " in table "
-                  + table
-                  + " carries fence "
-                  + outcome.entityFence()
-                  + " (a batch of "
-                  + jobs.size()
-                  + " jobs)");
+      case FENCED -> throw context.fenced(outcome.fencedWhat("sku " + sku, table, jobs.size()));
     }
   }
 
