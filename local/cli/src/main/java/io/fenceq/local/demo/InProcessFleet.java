@@ -295,7 +295,7 @@ final class InProcessFleet implements WorkerFleet {
             target.stack().inventoryTable(),
             options.fencing(),
             m.name,
-            hooks(m),
+            FaultPoints.at((point, job) -> meet(m, point, job)),
             history);
     Map<String, JobHandler> handlers = new LinkedHashMap<>();
     handler.handlers().forEach((type, h) -> handlers.put(type, m.crash.wrap(m.gate.wrap(h))));
@@ -424,21 +424,7 @@ final class InProcessFleet implements WorkerFleet {
     return clock;
   }
 
-  /** The handler's write hooks: where an armed crash or pause meets the job. */
-  private Reservations.WriteHooks hooks(Member m) {
-    return new Reservations.WriteHooks() {
-      @Override
-      public void beforeWrite(String name, Job job) {
-        meet(m, Point.PAUSE, job);
-      }
-
-      @Override
-      public void afterWrite(String name, Job job) {
-        meet(m, Point.CRASH, job);
-      }
-    };
-  }
-
+  /** Where an armed crash or pause meets the job, on the job's thread. */
   private void meet(Member m, Point point, Job job) {
     Arrivals to;
     synchronized (this) {
