@@ -304,7 +304,6 @@ final class InProcessFleet implements WorkerFleet {
         options.consumer() == ConsumerHost.LAMBDA
             ? startEnvironment(m, sqs, dynamoDb, config, handlers, clock)
             : new DemoWorker(
-                m.name,
                 Worker.builder()
                     .config(config)
                     .sqs(sqs)
