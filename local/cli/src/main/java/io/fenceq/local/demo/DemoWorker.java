@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * lambda} one Lambda execution environment (a local SQS event source invoking a Lambda consumer).
  */
 final class DemoWorker {
-  private final String name;
   private final Supplier<WorkerProgress> progress;
   private final Supplier<CompletableFuture<?>> shutdown;
   private final SqsClient sqs;
@@ -26,22 +25,16 @@ final class DemoWorker {
   private final List<AutoCloseable> extras;
 
   DemoWorker(
-      String name,
-      Worker worker,
-      SqsClient sqs,
-      DynamoDbClient dynamoDb,
-      List<? extends AutoCloseable> extras) {
-    this(name, worker::progress, worker::shutdown, sqs, dynamoDb, extras);
+      Worker worker, SqsClient sqs, DynamoDbClient dynamoDb, List<? extends AutoCloseable> extras) {
+    this(worker::progress, worker::shutdown, sqs, dynamoDb, extras);
   }
 
   private DemoWorker(
-      String name,
       Supplier<WorkerProgress> progress,
       Supplier<CompletableFuture<?>> shutdown,
       SqsClient sqs,
       DynamoDbClient dynamoDb,
       List<? extends AutoCloseable> extras) {
-    this.name = name;
     this.progress = progress;
     this.shutdown = shutdown;
     this.sqs = sqs;
@@ -80,11 +73,7 @@ final class DemoWorker {
                   consumer.close();
                 },
                 runnable -> Thread.ofPlatform().name("fenceq-demo-stop-" + name).start(runnable));
-    return new DemoWorker(name, progress, stop, sqs, dynamoDb, extras);
-  }
-
-  String name() {
-    return name;
+    return new DemoWorker(progress, stop, sqs, dynamoDb, extras);
   }
 
   WorkerProgress progress() {

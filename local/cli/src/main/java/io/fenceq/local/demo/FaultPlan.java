@@ -1,50 +1,53 @@
 package io.fenceq.local.demo;
 
-import io.fenceq.aws.AwsClients;
-import io.fenceq.engine.Job;
-import io.fenceq.engine.JobHandler;
-import io.fenceq.testing.faults.CrashSwitch;
+import io.fenceq.local.demo.FaultPoints.Point;
 import io.fenceq.testing.faults.FaultProxy;
-import io.fenceq.testing.faults.PauseGate;
-import io.fenceq.testing.faults.SkewedClock;
-import io.fenceq.testing.faults.ThrottleInterceptor;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * When and where a run's faults strike. Every moment is a point in the run's progress (jobs applied
- * so far), drawn from the seed, so a run injects its faults at the same stage whatever the
- * machine's speed; which worker is hit is drawn from the seed too.
+ * When and whom a run's faults strike, applied through its {@link WorkerFleet}. Every moment is a
+ * point in the run's progress (jobs applied so far), drawn from the seed, so a run injects its
+ * faults at the same stage whatever the machine's speed, with in-process workers or worker JVMs.
  *
  * <ul>
- *   <li>crash: the chosen worker's next write lands, then its crash switch trips before the job is
- *       deleted: every call it makes fails from then on, nothing is released, and a new worker
- *       takes its place.
- *   <li>pause: the chosen worker freezes (all its SDK calls, heartbeats included, and handler
- *       entries) just before its next write, with the lane's fence in hand, for at least twice the
- *       lease and until another worker has applied the job it held, then goes on with its write.
+ *   <li>crash: the chosen worker's next write lands, then the fleet kills it before the job is
+ *       deleted (in-process its clients fail every call from then on; a JVM gets SIGKILL): nothing
+ *       is released, and a new worker takes its place.
+ *   <li>pause: the chosen worker is frozen just before its next write, with the lane's fence in
+ *       hand (in-process all its SDK calls, heartbeats included, and handler entries wait; a JVM
+ *       gets SIGSTOP), for at least twice the lease and until another worker has applied the job it
+ *       held (at most {@link #MAX_PAUSE_LEASES} leases), then goes on with its write.
  *   <li>partition: the chosen worker's traffic to SQS and DynamoDB, through its own TCP fault
  *       proxies, is dropped (the first window, and every other) or delayed by {@link
  *       #PARTITION_DELAY} for twice the lease, then healed.
- *   <li>skew: each worker's clock is off by up to 30 s either way, for the whole run.
- *   <li>throttle: every worker's calls fail with throttling and 5xx answers at {@link
- *       #THROTTLE_RATE} (retried by the SDK), until {@link #THROTTLE_UNTIL} of the jobs.
+ *   <li>skew and throttle: injected by the fleet into each worker's clock and clients; throttling
+ *       ends at {@link #THROTTLE_UNTIL} of the jobs.
  * </ul>
+ *
+ * <p>Which worker a crash or pause arms: one drawn from the seed, or every live one when the fleet
+ * {@link WorkerFleet#armsEveryWorker() asks for it}; the first to reach the point is struck and the
+ * others are disarmed.
  */
-final class FaultPlan implements AutoCloseable {
+final class FaultPlan implements WorkerFleet.Arrivals, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FaultPlan.class);
+
   /** Crashes, pauses and partitions per run. */
   static final int EVENTS_PER_FAULT = 2;
 
@@ -62,25 +65,32 @@ final class FaultPlan implements AutoCloseable {
   /** Longest a pause waits, in leases, for another worker to apply the job it holds. */
   static final int MAX_PAUSE_LEASES = 10;
 
+  /** How often a pause checks whether its job was taken over. */
+  private static final long RESUME_CHECK_MILLIS = 200;
+
   private final DemoOptions options;
-  private final DemoRunner runner;
+  private final WorkerFleet fleet;
   private final Random random;
-  private final Map<Fault, AtomicLong> counts = new EnumMap<>(Fault.class);
   private final List<Event> events = new ArrayList<>();
-  private final Map<String, WorkerFaults> byWorker =
-      Collections.synchronizedMap(new LinkedHashMap<>());
-  private final List<ThrottleInterceptor> throttles =
-      Collections.synchronizedList(new ArrayList<>());
+  private final Map<Fault, AtomicLong> struck = new EnumMap<>(Fault.class);
+
+  /** Armed workers, by the number of the event they are armed for. */
+  private final Map<String, Integer> armed = new HashMap<>();
+
+  /** Events that struck: a later arrival for one of them is let go. */
+  private final Set<Integer> eventsStruck = new HashSet<>();
+
+  private final Set<String> frozen = new HashSet<>();
+  private final Set<String> killed = new HashSet<>();
+  private int eventNumber;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("fenceq-demo-faults").daemon(true).unstarted(r));
-  private final AtomicInteger partitions = new AtomicInteger();
   private volatile boolean throttling;
   private volatile long lastFaultEndedNanos;
   private volatile long appliedWhenLastEnded;
-  private History history;
 
   /** One crash, pause or partition, due when {@code at} jobs have been applied. */
   record Event(Fault fault, long at) {}
@@ -104,212 +114,122 @@ final class FaultPlan implements AutoCloseable {
     return events;
   }
 
-  FaultPlan(DemoOptions options, DemoRunner runner) {
+  FaultPlan(DemoOptions options, WorkerFleet fleet) {
     this.options = options;
-    this.runner = runner;
+    this.fleet = fleet;
     this.random = new Random(options.seed() * 31 + 7);
-    for (Fault f : options.faults()) {
-      counts.put(f, new AtomicLong());
+    for (Fault f : List.of(Fault.CRASH, Fault.PAUSE, Fault.PARTITION)) {
+      struck.put(f, new AtomicLong());
     }
     events.addAll(schedule(options, random));
     throttling = options.faults().contains(Fault.THROTTLE);
   }
 
-  void history(History history) {
-    this.history = history;
-  }
-
-  /** What one worker gets: its clients' interceptors, its clock and its write hooks. */
-  final class WorkerFaults {
-    private final String worker;
-    private final int number;
-    private final CrashSwitch crash;
-    private final PauseGate gate;
-    private final ThrottleInterceptor throttle;
-    private final Clock clock;
-    private final List<FaultProxy> proxies = new ArrayList<>();
-    private FaultProxy sqsProxy;
-    private FaultProxy dynamoDbProxy;
-    private final AtomicBoolean crashArmed = new AtomicBoolean();
-    private final AtomicBoolean pauseArmed = new AtomicBoolean();
-    private volatile DemoWorker demoWorker;
-
-    WorkerFaults(String worker, int number) {
-      this.worker = worker;
-      this.number = number;
-      this.crash = CrashSwitch.named(worker);
-      this.gate = PauseGate.named(worker);
-      if (options.faults().contains(Fault.THROTTLE)) {
-        throttle =
-            ThrottleInterceptor.builder()
-                .seed(options.seed() * 1_000 + number)
-                .rate(throttling ? THROTTLE_RATE : 0)
-                .build();
-        // Half the workers lose answers to writes that were applied: the ambiguous 5xx.
-        throttle.timing(
-            number % 2 == 0 ? ThrottleInterceptor.Timing.AFTER : ThrottleInterceptor.Timing.BEFORE);
-        throttles.add(throttle);
-      } else {
-        throttle = null;
-      }
-      if (options.faults().contains(Fault.SKEW)) {
-        SkewedClock skewed =
-            SkewedClock.random(Clock.systemUTC(), MAX_SKEW, options.seed() * 1_000 + number);
-        clock = skewed;
-        if (!skewed.offset().isZero()) {
-          counts.get(Fault.SKEW).incrementAndGet();
-        }
-      } else {
-        clock = Clock.systemUTC();
-      }
-    }
-
-    AwsClients.Options clientOptions(LeaseWatch leases) {
-      AwsClients.Options.Builder b = AwsClients.Options.builder();
-      if (options.faults().contains(Fault.PARTITION)) {
-        // A dropped connection answers nothing: without a limit an attempt would wait for the
-        // socket timeout (30 s) instead of failing and being retried.
-        b.apiCallAttemptTimeout(options.lease().dividedBy(2));
-      }
-      if (leases != null) {
-        b.interceptor(leases);
-      }
-      b.interceptor(crash).interceptor(gate);
-      if (throttle != null) {
-        throttle.addTo(b);
-      }
-      return b.build();
-    }
-
-    AwsClients.Target sqsTarget(AwsClients.Target direct) {
-      if (!options.faults().contains(Fault.PARTITION)) {
-        return direct;
-      }
-      sqsProxy = FaultProxy.start(worker + "-sqs", direct.sqsEndpoint());
-      proxies.add(sqsProxy);
-      return new AwsClients.Target(
-          sqsProxy.endpoint(), direct.dynamoDbEndpoint(), direct.region(), direct.credentials());
-    }
-
-    AwsClients.Target dynamoDbTarget(AwsClients.Target direct) {
-      if (!options.faults().contains(Fault.PARTITION)) {
-        return direct;
-      }
-      dynamoDbProxy = FaultProxy.start(worker + "-dynamodb", direct.dynamoDbEndpoint());
-      proxies.add(dynamoDbProxy);
-      return new AwsClients.Target(
-          direct.sqsEndpoint(), dynamoDbProxy.endpoint(), direct.region(), direct.credentials());
-    }
-
-    Clock clock() {
-      return clock;
-    }
-
-    Reservations.WriteHooks hooks() {
-      return new Reservations.WriteHooks() {
-        @Override
-        public void beforeWrite(String name, Job job) {
-          if (pauseArmed.compareAndSet(true, false)) {
-            pauseHere(WorkerFaults.this, job);
-          }
-        }
-
-        @Override
-        public void afterWrite(String name, Job job) {
-          if (crashArmed.compareAndSet(true, false)) {
-            crashHere(WorkerFaults.this);
-          }
-        }
-      };
-    }
-
-    Map<String, JobHandler> wrap(Map<String, JobHandler> handlers) {
-      Map<String, JobHandler> wrapped = new LinkedHashMap<>();
-      handlers.forEach((type, h) -> wrapped.put(type, crash.wrap(gate.wrap(h))));
-      return wrapped;
-    }
-
-    List<AutoCloseable> closeables() {
-      return List.copyOf(proxies);
-    }
-
-    void attach(DemoWorker w) {
-      this.demoWorker = w;
-    }
-  }
-
-  WorkerFaults forWorker(String worker, int number) {
-    WorkerFaults wf = new WorkerFaults(worker, number);
-    byWorker.put(worker, wf);
-    return wf;
-  }
-
-  /** Fires the events whose moment has come: arms a worker drawn from the seed. */
+  /** Fires the events whose moment has come, and ends throttling once its time is past. */
   synchronized void tick(long applied) {
     if (closed.get()) {
       return;
     }
     while (!events.isEmpty() && events.getFirst().at() <= applied) {
-      Event e = events.removeFirst();
-      List<WorkerFaults> live = liveWorkers();
-      if (live.isEmpty()) {
-        events.addFirst(e);
+      List<String> candidates =
+          fleet.live().stream()
+              .filter(w -> !armed.containsKey(w) && !frozen.contains(w) && !killed.contains(w))
+              .toList();
+      if (candidates.isEmpty()) {
         return;
       }
-      WorkerFaults target = live.get(random.nextInt(live.size()));
+      Event e = events.removeFirst();
+      int number = ++eventNumber;
       switch (e.fault()) {
-        case CRASH -> target.crashArmed.set(true);
-        case PAUSE -> target.pauseArmed.set(true);
-        case PARTITION -> partition(target);
+        case CRASH -> arm(candidates, Point.CRASH, number);
+        case PAUSE -> arm(candidates, Point.PAUSE, number);
+        case PARTITION -> partition(candidates.get(random.nextInt(candidates.size())));
         default -> throw new IllegalStateException("not an event: " + e.fault());
       }
     }
     if (throttling && applied >= THROTTLE_UNTIL * options.jobs()) {
       throttling = false;
-      throttles.forEach(t -> t.rate(0));
+      fleet.endThrottling();
       ended();
     }
   }
 
-  private List<WorkerFaults> liveWorkers() {
-    List<WorkerFaults> live = new ArrayList<>();
-    for (DemoWorker w : runner.workers()) {
-      WorkerFaults wf = byWorker.get(w.name());
-      // An armed worker is not armed again: two events on it would strike once.
-      if (wf != null
-          && !wf.crash.tripped()
-          && !wf.gate.paused()
-          && !wf.crashArmed.get()
-          && !wf.pauseArmed.get()) {
-        live.add(wf);
-      }
+  private void arm(List<String> candidates, Point point, int event) {
+    List<String> chosen =
+        fleet.armsEveryWorker()
+            ? candidates
+            : List.of(candidates.get(random.nextInt(candidates.size())));
+    for (String worker : chosen) {
+      armed.put(worker, event);
+      fleet.arm(worker, point);
+      log.info("event=demo_fault_armed worker={} point={} fault={}", worker, point, event);
     }
-    return live;
   }
 
-  /** On the job's thread, after its write landed: the worker dies before deleting the job. */
-  private void crashHere(WorkerFaults wf) {
-    wf.crash.trip();
-    counts.get(Fault.CRASH).incrementAndGet();
-    DemoWorker dead = wf.demoWorker;
-    // Replace it from another thread: this one is the dead worker's own.
+  /**
+   * Strikes the first armed worker of an event to reach its point, and takes the arming back from
+   * the event's other workers.
+   */
+  @Override
+  public boolean arrived(String worker, Point point, BooleanSupplier takenOver) {
+    synchronized (this) {
+      if (closed.get()) {
+        return false;
+      }
+      Integer event = armed.remove(worker);
+      if (event == null || !eventsStruck.add(event)) {
+        log.info("event=demo_fault_let_go worker={} point={}", worker, point);
+        return false;
+      }
+      disarmOthers(event);
+      if (point == Point.CRASH) {
+        killed.add(worker);
+      } else {
+        frozen.add(worker);
+      }
+    }
+    if (point == Point.CRASH) {
+      crash(worker);
+    } else {
+      pause(worker, takenOver);
+    }
+    return true;
+  }
+
+  private void disarmOthers(int event) {
+    List<String> others =
+        armed.entrySet().stream()
+            .filter(a -> a.getValue() == event)
+            .map(Map.Entry::getKey)
+            .toList();
+    for (String other : others) {
+      if (fleet.disarm(other)) {
+        armed.remove(other);
+      }
+    }
+  }
+
+  /** At the worker's crash point: it dies before deleting its job and is replaced. */
+  private void crash(String worker) {
+    fleet.kill(worker);
+    struck.get(Fault.CRASH).incrementAndGet();
+    log.info("event=demo_worker_killed worker={}", worker);
+    // Replaced from another thread: in-process, this one is the dead worker's own.
     scheduler.execute(
         () -> {
-          if (dead != null && !closed.get()) {
-            runner.replace(dead);
+          if (!closed.get()) {
+            fleet.replace(worker);
           }
           ended();
         });
   }
 
-  /**
-   * On the job's thread, fence in hand, before its write: freezes the worker; the write then waits
-   * in the gate until the resume.
-   */
-  private void pauseHere(WorkerFaults wf, Job job) {
-    wf.gate.pause();
+  /** At the worker's pause point, fence in hand: frozen until its time is up. */
+  private void pause(String worker, BooleanSupplier takenOver) {
+    fleet.freeze(worker);
     active.incrementAndGet();
-    counts.get(Fault.PAUSE).incrementAndGet();
+    struck.get(Fault.PAUSE).incrementAndGet();
+    log.info("event=demo_worker_stopped worker={}", worker);
     long begun = System.nanoTime();
     long minimum = options.lease().multipliedBy(2).toNanos();
     long maximum = options.lease().multipliedBy(MAX_PAUSE_LEASES).toNanos();
@@ -318,24 +238,35 @@ final class FaultPlan implements AutoCloseable {
           @Override
           public void run() {
             long paused = System.nanoTime() - begun;
-            boolean takenOver =
-                history != null && history.acceptedElsewhere(job.jobId(), wf.worker);
-            if (closed.get() || paused >= maximum || (paused >= minimum && takenOver)) {
-              wf.gate.resume();
-              active.decrementAndGet();
-              ended();
+            if (closed.get()
+                || paused >= maximum
+                || (paused >= minimum && takenOver.getAsBoolean())) {
+              thaw(worker);
             } else {
-              scheduler.schedule(this, 200, TimeUnit.MILLISECONDS);
+              scheduler.schedule(this, RESUME_CHECK_MILLIS, TimeUnit.MILLISECONDS);
             }
           }
         };
     scheduler.schedule(check, minimum, TimeUnit.NANOSECONDS);
   }
 
+  private void thaw(String worker) {
+    synchronized (this) {
+      if (!frozen.remove(worker)) {
+        return;
+      }
+    }
+    fleet.thaw(worker);
+    log.info("event=demo_worker_continued worker={}", worker);
+    active.decrementAndGet();
+    ended();
+  }
+
   /** Cuts off or slows down the worker's network for twice the lease, then heals it. */
-  private void partition(WorkerFaults wf) {
-    boolean drop = partitions.getAndIncrement() % 2 == 0;
-    for (FaultProxy proxy : wf.proxies) {
+  private void partition(String worker) {
+    boolean drop = struck.get(Fault.PARTITION).getAndIncrement() % 2 == 0;
+    List<FaultProxy> proxies = fleet.proxies(worker);
+    for (FaultProxy proxy : proxies) {
       if (drop) {
         proxy.drop(true);
       } else {
@@ -343,10 +274,9 @@ final class FaultPlan implements AutoCloseable {
       }
     }
     active.incrementAndGet();
-    counts.get(Fault.PARTITION).incrementAndGet();
     scheduler.schedule(
         () -> {
-          wf.proxies.forEach(FaultProxy::heal);
+          proxies.forEach(FaultProxy::heal);
           active.decrementAndGet();
           ended();
         },
@@ -356,51 +286,40 @@ final class FaultPlan implements AutoCloseable {
 
   private void ended() {
     lastFaultEndedNanos = System.nanoTime();
-    if (history != null) {
-      appliedWhenLastEnded = history.tookEffect();
-    }
+    appliedWhenLastEnded = fleet.applied();
   }
 
   /**
-   * Gives up the faults that can no longer strike once every job is applied: an armed crash or
-   * pause waits for a worker's next job, and events planned for later progress never come. Without
-   * this the run would wait for them until its timeout.
+   * Gives up the faults that can no longer strike once every job is applied: no job will reach an
+   * armed point, and events planned for later progress never come. Without this the run would wait
+   * for them until its timeout.
    */
   synchronized void abandonUnreachable() {
+    if (armed.isEmpty() && events.isEmpty()) {
+      return;
+    }
+    log.info(
+        "event=demo_faults_abandoned armed={} planned={} reason=\"every job is applied\"",
+        armed.keySet(),
+        events.size());
+    armed.keySet().forEach(fleet::disarm);
+    armed.clear();
     events.clear();
-    byWorker
-        .values()
-        .forEach(
-            w -> {
-              w.crashArmed.set(false);
-              w.pauseArmed.set(false);
-            });
   }
 
   /** Whether no fault is in progress now and none is still to come. */
-  boolean quiet() {
-    synchronized (this) {
-      if (!events.isEmpty()) {
-        return false;
-      }
-    }
-    return active.get() == 0
-        && !throttling
-        && byWorker.values().stream().noneMatch(w -> w.crashArmed.get() || w.pauseArmed.get());
+  synchronized boolean quiet() {
+    return events.isEmpty() && armed.isEmpty() && active.get() == 0 && !throttling;
   }
 
   /** Faults injected so far, by kind; only the kinds asked for. */
   Map<Fault, Long> counts() {
-    Map<Fault, Long> snapshot = new EnumMap<>(Fault.class);
-    counts.forEach((f, n) -> snapshot.put(f, n.get()));
-    if (snapshot.containsKey(Fault.THROTTLE)) {
-      long injected;
-      synchronized (throttles) {
-        injected = throttles.stream().mapToLong(ThrottleInterceptor::injected).sum();
-      }
-      snapshot.put(Fault.THROTTLE, injected);
+    Map<Fault, Long> counts = new EnumMap<>(Fault.class);
+    for (Fault f : options.faults()) {
+      AtomicLong n = struck.get(f);
+      counts.put(f, n != null ? n.get() : fleet.injected(f));
     }
-    return snapshot;
+    return counts;
   }
 
   /** When the last fault ended (System.nanoTime), 0 if none did. */
@@ -413,19 +332,25 @@ final class FaultPlan implements AutoCloseable {
     return appliedWhenLastEnded;
   }
 
-  /** Ends every fault in progress: paused workers resume, cut-off ones are healed. Idempotent. */
+  /**
+   * Ends every fault in progress: frozen workers go on, cut-off ones are healed, throttling ends,
+   * nothing more is armed. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     scheduler.shutdownNow();
-    throttles.forEach(t -> t.rate(0));
-    for (WorkerFaults wf : byWorker.values()) {
-      if (wf.gate.paused()) {
-        wf.gate.resume();
-      }
-      wf.proxies.forEach(FaultProxy::heal);
+    fleet.endThrottling();
+    List<String> stillFrozen;
+    synchronized (this) {
+      stillFrozen = List.copyOf(frozen);
+      frozen.clear();
+      armed.keySet().forEach(fleet::disarm);
+      armed.clear();
     }
+    stillFrozen.forEach(fleet::thaw);
+    fleet.live().forEach(w -> fleet.proxies(w).forEach(FaultProxy::heal));
   }
 }

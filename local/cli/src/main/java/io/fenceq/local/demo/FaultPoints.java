@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Where a worker process's handler meets the demo's signals: a handshake through files in a
@@ -115,15 +116,23 @@ final class FaultPoints {
    * The hooks a worker's handler calls: claim the armed point, announce it, wait for the signal.
    */
   Reservations.WriteHooks hooks(String worker) {
+    return at((point, job) -> meet(worker, point, job));
+  }
+
+  /**
+   * Write hooks that tell {@code meet} each job's points: {@link Point#PAUSE} before its write,
+   * {@link Point#CRASH} after it. The one place that says where in a job each point is.
+   */
+  static Reservations.WriteHooks at(BiConsumer<Point, Job> meet) {
     return new Reservations.WriteHooks() {
       @Override
       public void beforeWrite(String name, Job job) {
-        meet(worker, Point.PAUSE, job);
+        meet.accept(Point.PAUSE, job);
       }
 
       @Override
       public void afterWrite(String name, Job job) {
-        meet(worker, Point.CRASH, job);
+        meet.accept(Point.CRASH, job);
       }
     };
   }

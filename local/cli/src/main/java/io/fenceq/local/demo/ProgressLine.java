@@ -1,7 +1,6 @@
 package io.fenceq.local.demo;
 
 import io.fenceq.time.Ticker;
-import io.fenceq.worker.WorkerProgress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,16 +31,6 @@ final class ProgressLine {
     this.ticker = ticker;
     this.lastNanos = begunNanos;
     samples.add(new long[] {begunNanos, 0});
-  }
-
-  String format(History history, WorkerProgress progress, FaultPlan faults, LeaseWatch leases) {
-    return format(
-        history.tookEffect(),
-        history.enqueuedCount(),
-        String.format(
-            "fenced %d takeovers %d dlq %d",
-            history.fenced(), leases.takeovers(), progress.deadLettered()),
-        faults.counts());
   }
 
   /**

@@ -5,7 +5,6 @@ import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.testing.faults.FaultProxy;
 import io.fenceq.testing.faults.WorkerJvm;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,11 +103,6 @@ final class WorkerProcesses implements AutoCloseable {
       gone.add(killed);
       start();
     }
-  }
-
-  /** Where the workers' output files are. */
-  Path outputDirectory() {
-    return points.directory();
   }
 
   /**
