@@ -190,16 +190,7 @@ public final class Reservations {
         case APPLIED -> System.arraycopy(decided, from, outcomes, from, jobs.size() - from);
         case FENCED -> {
           Arrays.fill(outcomes, from, jobs.size(), Outcome.FENCED);
-          throw context.fenced(
-              "sku "
-                  + sku
-                  + " in table "
-                  + table
-                  + " carries fence "
-                  + outcome.entityFence()
-                  + " (a batch of "
-                  + jobs.size()
-                  + " jobs)");
+          throw context.fenced(outcome.fencedWhat("sku " + sku, table, jobs.size()));
         }
         case DUPLICATE -> {}
       }
