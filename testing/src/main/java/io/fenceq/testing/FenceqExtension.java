@@ -52,8 +52,9 @@ final class FenceqExtension implements ParameterResolver {
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
             FenceqStack.class,
-            k -> backend.newStack(purpose(context, declaring)),
-            FenceqStack.class);
+            k -> new StoredStack(backend.newStack(purpose(context, declaring)), backend),
+            StoredStack.class)
+        .stack();
   }
 
   private static String purpose(ExtensionContext context, Executable declaring) {
@@ -71,13 +72,26 @@ final class FenceqExtension implements ParameterResolver {
                     new IllegalStateException(
                         context.getRequiredTestClass().getName()
                             + " is not annotated @FenceqLocal"));
-    String endpoint =
-        Optional.ofNullable(System.getProperty(FenceqLocal.ENDPOINT_PROPERTY))
-            .filter(value -> !value.isBlank())
-            .orElse(settings.endpoint())
-            .strip();
+    String endpoint = property(FenceqLocal.ENDPOINT_PROPERTY).orElse(settings.endpoint()).strip();
+    String sqsEndpoint = property(FenceqLocal.SQS_ENDPOINT_PROPERTY).orElse(endpoint);
+    String dynamoDbEndpoint = property(FenceqLocal.DYNAMODB_ENDPOINT_PROPERTY).orElse(endpoint);
+    if (sqsEndpoint.isEmpty() != dynamoDbEndpoint.isEmpty()) {
+      throw new IllegalStateException(
+          "fenceq test endpoint: set both "
+              + FenceqLocal.SQS_ENDPOINT_PROPERTY
+              + " and "
+              + FenceqLocal.DYNAMODB_ENDPOINT_PROPERTY
+              + ", or "
+              + FenceqLocal.ENDPOINT_PROPERTY
+              + ", was sqs='"
+              + sqsEndpoint
+              + "' dynamodb='"
+              + dynamoDbEndpoint
+              + "'");
+    }
     String template = settings.template().strip();
-    String key = "backend endpoint=" + endpoint + " template=" + template;
+    String key =
+        "backend sqs=" + sqsEndpoint + " dynamodb=" + dynamoDbEndpoint + " template=" + template;
     return context
         .getRoot()
         .getStore(NAMESPACE)
@@ -85,11 +99,32 @@ final class FenceqExtension implements ParameterResolver {
             key,
             k ->
                 new StoredBackend(
-                    endpoint.isEmpty()
+                    sqsEndpoint.isEmpty()
                         ? TestBackend.embedded(template)
-                        : TestBackend.external(endpoint, template)),
+                        : TestBackend.external(sqsEndpoint, dynamoDbEndpoint, template)),
             StoredBackend.class)
         .backend();
+  }
+
+  private static Optional<String> property(String name) {
+    return Optional.ofNullable(System.getProperty(name))
+        .map(String::strip)
+        .filter(value -> !value.isEmpty());
+  }
+
+  /**
+   * A test's (or a class's) stack; on an endpoint its queues and tables are deleted when that test
+   * (or class) ends, since the endpoint outlives the run.
+   */
+  @SuppressWarnings("deprecation") // CloseableResource: still what JUnit 5 closes on every version
+  private record StoredStack(FenceqStack stack, TestBackend backend)
+      implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      if (backend.keepsStacks()) {
+        backend.delete(stack.stackName());
+      }
+    }
   }
 
   /** Closes the backend when the root context (the test run) ends. */
