@@ -3,6 +3,8 @@ package io.fenceq.testing;
 import io.fenceq.aws.AwsClients;
 import java.lang.reflect.Executable;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -16,9 +18,29 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the root store (closed when the run ends) and one {@link FenceqStack} per test in the test's
  * store.
  */
-final class FenceqExtension implements ParameterResolver {
+final class FenceqExtension implements ParameterResolver, ExecutionCondition {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(FenceqExtension.class);
+
+  /** Skips a LocalStack-mode class where LocalStack cannot run, saying why in one line. */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    Optional<FenceqLocal> settings =
+        context
+            .getTestClass()
+            .flatMap(type -> AnnotationSupport.findAnnotation(type, FenceqLocal.class));
+    if (settings.isEmpty() || !settings.get().localstack() || endpointProperty()) {
+      return ConditionEvaluationResult.enabled("not in LocalStack mode");
+    }
+    return LocalStackMode.unavailable()
+        .map(ConditionEvaluationResult::disabled)
+        .orElse(ConditionEvaluationResult.enabled("LocalStack mode can run"));
+  }
+
+  private static boolean endpointProperty() {
+    return property(FenceqLocal.ENDPOINT_PROPERTY).isPresent()
+        || property(FenceqLocal.SQS_ENDPOINT_PROPERTY).isPresent();
+  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -90,6 +112,17 @@ final class FenceqExtension implements ParameterResolver {
               + "'");
     }
     String template = settings.template().strip();
+    if (settings.localstack() && !endpointProperty()) {
+      String image = LocalStackMode.image();
+      return context
+          .getRoot()
+          .getStore(NAMESPACE)
+          .getOrComputeIfAbsent(
+              "backend localstack=" + image + " template=" + template,
+              k -> new StoredBackend(LocalStackMode.start(template)),
+              StoredBackend.class)
+          .backend();
+    }
     String key =
         "backend sqs=" + sqsEndpoint + " dynamodb=" + dynamoDbEndpoint + " template=" + template;
     return context

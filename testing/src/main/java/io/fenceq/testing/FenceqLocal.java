@@ -58,4 +58,14 @@ public @interface FenceqLocal {
    * queues and tables of each stack are deleted when its test (or class) ends.
    */
   String endpoint() default "";
+
+  /**
+   * LocalStack (SQS and DynamoDB) in a container through Testcontainers instead of the embedded
+   * emulators; needs {@code org.testcontainers:testcontainers-localstack} on the test class path
+   * and a Docker engine. Without an engine the class's tests are skipped, with the reason
+   * "LocalStack mode needs a Docker engine". The image is {@code localstack/localstack:4.4}, or the
+   * system property {@code fenceq.test.localstack.image}. The endpoint system properties win over
+   * it.
+   */
+  boolean localstack() default false;
 }

@@ -51,6 +51,7 @@ final class TestBackend implements AutoCloseable {
   private final String runId = UUID.randomUUID().toString().substring(0, 6);
   private final AtomicInteger stacks = new AtomicInteger();
   private final Map<String, ProvisionedStack> provisioned = new ConcurrentHashMap<>();
+  private volatile AutoCloseable owned;
 
   private TestBackend(
       LocalAws local,
@@ -141,6 +142,12 @@ final class TestBackend implements AutoCloseable {
           "fenceq test endpoint '" + endpoint + "' must look like http://127.0.0.1:4566");
     }
     return uri;
+  }
+
+  /** Closes {@code resource} (a LocalStack container, say) after the clients, when this closes. */
+  TestBackend closing(AutoCloseable resource) {
+    this.owned = resource;
+    return this;
   }
 
   /**
@@ -245,6 +252,14 @@ final class TestBackend implements AutoCloseable {
     } else {
       sqs.close();
       dynamoDb.close();
+    }
+    AutoCloseable resource = owned;
+    if (resource != null) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("event=fenceq_test_backend_close_failed error={}", e.toString());
+      }
     }
   }
 }
