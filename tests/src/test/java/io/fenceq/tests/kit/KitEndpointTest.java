@@ -99,6 +99,9 @@ class KitEndpointTest {
         // What fenceq local provisioned for itself is untouched.
         assertThat(dynamoDb.listTables().tableNames()).isNotEmpty();
       }
+      // Stopped as a user's Ctrl-C would, so that its emulators shut down cleanly.
+      local.terminate();
+      assertThat(local.awaitExit(Duration.ofMinutes(1))).as(local.output()).isZero();
     }
   }
 
