@@ -3,6 +3,8 @@ package io.fenceq.testing;
 import io.fenceq.aws.AwsClients;
 import java.lang.reflect.Executable;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -16,9 +18,29 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the root store (closed when the run ends) and one {@link FenceqStack} per test in the test's
  * store.
  */
-final class FenceqExtension implements ParameterResolver {
+final class FenceqExtension implements ParameterResolver, ExecutionCondition {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(FenceqExtension.class);
+
+  /** Skips a LocalStack-mode class where LocalStack cannot run, saying why in one line. */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    Optional<FenceqLocal> settings =
+        context
+            .getTestClass()
+            .flatMap(type -> AnnotationSupport.findAnnotation(type, FenceqLocal.class));
+    if (settings.isEmpty() || !settings.get().localstack() || endpointProperty()) {
+      return ConditionEvaluationResult.enabled("not in LocalStack mode");
+    }
+    return LocalStackMode.unavailable()
+        .map(ConditionEvaluationResult::disabled)
+        .orElse(ConditionEvaluationResult.enabled("LocalStack mode can run"));
+  }
+
+  private static boolean endpointProperty() {
+    return property(FenceqLocal.ENDPOINT_PROPERTY).isPresent()
+        || property(FenceqLocal.SQS_ENDPOINT_PROPERTY).isPresent();
+  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -52,8 +74,9 @@ final class FenceqExtension implements ParameterResolver {
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
             FenceqStack.class,
-            k -> backend.newStack(purpose(context, declaring)),
-            FenceqStack.class);
+            k -> new StoredStack(backend.newStack(purpose(context, declaring)), backend),
+            StoredStack.class)
+        .stack();
   }
 
   private static String purpose(ExtensionContext context, Executable declaring) {
@@ -71,13 +94,37 @@ final class FenceqExtension implements ParameterResolver {
                     new IllegalStateException(
                         context.getRequiredTestClass().getName()
                             + " is not annotated @FenceqLocal"));
-    String endpoint =
-        Optional.ofNullable(System.getProperty(FenceqLocal.ENDPOINT_PROPERTY))
-            .filter(value -> !value.isBlank())
-            .orElse(settings.endpoint())
-            .strip();
+    String endpoint = property(FenceqLocal.ENDPOINT_PROPERTY).orElse(settings.endpoint()).strip();
+    String sqsEndpoint = property(FenceqLocal.SQS_ENDPOINT_PROPERTY).orElse(endpoint);
+    String dynamoDbEndpoint = property(FenceqLocal.DYNAMODB_ENDPOINT_PROPERTY).orElse(endpoint);
+    if (sqsEndpoint.isEmpty() != dynamoDbEndpoint.isEmpty()) {
+      throw new IllegalStateException(
+          "fenceq test endpoint: set both "
+              + FenceqLocal.SQS_ENDPOINT_PROPERTY
+              + " and "
+              + FenceqLocal.DYNAMODB_ENDPOINT_PROPERTY
+              + ", or "
+              + FenceqLocal.ENDPOINT_PROPERTY
+              + ", was sqs='"
+              + sqsEndpoint
+              + "' dynamodb='"
+              + dynamoDbEndpoint
+              + "'");
+    }
     String template = settings.template().strip();
-    String key = "backend endpoint=" + endpoint + " template=" + template;
+    if (settings.localstack() && !endpointProperty()) {
+      String image = LocalStackMode.image();
+      return context
+          .getRoot()
+          .getStore(NAMESPACE)
+          .getOrComputeIfAbsent(
+              "backend localstack=" + image + " template=" + template,
+              k -> new StoredBackend(LocalStackMode.start(template)),
+              StoredBackend.class)
+          .backend();
+    }
+    String key =
+        "backend sqs=" + sqsEndpoint + " dynamodb=" + dynamoDbEndpoint + " template=" + template;
     return context
         .getRoot()
         .getStore(NAMESPACE)
@@ -85,11 +132,32 @@ final class FenceqExtension implements ParameterResolver {
             key,
             k ->
                 new StoredBackend(
-                    endpoint.isEmpty()
+                    sqsEndpoint.isEmpty()
                         ? TestBackend.embedded(template)
-                        : TestBackend.external(endpoint, template)),
+                        : TestBackend.external(sqsEndpoint, dynamoDbEndpoint, template)),
             StoredBackend.class)
         .backend();
+  }
+
+  private static Optional<String> property(String name) {
+    return Optional.ofNullable(System.getProperty(name))
+        .map(String::strip)
+        .filter(value -> !value.isEmpty());
+  }
+
+  /**
+   * A test's (or a class's) stack; on an endpoint its queues and tables are deleted when that test
+   * (or class) ends, since the endpoint outlives the run.
+   */
+  @SuppressWarnings("deprecation") // CloseableResource: still what JUnit 5 closes on every version
+  private record StoredStack(FenceqStack stack, TestBackend backend)
+      implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      if (backend.keepsStacks()) {
+        backend.delete(stack.stackName());
+      }
+    }
   }
 
   /** Closes the backend when the root context (the test run) ends. */

@@ -36,6 +36,16 @@ public @interface FenceqLocal {
   String ENDPOINT_PROPERTY = "fenceq.test.endpoint";
 
   /**
+   * System property for SQS on an endpoint of its own, set together with {@link
+   * #DYNAMODB_ENDPOINT_PROPERTY} ({@code fenceq local} serves the two on two ports); each wins over
+   * {@value #ENDPOINT_PROPERTY} and {@link #endpoint()} for its service.
+   */
+  String SQS_ENDPOINT_PROPERTY = "fenceq.test.endpoint.sqs";
+
+  /** System property for DynamoDB on an endpoint of its own; see {@link #SQS_ENDPOINT_PROPERTY}. */
+  String DYNAMODB_ENDPOINT_PROPERTY = "fenceq.test.endpoint.dynamodb";
+
+  /**
    * The path of the CloudFormation template to provision, relative to the working directory; empty
    * (the default) for fenceq's bundled {@code template.yaml}.
    */
@@ -44,7 +54,18 @@ public @interface FenceqLocal {
   /**
    * An endpoint already running that serves both SQS and DynamoDB ({@code fenceq local},
    * LocalStack, ...), e.g. {@code http://127.0.0.1:4566}; empty (the default) to start the embedded
-   * emulators. The system property {@value #ENDPOINT_PROPERTY} overrides it.
+   * emulators. The system property {@value #ENDPOINT_PROPERTY} overrides it. On an endpoint, the
+   * queues and tables of each stack are deleted when its test (or class) ends.
    */
   String endpoint() default "";
+
+  /**
+   * LocalStack (SQS and DynamoDB) in a container through Testcontainers instead of the embedded
+   * emulators; needs {@code org.testcontainers:testcontainers-localstack} on the test class path
+   * and a Docker engine. Without an engine the class's tests are skipped, with the reason
+   * "LocalStack mode needs a Docker engine". The image is {@code localstack/localstack:4.4}, or the
+   * system property {@code fenceq.test.localstack.image}. The endpoint system properties win over
+   * it.
+   */
+  boolean localstack() default false;
 }

@@ -1,10 +1,12 @@
 package io.fenceq.bench.redlock;
 
+import io.fenceq.testing.faults.FaultProxy;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +24,12 @@ final class FailingOverRedis implements AutoCloseable {
   private final Path binary;
   private final Path logDir;
   private final Duration lag;
-  private final List<HoldingProxy> clientProxies = new CopyOnWriteArrayList<>();
+  private final List<FaultProxy> clientProxies = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> closing = new ArrayList<>();
   private RedisServers primary;
   private int primaryPort;
   private RedisServers replica;
-  private HoldingProxy link;
+  private FaultProxy link;
   private Faults linkFaults;
 
   FailingOverRedis(Path binary, Path logDir, Duration lag)
@@ -42,8 +44,8 @@ final class FailingOverRedis implements AutoCloseable {
   }
 
   /** A proxy for one client to whichever server is the primary; its bytes wait under faults. */
-  synchronized HoldingProxy proxy(Faults faults) throws IOException {
-    HoldingProxy p = new HoldingProxy(primaryPort, faults);
+  synchronized FaultProxy proxy(Faults faults) throws IOException {
+    FaultProxy p = faults.proxy("redis-client-" + clientProxies.size(), primaryPort);
     clientProxies.add(p);
     closing.add(p);
     return p;
@@ -57,11 +59,11 @@ final class FailingOverRedis implements AutoCloseable {
     linkFaults.hold(Duration.ofDays(1));
     Thread.sleep(lag.toMillis()); // what the primary accepts now never reaches the replica
     primary.kill();
-    link.close(); // drops the bytes the proxy still holds
+    link.close(); // resets the link: the bytes the proxy still holds are lost
     int promoted = replica.ports().get(0);
     on(promoted, RedisCommands::replicaofNoOne);
-    for (HoldingProxy p : clientProxies) {
-      p.retarget(promoted);
+    for (FaultProxy p : clientProxies) {
+      p.retarget(URI.create("tcp://127.0.0.1:" + promoted));
     }
     primary = replica;
     primaryPort = promoted;
@@ -70,7 +72,7 @@ final class FailingOverRedis implements AutoCloseable {
   /** Starts a replica of the primary, through a proxy that can hold replication, and syncs it. */
   synchronized void attachReplica() throws IOException, InterruptedException {
     linkFaults = new Faults();
-    link = new HoldingProxy(primaryPort, linkFaults);
+    link = linkFaults.proxy("redis-replication", primaryPort);
     closing.add(link);
     replica = RedisServers.replicaOf(binary, link.port(), logDir);
     closing.add(replica);

@@ -16,6 +16,7 @@ import io.fenceq.redis.FencedRedisLock;
 import io.fenceq.redis.RedisAcquireResult;
 import io.fenceq.redis.RedisLockConfig;
 import io.fenceq.redis.RedisLockHandle;
+import io.fenceq.testing.faults.FaultProxy;
 import io.fenceq.worker.Worker;
 import io.fenceq.worker.WorkerProgress;
 import io.lettuce.core.RedisClient;
@@ -568,7 +569,7 @@ public final class RedlockBench {
           for (int port : redisPorts) {
             int p = port;
             if (w == 0) {
-              HoldingProxy proxy = new HoldingProxy(port, faults);
+              FaultProxy proxy = faults.proxy("redis-" + port, port);
               closing.add(proxy);
               p = proxy.port();
             }
@@ -606,7 +607,7 @@ public final class RedlockBench {
             for (int i = 0; i < ports.size(); i++) {
               RedissonClient client;
               if (w == 0 && i == 2) {
-                HoldingProxy proxy = new HoldingProxy(ports.get(i), cut);
+                FaultProxy proxy = cut.proxy("redis-cut", ports.get(i));
                 closing.add(proxy);
                 client = redisson(proxy.port(), 100, 0);
               } else {
@@ -691,7 +692,7 @@ public final class RedlockBench {
         (w, dynamoDb, closing) -> {
           int port = primaryPort;
           if (w == 0) {
-            HoldingProxy proxy = new HoldingProxy(primaryPort, faults);
+            FaultProxy proxy = faults.proxy("redis-primary", primaryPort);
             closing.add(proxy);
             port = proxy.port();
           }

@@ -28,11 +28,17 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #delay(Duration)}: each chunk of bytes, in either direction, is held that long
  *       before it is forwarded, in order: a request and its answer each arrive at least that late.
- *   <li>{@link #drop(boolean) drop(true)}: a partition. Bytes in either direction are discarded,
- *       new connections are accepted but nothing they send arrives, so the client sees no error,
- *       only silence, until its own timeouts fire, as with a real black hole (a firewall dropping
- *       packets, a network split). Nothing is answered, so an SDK client needs an attempt timeout
- *       ({@code AwsClients.Options.apiCallAttemptTimeout}) to notice before its socket timeout.
+ *   <li>{@link #hold(boolean) hold(true)} or {@link #holdFor(Duration)}: a partition that heals.
+ *       Bytes in either direction wait in the proxy, in order, and are delivered when the hold
+ *       ends: requests the client sent during it reach the server late (the zombie's write after a
+ *       pause or a healed split), answers reach the client late. Connections stay open. Timeouts
+ *       still fire on the client's side; what it sent before they did is delivered anyway.
+ *   <li>{@link #drop(boolean) drop(true)}: a partition that loses everything. Bytes in either
+ *       direction are discarded, new connections are accepted but nothing they send arrives, so the
+ *       client sees no error, only silence, until its own timeouts fire, as with a real black hole
+ *       (a firewall dropping packets, a network split). Nothing is answered, so an SDK client needs
+ *       an attempt timeout ({@code AwsClients.Options.apiCallAttemptTimeout}) to notice before its
+ *       socket timeout.
  *   <li>When the drop ends, every connection that lost bytes is reset (RST). A partition that loses
  *       a request or an answer mid-stream leaves the HTTP/1.1 framing on that connection broken:
  *       continuing it could pair a later answer with an earlier request, which no real network does
@@ -40,6 +46,9 @@ import org.slf4j.LoggerFactory;
  *       outlived the connection. Connections that were idle during the drop lose nothing and carry
  *       on, like pooled keep-alive connections across a short real partition.
  * </ul>
+ *
+ * <p>{@link #retarget(URI)} models a failover's address change: new connections go to the new
+ * upstream and the open ones are closed, so clients reconnect there.
  *
  * <p>It models latency and partitions between this process and one endpoint, not packet loss with
  * retransmission, bandwidth limits or one-way partitions. Thread-safe. Its threads are daemons
@@ -51,13 +60,17 @@ public final class FaultProxy implements Closeable {
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
   private final String name;
-  private final InetSocketAddress upstream;
+  private volatile InetSocketAddress upstream;
   private final ServerSocket server;
   private final Thread acceptor;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final Object faultLock = new Object();
   private volatile Duration delay = Duration.ZERO;
   private volatile boolean dropping;
+  private final Object holdLock = new Object();
+  // Guarded by holdLock: an open-ended hold, or the System.nanoTime() a timed hold ends at.
+  private boolean holding;
+  private long holdEndsAt = System.nanoTime();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong delayedChunks = new AtomicLong();
@@ -65,6 +78,8 @@ public final class FaultProxy implements Closeable {
   private final AtomicLong droppedBytes = new AtomicLong();
   private final AtomicLong droppedConnections = new AtomicLong();
   private final AtomicLong resets = new AtomicLong();
+  private final AtomicLong heldChunks = new AtomicLong();
+  private final AtomicLong heldNanos = new AtomicLong();
 
   private FaultProxy(String name, InetSocketAddress upstream, ServerSocket server) {
     this.name = name;
@@ -87,19 +102,14 @@ public final class FaultProxy implements Closeable {
    */
   public static FaultProxy start(String name, URI upstream) {
     Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(upstream, "upstream");
-    if (upstream.getHost() == null || upstream.getPort() < 0) {
-      throw new IllegalArgumentException(
-          "upstream of proxy " + name + " needs a host and a port, was " + upstream);
-    }
+    InetSocketAddress address = address(name, upstream);
     ServerSocket server;
     try {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("proxy " + name + " cannot bind 127.0.0.1", e);
     }
-    FaultProxy proxy =
-        new FaultProxy(name, new InetSocketAddress(upstream.getHost(), upstream.getPort()), server);
+    FaultProxy proxy = new FaultProxy(name, address, server);
     proxy.acceptor.start();
     log.info(
         "event=fault_proxy_started proxy={} endpoint={} upstream={}",
@@ -109,9 +119,26 @@ public final class FaultProxy implements Closeable {
     return proxy;
   }
 
-  /** Where clients connect: {@code http://127.0.0.1:<port>}. */
+  private static InetSocketAddress address(String name, URI upstream) {
+    Objects.requireNonNull(upstream, "upstream");
+    if (upstream.getHost() == null || upstream.getPort() < 0) {
+      throw new IllegalArgumentException(
+          "upstream of proxy " + name + " needs a host and a port, was " + upstream);
+    }
+    return new InetSocketAddress(upstream.getHost(), upstream.getPort());
+  }
+
+  /**
+   * Where clients connect: {@code http://127.0.0.1:<port>}. For a protocol other than HTTP, take
+   * its {@link #port()}.
+   */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getLocalPort());
+  }
+
+  /** The port clients connect to on 127.0.0.1. */
+  public int port() {
+    return server.getLocalPort();
   }
 
   /** Holds every chunk that long from now on; {@link Duration#ZERO} forwards at once. */
@@ -147,9 +174,65 @@ public final class FaultProxy implements Closeable {
     return dropping;
   }
 
-  /** No delay, no drop. */
+  /**
+   * Starts ({@code true}) or ends a hold: while it lasts, bytes wait in the proxy; when it ends,
+   * they are delivered in order (see the class comment). Ending it also ends a {@link #holdFor}.
+   */
+  public void hold(boolean hold) {
+    synchronized (holdLock) {
+      holding = hold;
+      if (!hold) {
+        holdEndsAt = System.nanoTime();
+      }
+      holdLock.notifyAll();
+    }
+    log.info("event=fault_proxy_hold proxy={} holding={}", name, hold);
+  }
+
+  /**
+   * Holds bytes for {@code duration} from now, then delivers them: a partition or a pause that
+   * heals by itself. A later call replaces the end; {@link Duration#ZERO} ends it now.
+   */
+  public void holdFor(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(
+          "hold of proxy " + name + " must not be negative, was " + duration);
+    }
+    synchronized (holdLock) {
+      holding = false;
+      holdEndsAt = System.nanoTime() + duration.toNanos();
+      holdLock.notifyAll();
+    }
+    // Debug: a run of timed holds (a benchmark's repeated pauses) would flood the log.
+    log.debug("event=fault_proxy_hold proxy={} holdingForMs={}", name, duration.toMillis());
+  }
+
+  /** Whether bytes wait now, by {@link #hold(boolean)} or a {@link #holdFor} not yet over. */
+  public boolean holding() {
+    synchronized (holdLock) {
+      return holding || holdEndsAt - System.nanoTime() > 0;
+    }
+  }
+
+  /**
+   * Sends new connections to {@code upstream} and closes the open ones, as a failover that moves
+   * the service to another address does: clients reconnect, to the new one.
+   *
+   * @throws IllegalArgumentException if {@code upstream} has no host and port
+   */
+  public void retarget(URI upstream) {
+    this.upstream = address(name, upstream);
+    for (Link link : links) {
+      link.close();
+    }
+    log.info("event=fault_proxy_retargeted proxy={} upstream={}", name, upstream);
+  }
+
+  /** No delay, no hold, no drop. */
   public void heal() {
     delay(Duration.ZERO);
+    hold(false);
     drop(false);
   }
 
@@ -183,6 +266,16 @@ public final class FaultProxy implements Closeable {
     return droppedConnections.get();
   }
 
+  /** Chunks that waited, or wait now, for a hold to end. */
+  public long heldChunks() {
+    return heldChunks.get();
+  }
+
+  /** Nanoseconds chunks waited for holds in total, as measured around each wait. */
+  public long heldNanos() {
+    return heldNanos.get();
+  }
+
   /** Connections reset when a drop ended. */
   public long resets() {
     return resets.get();
@@ -200,17 +293,21 @@ public final class FaultProxy implements Closeable {
       log.debug("event=fault_proxy_close_failed proxy={} error={}", name, e.toString());
     }
     links.forEach(Link::reset);
+    synchronized (holdLock) {
+      holdLock.notifyAll(); // held chunks are not delivered: their links are reset
+    }
     try {
       acceptor.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     log.info(
-        "event=fault_proxy_stopped proxy={} connections={} delayedChunks={} droppedBytes={}"
-            + " resets={}",
+        "event=fault_proxy_stopped proxy={} connections={} delayedChunks={} heldChunks={}"
+            + " droppedBytes={} resets={}",
         name,
         connections(),
         delayedChunks(),
+        heldChunks(),
         droppedBytes(),
         resets());
   }
@@ -242,15 +339,16 @@ public final class FaultProxy implements Closeable {
       }
       long number = connections.incrementAndGet();
       Socket remote = new Socket();
+      InetSocketAddress target = upstream;
       try {
         client.setTcpNoDelay(true);
         remote.setTcpNoDelay(true);
-        remote.connect(upstream, CONNECT_TIMEOUT_MILLIS);
+        remote.connect(target, CONNECT_TIMEOUT_MILLIS);
       } catch (IOException e) {
         log.warn(
             "event=fault_proxy_upstream_unreachable proxy={} upstream={} error={}",
             name,
-            upstream,
+            target,
             e.toString());
         closeQuietly(client);
         closeQuietly(remote);
@@ -282,7 +380,10 @@ public final class FaultProxy implements Closeable {
         if (n == 0) {
           continue;
         }
-        hold();
+        awaitDelay();
+        if (!awaitHoldEnd()) {
+          return;
+        }
         if (dropping) {
           lose(link, n);
           continue;
@@ -308,7 +409,38 @@ public final class FaultProxy implements Closeable {
     }
   }
 
-  private void hold() throws InterruptedException {
+  /**
+   * Waits while a hold is on.
+   *
+   * @return false if the proxy closed meanwhile, so the chunk goes nowhere
+   */
+  private boolean awaitHoldEnd() throws InterruptedException {
+    long begun = System.nanoTime();
+    boolean waited = false;
+    synchronized (holdLock) {
+      while (!closed.get()) {
+        long left = holdEndsAt - System.nanoTime();
+        if (!holding && left <= 0) {
+          break;
+        }
+        if (!waited) {
+          waited = true;
+          heldChunks.incrementAndGet(); // counted as it starts waiting, so a test can see it
+        }
+        if (holding) {
+          holdLock.wait();
+        } else {
+          TimeUnit.NANOSECONDS.timedWait(holdLock, left);
+        }
+      }
+    }
+    if (waited) {
+      heldNanos.addAndGet(System.nanoTime() - begun);
+    }
+    return !closed.get();
+  }
+
+  private void awaitDelay() throws InterruptedException {
     Duration current = delay;
     if (current.isZero()) {
       return;

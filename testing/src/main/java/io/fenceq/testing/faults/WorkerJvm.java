@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * its output in a file. Crash it with {@link ProcessFaults}: {@code faults.kill9(jvm.handle())},
  * {@code faults.stop(jvm.pid())}.
  *
+ * <p>It is the one launcher for any fenceq JVM a test needs: {@link Builder#main} runs another main
+ * class ({@code fenceq local}, a Lambda cold-start probe), {@link Builder#classPath} another class
+ * path (a deployment package), {@link Builder#jvmOptions} other flags.
+ *
  * <pre>{@code
  * try (WorkerJvm worker = WorkerJvm.builder().name("w2").environment(aws.environment()).start()) {
  *   ...
@@ -104,12 +108,20 @@ public final class WorkerJvm implements Closeable {
 
   /**
    * @return the exit status
-   * @throws IllegalStateException naming the worker if it has not exited within {@code limit}
+   * @throws IllegalStateException naming the process and its output file if it has not exited
+   *     within {@code limit}
    */
   public int awaitExit(Duration limit) throws InterruptedException {
     if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(
-          "worker process " + name + " (pid " + pid() + ") did not exit within " + limit);
+          "worker process "
+              + name
+              + " (pid "
+              + pid()
+              + ") did not exit within "
+              + limit
+              + "; its output is in "
+              + output);
     }
     return process.exitValue();
   }

@@ -19,9 +19,10 @@
  *       <td>CPU-bound code between calls and the engine's timers, which keep running; SDK call
  *       timeouts keep counting. For a whole-process freeze use {@code ProcessFaults.stop}</td></tr>
  *   <tr><td>{@link io.fenceq.testing.faults.FaultProxy}</td>
- *       <td>latency and partitions between a process and one endpoint, at the TCP level, for
- *       keep-alive HTTP/1.1 clients; connections that lost bytes are reset when the partition
- *       ends</td>
+ *       <td>latency and partitions between a process and one endpoint (any TCP protocol), at the
+ *       TCP level: a drop loses bytes and resets the connections that lost some when it ends; a
+ *       hold keeps them and delivers them late, in order (the healed split, the late write); a
+ *       retarget follows a failover to another address</td>
  *       <td>packet loss with retransmission, bandwidth limits, one-way partitions</td></tr>
  *   <tr><td>{@link io.fenceq.testing.faults.ThrottleInterceptor}</td>
  *       <td>AWS throttling (400) and server errors (500, 503) as the services send them, either
@@ -32,7 +33,8 @@
  *       <td>drift of the monotonic {@link io.fenceq.time.Ticker}, which fenceq uses for
  *       durations</td></tr>
  *   <tr><td>{@link io.fenceq.testing.faults.ProcessFaults}, {@link io.fenceq.testing.faults.WorkerJvm}</td>
- *       <td>SIGKILL, SIGSTOP and SIGCONT of workers running as JVMs of their own</td>
+ *       <td>SIGKILL, SIGSTOP and SIGCONT of workers (or any main class) running as JVMs of their
+ *       own, started by the one launcher, {@code WorkerJvm}</td>
  *       <td>machine or network failures of those processes (combine with a FaultProxy)</td></tr>
  * </table>
  *

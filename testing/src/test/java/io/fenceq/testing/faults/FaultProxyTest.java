@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -122,6 +124,82 @@ class FaultProxyTest {
           .isInstanceOf(java.io.IOException.class);
       Eventually.until("only the idle connection is left", () -> proxy.openConnections() == 1);
       assertThat(idle.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void aHoldDeliversTheRequestAndItsAnswerLateOnTheSameConnection() throws Exception {
+    String sku = uniqueSku("held");
+    try (FaultProxy proxy = FaultProxy.start("dynamodb-hold", aws.dynamoDbEndpoint());
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(through(null, proxy))) {
+      dynamoDb.listTables();
+      proxy.hold(true);
+      assertThat(proxy.holding()).isTrue();
+
+      CompletableFuture<Void> write = CompletableFuture.runAsync(() -> put(dynamoDb, sku));
+      Eventually.until("the request waits in the proxy", () -> proxy.heldChunks() > 0);
+      assertThat(skuExists(aws, sku)).as("written during the hold").isFalse();
+      assertThat(write).isNotDone();
+
+      proxy.hold(false);
+      write.get(30, TimeUnit.SECONDS);
+      assertThat(skuExists(aws, sku)).isTrue();
+      assertThat(proxy.connections()).as("one connection throughout").isEqualTo(1);
+      assertThat(proxy.resets()).isZero();
+      assertThat(proxy.droppedBytes()).isZero();
+    }
+  }
+
+  @Test
+  void aRequestHeldPastItsClientsTimeoutStillReachesTheServerWhenTheHoldEnds() {
+    String zombie = uniqueSku("zombie");
+    try (FaultProxy proxy = FaultProxy.start("dynamodb-zombie", aws.dynamoDbEndpoint());
+        DynamoDbClient dynamoDb =
+            AwsClients.dynamoDb(
+                through(null, proxy),
+                AwsClients.Options.builder()
+                    .apiCallAttemptTimeout(Duration.ofMillis(300))
+                    .maxAttempts(1)
+                    .build())) {
+      dynamoDb.listTables();
+      proxy.hold(true);
+
+      assertThatThrownBy(() -> put(dynamoDb, zombie)).isInstanceOf(SdkClientException.class);
+      assertThat(skuExists(aws, zombie)).isFalse();
+
+      proxy.hold(false);
+      // The client gave up, yet its write arrives: what a fence must refuse after a pause.
+      Eventually.until("the held write reaches the server", () -> skuExists(aws, zombie));
+    }
+  }
+
+  @Test
+  void aTimedHoldEndsByItself() {
+    try (FaultProxy proxy = FaultProxy.start("dynamodb-hold-for", aws.dynamoDbEndpoint());
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(through(null, proxy))) {
+      dynamoDb.listTables();
+      proxy.holdFor(Duration.ofMillis(200));
+
+      assertThat(dynamoDb.listTables().tableNames()).isNotEmpty();
+      assertThat(proxy.heldChunks()).isPositive();
+      assertThat(proxy.holding()).isFalse();
+      assertThatThrownBy(() -> proxy.holdFor(Duration.ofMillis(-1)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("dynamodb-hold-for");
+    }
+  }
+
+  @Test
+  void retargetingClosesTheOpenConnectionsAndSendsNewOnesToTheNewUpstream() throws Exception {
+    try (FaultProxy proxy = FaultProxy.start("moved", aws.sqsEndpoint());
+        Socket before = new Socket("127.0.0.1", proxy.port());
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(through(null, proxy))) {
+      Eventually.until("the connection is open", () -> proxy.openConnections() == 1);
+
+      proxy.retarget(aws.dynamoDbEndpoint());
+
+      assertThat(before.getInputStream().read()).as("closed by the retarget").isEqualTo(-1);
+      assertThat(dynamoDb.listTables().tableNames()).contains(inventoryTable(aws));
     }
   }
 

@@ -2,12 +2,18 @@ package io.fenceq.tests.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.testing.Eventually;
+import io.fenceq.testing.faults.ProcessFaults;
+import io.fenceq.testing.faults.WorkerJvm;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -25,6 +31,7 @@ class WorkerProcessTest {
   private static final int VISIBILITY_SECONDS = 5;
 
   private final TestAws aws = TestAws.get();
+  private final ProcessFaults faults = new ProcessFaults();
 
   @Test
   void aKilledWorkersLanesResumeElsewhereWithNoDuplicateOrReorderedEffect() throws Exception {
@@ -33,17 +40,17 @@ class WorkerProcessTest {
     List<String> keys = enqueueSteps(stack, 30);
 
     Map<String, String> heldAtKill;
-    try (WorkerProcess process = WorkerProcess.start(aws, stack, "killed-worker");
+    try (WorkerJvm process = start(stack, "killed-worker");
         Workers others = new Workers(aws, stack)) {
       Eventually.await(
           "the worker process to hold lanes",
           Duration.ofMinutes(1),
-          () -> process.workerId() != null && heldBy(stack, process.workerId()).size() >= 3,
+          () -> process.workerId().isPresent() && heldBy(stack, id(process)).size() >= 3,
           process::output);
       others.start(
           others.config().leaseDuration(Duration.ofSeconds(5)).build(), journal.handlers());
-      heldAtKill = heldBy(stack, process.workerId());
-      process.kill();
+      heldAtKill = heldBy(stack, id(process));
+      faults.kill9(process.handle());
       assertThat(process.awaitExit(Duration.ofSeconds(30))).isNotZero();
       assertThat(heldAtKill).as("lanes the process held when it was killed").isNotEmpty();
 
@@ -66,17 +73,17 @@ class WorkerProcessTest {
     StepJournal journal = new StepJournal(aws.dynamoDb(), stack.inventoryTable());
     List<String> keys = enqueueSteps(stack, 30);
 
-    try (WorkerProcess process = WorkerProcess.start(aws, stack, "stopped-worker")) {
+    try (WorkerJvm process = start(stack, "stopped-worker")) {
       Eventually.await(
           "the worker process to hold lanes",
           Duration.ofMinutes(1),
-          () -> process.workerId() != null && !heldBy(stack, process.workerId()).isEmpty(),
+          () -> process.workerId().isPresent() && !heldBy(stack, id(process)).isEmpty(),
           process::output);
       process.terminate();
 
       assertThat(process.awaitExit(Duration.ofSeconds(60))).as(process.output()).isZero();
       assertThat(process.output()).contains("fenceq worker: stopped");
-      assertThat(heldBy(stack, process.workerId())).isEmpty();
+      assertThat(heldBy(stack, id(process))).isEmpty();
       assertThat(QueueState.inFlight(aws.sqs(), stack.workQueueUrl())).isZero();
     }
     try (Workers restarted = new Workers(aws, stack)) {
@@ -100,13 +107,13 @@ class WorkerProcessTest {
     // One job that outlasts the shutdown grace period: the first signal waits for it.
     stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs("slow", 1, 60_000)).requireAllAccepted();
 
-    try (WorkerProcess process = WorkerProcess.start(aws, stack, "signalled-worker")) {
+    try (WorkerJvm process = start(stack, "signalled-worker")) {
       Eventually.await(
           "the worker process to start the slow job",
           Duration.ofMinutes(1),
           () ->
-              process.workerId() != null
-                  && !heldBy(stack, process.workerId()).isEmpty()
+              process.workerId().isPresent()
+                  && !heldBy(stack, id(process)).isEmpty()
                   && process.output().contains("event=step_work_started key=slow"),
           process::output);
       process.terminate();
@@ -121,6 +128,34 @@ class WorkerProcessTest {
       assertThat(process.output()).contains("second signal, exiting now");
       assertThat(process.output()).doesNotContain("fenceq worker: stopped");
     }
+  }
+
+  /**
+   * {@code WorkerMain} on {@code stack} running {@link StepJournal} jobs, with the test class path
+   * (so it finds {@link StepJournal.Factory}).
+   */
+  private WorkerJvm start(TestStack stack, String name) {
+    Map<String, String> env = new LinkedHashMap<>(aws.awsEnvironment());
+    env.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
+    env.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
+    env.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
+    env.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    env.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
+    env.put(ConsumerConfig.HANDLER, StepJournal.Factory.class.getName());
+    env.put(ConsumerConfig.CONCURRENCY, "2");
+    env.put(ConsumerConfig.MAX_LANES_IN_FLIGHT, "16");
+    env.put(ConsumerConfig.LEASE_SECONDS, "5");
+    env.put(ConsumerConfig.SHUTDOWN_SECONDS, "10");
+    env.put(ConsumerConfig.RECEIVE_WAIT_SECONDS, "2");
+    return WorkerJvm.builder()
+        .name(name)
+        .environment(env)
+        .outputDirectory(Path.of("target"))
+        .start();
+  }
+
+  private static String id(WorkerJvm process) {
+    return process.workerId().orElseThrow();
   }
 
   private TestStack stack(String purpose) {

@@ -7,17 +7,18 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceq.functions.ConsumerFunction;
+import io.fenceq.testing.faults.WorkerJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -78,36 +79,28 @@ class ColdStartTest {
 
   private Matcher run(String classPath, Map<String, String> env, Path event, String mode)
       throws IOException, InterruptedException {
-    Path out = dir.resolve("probe-" + mode + "-" + System.nanoTime() + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+TieredCompilation",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx512m",
-                "-cp",
-                classPath,
+    // WorkerJvm is fenceq's one launcher of JVMs; here it runs the probe on the zip's class path.
+    try (WorkerJvm probe =
+        WorkerJvm.builder()
+            .name("probe-" + mode)
+            .environment(env)
+            .classPath(classPath)
+            .jvmOptions(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xmx512m"))
+            .main(
                 ColdStartProbe.class.getName(),
-                ConsumerFunction.class.getName(),
-                event.toString(),
-                mode)
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("FENCEQ_"));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("the probe did not finish in 120 s; " + Files.readString(out));
+                List.of(ConsumerFunction.class.getName(), event.toString(), mode))
+            .outputDirectory(dir)
+            .start()) {
+      int status = probe.awaitExit(Duration.ofSeconds(120));
+      String output = probe.output();
+      assertThat(status).as(output).isZero();
+      return output
+          .lines()
+          .map(LINE::matcher)
+          .filter(Matcher::matches)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no coldstart line in: " + output));
     }
-    String output = Files.readString(out);
-    assertThat(p.exitValue()).as(output).isZero();
-    return output
-        .lines()
-        .map(LINE::matcher)
-        .filter(Matcher::matches)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no coldstart line in: " + output));
   }
 
   /**
