@@ -3,6 +3,8 @@ package io.fenceq.dlq;
 import io.fenceq.aws.AwsErrors;
 import io.fenceq.internal.Require;
 import io.fenceq.lease.LeaseTableReader;
+import io.fenceq.reshard.RingEpoch;
+import io.fenceq.reshard.RingEpochSource;
 import io.fenceq.ring.HashRing;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +52,7 @@ public final class DeadLetters {
   private final String workQueueUrl;
   private final HashRing ring;
   private final LeaseTableReader leases;
+  private final RingEpochSource ringEpochs;
   private final Duration readVisibility;
   private final Duration receiveWait;
   private final int maxMessages;
@@ -61,6 +64,7 @@ public final class DeadLetters {
     this.workQueueUrl = b.workQueueUrl;
     this.ring = b.ring;
     this.leases = b.leases;
+    this.ringEpochs = b.ringEpochs;
     this.readVisibility = b.readVisibility;
     this.receiveWait = b.receiveWait;
     this.maxMessages = b.maxMessages;
@@ -130,10 +134,33 @@ public final class DeadLetters {
   public RedriveReport redrive(DeadLetterSelection selection, boolean dryRun, boolean force) {
     Require.rule(workQueueUrl != null, "DeadLetters", "workQueueUrl", "is needed to redrive", null);
     Require.rule(ring != null, "DeadLetters", "ring", "is needed to redrive", null);
+    HashRing current = ring;
+    long epoch = -1;
+    if (ringEpochs != null) {
+      RingEpoch now = ringEpochs.read();
+      if (now.resharding()) {
+        throw new DeadLetterQueueException(
+            "not redriving from "
+                + deadLetterQueueUrl
+                + ": a reshard from "
+                + now.previousLanes()
+                + " to "
+                + now.lanes()
+                + " lanes (epoch "
+                + now.epoch()
+                + ") still waits for "
+                + now.pending().size()
+                + " old lanes' barriers; redrive once it has finished",
+            null);
+      }
+      current = ring.laneCount() == now.lanes() ? ring : ring.withLanes(now.lanes());
+      epoch = now.epoch();
+    }
     WorkQueueCheck check =
         new WorkQueueCheck(
-            sqs, workQueueUrl, ring, leases, readVisibility, receiveWait, maxMessages, progress);
-    return new Redrive(sqs, deadLetterQueueUrl, workQueueUrl, ring, this::read, check, progress)
+            sqs, workQueueUrl, current, leases, readVisibility, receiveWait, maxMessages, progress);
+    return new Redrive(
+            sqs, deadLetterQueueUrl, workQueueUrl, current, epoch, this::read, check, progress)
         .run(selection, dryRun, force);
   }
 
@@ -230,6 +257,7 @@ public final class DeadLetters {
     private String workQueueUrl;
     private HashRing ring;
     private LeaseTableReader leases;
+    private RingEpochSource ringEpochs;
     private Duration readVisibility = Duration.ofSeconds(30);
     private Duration receiveWait = Duration.ofSeconds(1);
     private int maxMessages = 10_000;
@@ -258,6 +286,17 @@ public final class DeadLetters {
     /** The producers' ring, which picks a redriven job's lane (required to redrive). */
     public Builder ring(HashRing ring) {
       this.ring = ring;
+      return this;
+    }
+
+    /**
+     * Where the ring's epoch is read (the lease table's {@code ring#config}, e.g. a {@link
+     * io.fenceq.reshard.RingConfigTable}): a redrive then routes by the current epoch's lane count
+     * and stamps its epoch, and refuses while a reshard still waits for barriers. Without it the
+     * configured {@link Builder#ring ring} is used and the producer's epoch stamp is kept.
+     */
+    public Builder ringEpochs(RingEpochSource ringEpochs) {
+      this.ringEpochs = ringEpochs;
       return this;
     }
 

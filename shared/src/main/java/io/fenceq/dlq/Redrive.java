@@ -46,6 +46,10 @@ final class Redrive {
           DeadLetter.SOURCE_MESSAGE_ID_ATTRIBUTE);
 
   private final SqsClient sqs;
+
+  /** The ring epoch to stamp on redriven jobs; -1 keeps what the producer stamped. */
+  private final long epoch;
+
   private final String deadLetterQueueUrl;
   private final String workQueueUrl;
   private final HashRing ring;
@@ -58,6 +62,7 @@ final class Redrive {
       String deadLetterQueueUrl,
       String workQueueUrl,
       HashRing ring,
+      long epoch,
       Supplier<HeldMessages> read,
       WorkQueueCheck check,
       Consumer<DeadLetterProgress> progress) {
@@ -65,6 +70,7 @@ final class Redrive {
     this.deadLetterQueueUrl = deadLetterQueueUrl;
     this.workQueueUrl = workQueueUrl;
     this.ring = ring;
+    this.epoch = epoch;
     this.read = read;
     this.check = check;
     this.progress = progress;
@@ -211,6 +217,19 @@ final class Redrive {
     attributes.put(
         Enqueuer.RING_ATTRIBUTE,
         MessageAttributeValue.builder().dataType("String").stringValue(ring.descriptor()).build());
+    if (epoch >= 0) {
+      // Routed by the current epoch's ring, so stamped with it: the old stamp would send the job
+      // back to the dead-letter queue as an old epoch's job arriving after its barrier.
+      attributes.remove(Enqueuer.EPOCH_ATTRIBUTE);
+      if (epoch > 0) {
+        attributes.put(
+            Enqueuer.EPOCH_ATTRIBUTE,
+            MessageAttributeValue.builder()
+                .dataType("Number")
+                .stringValue(Long.toString(epoch))
+                .build());
+      }
+    }
     return attributes;
   }
 

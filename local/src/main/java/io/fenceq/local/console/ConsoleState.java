@@ -2,6 +2,10 @@ package io.fenceq.local.console;
 
 import io.fenceq.lease.LeaseSnapshot;
 import io.fenceq.lease.LeaseTableReader;
+import io.fenceq.reshard.RingConfigTable;
+import io.fenceq.reshard.RingEpoch;
+import io.fenceq.ring.HashRing;
+import io.fenceq.ring.Lane;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +21,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class ConsoleState {
   private final DynamoDbClient dynamoDb;
   private final String leaseTable;
+  private final int configuredLanes;
   private final SqsClient sqs;
   private final String queueUrl;
   private final String dlqUrl;
@@ -49,6 +54,30 @@ public final class ConsoleState {
       String dlqUrl,
       Clock clock,
       ConsoleStats stats) {
+    this(dynamoDb, leaseTable, sqs, queueUrl, dlqUrl, clock, stats, 0);
+  }
+
+  /**
+   * As above, with the lane count the queue's producers and consumers are configured with (0 if
+   * unknown), which is the ring's until a reshard records another in the lease table.
+   */
+  public ConsoleState(
+      DynamoDbClient dynamoDb,
+      String leaseTable,
+      SqsClient sqs,
+      String queueUrl,
+      String dlqUrl,
+      Clock clock,
+      ConsoleStats stats,
+      int configuredLanes) {
+    if (configuredLanes < 0 || configuredLanes > HashRing.MAX_LANES) {
+      throw new IllegalArgumentException(
+          "configuredLanes must be 0 (unknown) to "
+              + HashRing.MAX_LANES
+              + ", got "
+              + configuredLanes);
+    }
+    this.configuredLanes = configuredLanes;
     this.stats = stats;
     this.dynamoDb = dynamoDb;
     this.leaseTable = leaseTable;
@@ -77,6 +106,7 @@ public final class ConsoleState {
     json.append(",\"readOnly\":").append(!writesAllowed);
     json.append(",\"deadLetters\":").append(deadLetters);
     json.append(",\"leaseTable\":").append(string(leaseTable));
+    json.append(",\"ring\":").append(ring());
     json.append(",\"leases\":[");
     for (int i = 0; i < leases.size(); i++) {
       LeaseSnapshot l = leases.get(i);
@@ -99,6 +129,29 @@ public final class ConsoleState {
     json.append(",\"dlq\":").append(counts(dlqUrl));
     json.append(",\"stats\":").append(stats == null ? "null" : stats.read());
     return json.append('}').toString();
+  }
+
+  /**
+   * The ring as the lease table records it: its epoch, lane count and, during a reshard, the old
+   * ring's lane count and the old lanes whose barrier has not passed. Before any reshard the lane
+   * count is the configured one (null if unknown).
+   */
+  private String ring() {
+    RingEpoch ring =
+        new RingConfigTable(dynamoDb, leaseTable, Math.max(1, configuredLanes), clock).read();
+    boolean known = ring.epoch() > 0 || configuredLanes > 0;
+    StringBuilder json = new StringBuilder(96);
+    json.append("{\"epoch\":").append(ring.epoch());
+    json.append(",\"lanes\":").append(known ? Integer.toString(ring.lanes()) : "null");
+    json.append(",\"previousLanes\":")
+        .append(ring.epoch() > 0 ? Integer.toString(ring.previousLanes()) : "null");
+    json.append(",\"pendingBarriers\":[");
+    boolean first = true;
+    for (int lane : ring.pending()) {
+      json.append(first ? "" : ",").append(string(new Lane(lane).id()));
+      first = false;
+    }
+    return json.append("]}").toString();
   }
 
   /** free, held, or expired (a holder whose expiry hint passed without a release). */

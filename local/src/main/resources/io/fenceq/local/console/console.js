@@ -19,12 +19,24 @@ function seconds(ms) {
   return ms == null ? "-" : Math.round(ms / 1000) + "s";
 }
 
+// The ring's epoch and lane count, and a reshard's progress while old lanes' barriers are pending.
+function ringLine(ring) {
+  if (!ring) return "";
+  const lanes = ring.lanes === null ? "lane count not given (--lanes)" : ring.lanes + " lanes";
+  const line = "ring: epoch " + ring.epoch + ", " + lanes;
+  if (ring.pendingBarriers.length === 0) return line;
+  return line + "; resharding from " + ring.previousLanes + " lanes: " + ring.pendingBarriers.length +
+    " of " + ring.previousLanes + " old lanes' barriers pending (" + ring.pendingBarriers.slice(0, 8).join(", ") +
+    (ring.pendingBarriers.length > 8 ? ", ..." : "") + ")";
+}
+
 function render(state) {
   const queues = document.querySelector("#queues tbody");
   queues.replaceChildren();
   [["queue", state.queue], ["dead-letter queue", state.dlq]].forEach(([name, q]) => {
     if (q) queues.appendChild(row([name, q.visible, q.inFlight, q.delayed]));
   });
+  document.getElementById("ring").textContent = ringLine(state.ring);
   const lanes = document.getElementById("lanes");
   lanes.replaceChildren();
   const leaders = document.querySelector("#leaders tbody");

@@ -26,7 +26,7 @@ class DeadLetterCommandTest {
   private static final Map<String, String> SDK_PROPERTIES =
       Map.of(
           "AWS_ENDPOINT_URL_SQS", "aws.endpointUrlSqs",
-          "AWS_ENDPOINT_URL_DYNAMODB", "aws.endpointUrlDynamodb",
+          "AWS_ENDPOINT_URL_DYNAMODB", "aws.endpointUrlDynamoDb",
           "AWS_REGION", "aws.region",
           "AWS_ACCESS_KEY_ID", "aws.accessKeyId",
           "AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");

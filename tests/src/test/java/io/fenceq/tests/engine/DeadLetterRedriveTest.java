@@ -1,9 +1,11 @@
 package io.fenceq.tests.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceq.aws.AwsClients;
 import io.fenceq.dlq.DeadLetter;
+import io.fenceq.dlq.DeadLetterQueueException;
 import io.fenceq.dlq.DeadLetterSelection;
 import io.fenceq.dlq.DeadLetters;
 import io.fenceq.dlq.PurgeReport;
@@ -11,13 +13,17 @@ import io.fenceq.dlq.RedriveReport;
 import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.SqsQueueActions;
 import io.fenceq.lease.LeaseTableReader;
+import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
+import io.fenceq.reshard.RingConfigTable;
+import io.fenceq.reshard.RingEpoch;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,6 +235,63 @@ class DeadLetterRedriveTest {
         throw SdkClientException.create("cut off before the delete");
       }
     }
+  }
+
+  @Test
+  void afterAReshardARedriveRoutesByTheNewRingStampsItsEpochAndWaitsWhileBarriersArePending() {
+    TestStack stack = aws.newStack("dlqepoch");
+    HashRing ring = HashRing.of(stack.lanes());
+    HashRing resharded = ring.withLanes(stack.lanes() + 3);
+    // A key the reshard moves, so that routing by the old ring could not pass for the new one.
+    String a =
+        IntStream.range(0, 1_000_000)
+            .mapToObj(i -> "acct-moved-" + i)
+            .filter(k -> !ring.laneFor(k).equals(resharded.laneFor(k)))
+            .findFirst()
+            .orElseThrow();
+    stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs(a, 1, 0)).requireAllAccepted();
+    assertThat(deadLetterAll(aws, stack, ring)).isEqualTo(1);
+    RingConfigTable table =
+        new RingConfigTable(aws.dynamoDb(), stack.leaseTable(), stack.lanes(), Clock.systemUTC());
+    RingEpoch next = table.start(table.read(), resharded.laneCount());
+    DeadLetters dlq =
+        DeadLetters.builder()
+            .sqs(aws.sqs())
+            .deadLetterQueueUrl(stack.dlqUrl())
+            .workQueueUrl(stack.workQueueUrl())
+            .ring(ring)
+            .leases(new LeaseTableReader(aws.dynamoDb(), stack.leaseTable()))
+            .ringEpochs(table)
+            .receiveWait(Duration.ZERO)
+            .build();
+
+    assertThatThrownBy(() -> dlq.redrive(DeadLetterSelection.all(), false, false))
+        .isInstanceOf(DeadLetterQueueException.class)
+        .hasMessageContaining(stack.dlqUrl())
+        .hasMessageContaining("still waits for " + stack.lanes() + " old lanes' barriers");
+    assertThat(QueueState.messages(aws.sqs(), stack.dlqUrl())).isEqualTo(1);
+
+    for (int lane : next.pending()) {
+      table.clearBarrier(next.epoch(), new Lane(lane));
+    }
+    RedriveReport report = dlq.redrive(DeadLetterSelection.all(), false, false);
+
+    assertThat(report.redriven()).extracting(r -> r.job().jobId()).containsExactly(a + ":0");
+    Message back =
+        aws.sqs()
+            .receiveMessage(
+                r ->
+                    r.queueUrl(stack.workQueueUrl())
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds(0)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                        .messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(back.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+        .isEqualTo(resharded.laneFor(a).id());
+    assertThat(back.messageAttributes().get(Enqueuer.EPOCH_ATTRIBUTE).stringValue())
+        .isEqualTo(Long.toString(next.epoch()));
   }
 
   private DeadLetters deadLetters(TestStack stack, HashRing ring) {

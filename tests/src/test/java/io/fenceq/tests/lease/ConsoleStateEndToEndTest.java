@@ -7,6 +7,9 @@ import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.local.console.ConsoleServer;
 import io.fenceq.local.console.ConsoleState;
+import io.fenceq.reshard.RingConfigTable;
+import io.fenceq.reshard.RingEpoch;
+import io.fenceq.ring.Lane;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.net.InetAddress;
@@ -80,10 +83,46 @@ class ConsoleStateEndToEndTest {
               "\"queue\":{\"url\":\""
                   + stack.workQueueUrl()
                   + "\",\"visible\":1,\"inFlight\":0,\"delayed\":0}")
-          .contains("\"dlq\":{\"url\":\"" + stack.dlqUrl() + "\",\"visible\":0,");
+          .contains("\"dlq\":{\"url\":\"" + stack.dlqUrl() + "\",\"visible\":0,")
+          .contains(
+              "\"ring\":{\"epoch\":0,\"lanes\":null,\"previousLanes\":null,\"pendingBarriers\":[]}");
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("fenceq console").doesNotContain("http://", "https://");
       assertThat(write.statusCode()).isEqualTo(405);
     }
+  }
+
+  @Test
+  void theRingShowsItsEpochAndTheBarriersAReshardStillWaitsFor() {
+    TestStack stack = TestAws.get().newStack("consolering");
+    Clock clock = Clock.fixed(Contenders.T0, ZoneOffset.UTC);
+    ConsoleState state =
+        new ConsoleState(
+            dynamoDb,
+            stack.leaseTable(),
+            sqs,
+            stack.workQueueUrl(),
+            stack.dlqUrl(),
+            clock,
+            null,
+            4);
+    assertThat(state.read())
+        .contains(
+            "\"ring\":{\"epoch\":0,\"lanes\":4,\"previousLanes\":null,\"pendingBarriers\":[]}");
+
+    RingConfigTable table = new RingConfigTable(dynamoDb, stack.leaseTable(), 4, clock);
+    RingEpoch next = table.start(table.read(), 6);
+    table.clearBarrier(next.epoch(), new Lane(2));
+
+    assertThat(state.read())
+        .contains(
+            "\"ring\":{\"epoch\":1,\"lanes\":6,\"previousLanes\":4,"
+                + "\"pendingBarriers\":[\""
+                + new Lane(0).id()
+                + "\",\""
+                + new Lane(1).id()
+                + "\",\""
+                + new Lane(3).id()
+                + "\"]}");
   }
 }

@@ -10,6 +10,7 @@ import io.fenceq.local.console.ConsoleStats;
 import io.fenceq.local.console.DeadLetterConsole;
 import io.fenceq.metrics.EmbeddedMetricFormat;
 import io.fenceq.metrics.Metrics;
+import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
 import io.fenceq.stats.StatsReader;
 import java.net.InetSocketAddress;
@@ -77,7 +78,8 @@ final class ConsoleCommand implements Callable<Integer> {
       names = "--lanes",
       defaultValue = "${env:FENCEQ_LANES:-256}",
       description =
-          "Lanes on the ring a redrive routes by; must match the consumers"
+          "Lanes on the ring before any reshard (a reshard's count is read from the lease"
+              + " table); a redrive routes by it; must match the consumers"
               + " (default: $FENCEQ_LANES or 256).")
   int lanes;
 
@@ -119,7 +121,8 @@ final class ConsoleCommand implements Callable<Integer> {
                         new StatsReader(dynamoDb, leaseTable),
                         Clock.systemUTC(),
                         emfMetrics ? EmbeddedMetricFormat.toStdout() : Metrics.none(),
-                        queueName())),
+                        queueName()),
+                    lanes),
                 deadLetters(sqs, dynamoDb))) {
       spec.commandLine()
           .getOut()
@@ -147,7 +150,8 @@ final class ConsoleCommand implements Callable<Integer> {
     if (blankToNull(queueUrl) != null) {
       b.workQueueUrl(queueUrl)
           .ring(HashRing.of(lanes))
-          .leases(new LeaseTableReader(dynamoDb, leaseTable));
+          .leases(new LeaseTableReader(dynamoDb, leaseTable))
+          .ringEpochs(new RingConfigTable(dynamoDb, leaseTable, lanes, Clock.systemUTC()));
     } else if (allowWrites) {
       throw new IllegalArgumentException(
           "--allow-writes needs the work queue to redrive to: pass --queue-url or set"

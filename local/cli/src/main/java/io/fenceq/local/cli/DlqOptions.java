@@ -3,8 +3,10 @@ package io.fenceq.local.cli;
 import io.fenceq.dlq.DeadLetterProgress;
 import io.fenceq.dlq.DeadLetters;
 import io.fenceq.lease.LeaseTableReader;
+import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -91,7 +93,8 @@ final class DlqOptions {
     if (redrive) {
       b.workQueueUrl(requireQueueUrl()).ring(HashRing.of(lanes));
       if (dynamoDb != null) {
-        b.leases(new LeaseTableReader(dynamoDb, leaseTable));
+        b.leases(new LeaseTableReader(dynamoDb, leaseTable))
+            .ringEpochs(new RingConfigTable(dynamoDb, leaseTable, lanes, Clock.systemUTC()));
       }
     }
     return b.build();
