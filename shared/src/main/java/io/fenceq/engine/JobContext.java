@@ -15,7 +15,13 @@ public interface JobContext {
   /** The lane the ring assigned the key to. */
   Lane lane();
 
-  /** The fence of the lane's lease this job runs under. */
+  /**
+   * The downstream fence this job's writes carry: the fence of the lane's lease it runs under, with
+   * the job's ring epoch in front ({@link io.fenceq.fence.DownstreamFence}, {@code epoch * 2^40 +
+   * lane fence}). On a queue that never reshards (epoch 0) it is the lane lease's fence itself;
+   * after a reshard it keeps rising for a key that moved to a lane whose lease counter is lower.
+   * The lease's own fence, which renewals and releases compare, is not this one.
+   */
   long fence();
 
   /** The job's SQS FIFO sequence number. */
@@ -31,7 +37,7 @@ public interface JobContext {
   Instant deadline();
 
   /**
-   * The token every downstream write carries.
+   * The token every downstream write carries: {@link #fence()} and {@link #seq()}.
    *
    * @throws LaneLostException if the lane's lease or its messages' visibility was lost
    */

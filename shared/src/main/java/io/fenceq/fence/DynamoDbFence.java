@@ -27,6 +27,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * tell the outcomes apart. It never turns a {@link FenceResult#FENCED} into a success: a newer
  * fence on the item decides, whatever the sequence numbers say.
  *
+ * <p>The token's fence comes from the job's context: the lane lease's fence, with the job's ring
+ * epoch in front ({@link DownstreamFence}). Across a reshard a moved key's writes therefore carry
+ * higher fences than any write made under the old epoch, whatever the new lane's lease counter, and
+ * an item keeps accepting them; a late write of the old lane's holder is {@code FENCED}.
+ *
  * <p>Thread-safe; the client belongs to the caller.
  */
 public final class DynamoDbFence {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * NUMERIC(38,0) NOT NULL DEFAULT -1}: those defaults mean "never written by a fenced job" (fences
  * start at 1, and sequence numbers at 0 on some SQS-compatible endpoints), so existing rows pass
  * the first fenced update. {@code seq} holds SQS sequence numbers exactly, which do not fit a
- * {@code BIGINT}.
+ * {@code BIGINT}. {@code fence} holds a job's downstream fence ({@link DownstreamFence}: the lane
+ * lease's fence with the ring epoch in front), which a {@code BIGINT} holds whole.
  *
  * <p>When no row changed, the row's fence and seq are read back to tell {@link FenceResult#FENCED}
  * (a newer fence: never a success) from {@link FenceResult#DUPLICATE}. A first write of a row that

@@ -43,7 +43,16 @@ public final class FenceqTracing {
   public static final String FENCED_WRITE_SPAN = "fenceq fenced write";
 
   public static final AttributeKey<String> LANE = AttributeKey.stringKey("fenceq.lane");
+
+  /**
+   * The fence a job's handler writes with (on a job span, the downstream fence: {@link
+   * io.fenceq.fence.DownstreamFence}); on a lease span, the lease's own fence.
+   */
   public static final AttributeKey<Long> FENCE = AttributeKey.longKey("fenceq.fence");
+
+  /** On a job span, the lane lease's fence the downstream fence was composed from. */
+  public static final AttributeKey<Long> LANE_FENCE = AttributeKey.longKey("fenceq.lane_fence");
+
   public static final AttributeKey<String> SEQ = AttributeKey.stringKey("fenceq.seq");
   public static final AttributeKey<String> KEY = AttributeKey.stringKey("fenceq.key");
   public static final AttributeKey<String> JOB_ID = AttributeKey.stringKey("fenceq.job_id");
@@ -67,7 +76,7 @@ public final class FenceqTracing {
 
   /** Every attribute key above that carries fenceq's own meaning. */
   public static final List<AttributeKey<?>> FENCEQ_ATTRIBUTES =
-      List.of(LANE, FENCE, SEQ, KEY, JOB_ID, JOB_TYPE, JOBS, RESULT);
+      List.of(LANE, FENCE, LANE_FENCE, SEQ, KEY, JOB_ID, JOB_TYPE, JOBS, RESULT);
 
   private FenceqTracing() {}
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.engine.MessageOutcome.Status;
 import io.fenceq.engine.RecordingQueueActions.Call;
+import io.fenceq.fence.DownstreamFence;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.JobRequest;
@@ -35,6 +36,7 @@ class EpochEngineTest {
   private final HashRing oldRing = world.ring;
   private final HashRing newRing = world.ring.withLanes(12);
   private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Long> fences = new java.util.concurrent.ConcurrentHashMap<>();
   private final Source source = new Source(RingEpoch.initial(8).next(12));
 
   /** The epoch in memory; a test hook runs on every read. */
@@ -67,7 +69,15 @@ class EpochEngineTest {
     return LaneProcessor.builder()
         .config(world.config().orderScope(scope).build())
         .leases(world.leases)
-        .handlers(JobHandlers.builder().on("t", (job, ctx) -> ran.add(job.messageId())).build())
+        .handlers(
+            JobHandlers.builder()
+                .on(
+                    "t",
+                    (job, ctx) -> {
+                      fences.put(job.messageId(), ctx.fenceToken().fence());
+                      ran.add(job.messageId());
+                    })
+                .build())
         .queueActions(world.actions)
         .metrics(world.metrics)
         .ticker(world.ticker)
@@ -261,5 +271,33 @@ class EpochEngineTest {
     assertThat(outcome(batch, held).reason())
         .contains("the barrier of " + oldRing.laneFor(moved) + " into epoch 1 had not passed");
     assertThat(source.reads.get()).isLessThan(10);
+  }
+
+  @Test
+  void aJobsDownstreamFenceHasItsEpochInFrontSoAMovedKeysFencesRiseAcrossTheMove()
+      throws Exception {
+    String moved = movedKey();
+    Lane old = oldRing.laneFor(moved);
+    String staying = stayingKey(old);
+    Message before = job(moved, 0);
+    Message stayingOld = job(staying, 0);
+    LaneProcessor processor = processor(OrderScope.KEY);
+
+    processor.process(List.of(before, stayingOld));
+    source.clearBarrier(1, old);
+    Message after = job(moved, 1);
+    processor.process(List.of(after));
+
+    assertThat(ran).contains(before.messageId(), stayingOld.messageId(), after.messageId());
+    long laneFenceBefore = fences.get(before.messageId());
+    // A moved key's old-epoch job keeps epoch 0: its fence is the lane's own.
+    assertThat(laneFenceBefore).isBetween(1L, 1_000L);
+    // A key that keeps its lane carries the current epoch even on an old-epoch job.
+    assertThat(fences.get(stayingOld.messageId()))
+        .isEqualTo(DownstreamFence.of(1, laneFenceBefore));
+    // The moved key's new-epoch job, in a lane whose counter is unrelated, ranks above.
+    long afterFence = fences.get(after.messageId());
+    assertThat(DownstreamFence.epoch(afterFence)).isEqualTo(1);
+    assertThat(afterFence).isGreaterThan(laneFenceBefore);
   }
 }

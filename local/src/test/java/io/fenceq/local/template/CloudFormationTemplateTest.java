@@ -340,7 +340,7 @@ class CloudFormationTemplateTest {
         .isInstanceOf(TemplateException.class)
         .hasMessageContaining("unknown parameter 'Lanes'")
         .hasMessageContaining(
-            "LaneCount, MaxAttempts, KeyConcurrency, OrderScope, MaxReceiveCount");
+            "LaneCount, MaxAttempts, KeyConcurrency, OrderScope, RingEpochs, MaxReceiveCount");
   }
 
   @Test

@@ -15,12 +15,15 @@ final class LaneContext implements JobContext {
   private final Job job;
   private final long fence;
 
-  LaneContext(LaneRun run, LaneLiveness liveness, Job job) {
+  /**
+   * @param fence the job's downstream fence, composed from the fence of the grant the job started
+   *     under (renewals keep it) and the job's epoch
+   */
+  LaneContext(LaneRun run, LaneLiveness liveness, Job job, long fence) {
     this.run = run;
     this.liveness = liveness;
     this.job = job;
-    // The fence of the grant the job started under; renewals keep it.
-    this.fence = liveness.lease().fence();
+    this.fence = fence;
   }
 
   @Override
@@ -79,8 +82,10 @@ final class LaneContext implements JobContext {
               + " of queue "
               + run.parts().config().queueUrl()
               + " at fence "
+              + liveness.lease().fence()
+              + " (downstream fence "
               + fence
-              + " was lost: "
+              + ") was lost: "
               + lost);
     }
   }
@@ -95,6 +100,8 @@ final class LaneContext implements JobContext {
         + job.key()
         + " fence="
         + fence
+        + " laneFence="
+        + liveness.lease().fence()
         + " seq="
         + job.seq()
         + " messageId="

@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * @param problem why the message can never succeed, or null for a job
  * @param epoch the ring epoch stamped on it (0 if none)
  * @param waitFor the old lane whose barrier must pass before the job runs, or null
+ * @param fenceEpoch the epoch its downstream fence is composed with (see {@link
+ *     io.fenceq.reshard.internal.EpochRule#fenceEpoch}); 0 for a consumer that does not follow
+ *     epochs
  */
 record LaneEntry(
     int index,
@@ -27,19 +30,28 @@ record LaneEntry(
     JobHandler handler,
     String problem,
     long epoch,
-    Lane waitFor) {
+    Lane waitFor,
+    long fenceEpoch) {
 
-  static LaneEntry job(int index, Message message, Job job, JobHandler handler) {
-    return new LaneEntry(index, message, job.key(), job.type(), job, handler, null, 0, null);
+  static LaneEntry job(int index, Message message, Job job, JobHandler handler, long fenceEpoch) {
+    return new LaneEntry(
+        index, message, job.key(), job.type(), job, handler, null, 0, null, fenceEpoch);
   }
 
   /** A job that runs once the barrier of {@code waitFor} has passed. */
   static LaneEntry held(
-      int index, Message message, Job job, JobHandler handler, long epoch, Lane waitFor) {
-    return new LaneEntry(index, message, job.key(), job.type(), job, handler, null, epoch, waitFor);
+      int index,
+      Message message,
+      Job job,
+      JobHandler handler,
+      long epoch,
+      Lane waitFor,
+      long fenceEpoch) {
+    return new LaneEntry(
+        index, message, job.key(), job.type(), job, handler, null, epoch, waitFor, fenceEpoch);
   }
 
   static LaneEntry refused(int index, Message message, String key, String type, String problem) {
-    return new LaneEntry(index, message, key, type, null, null, problem, 0, null);
+    return new LaneEntry(index, message, key, type, null, null, problem, 0, null, 0);
   }
 }

@@ -10,6 +10,7 @@ import io.fenceq.engine.KeyBatchHandler;
 import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.engine.OrderScope;
+import io.fenceq.fence.DownstreamFence;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.queue.MalformedJobException;
@@ -25,6 +26,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,12 @@ final class LaneJobs {
 
   /** Held jobs whose barrier has passed. */
   private final boolean[] released;
+
+  /**
+   * The fence epoch of each job read, by identity; written while the lane-batch is read, before any
+   * of its sequences runs, and only read afterwards.
+   */
+  private final Map<Job, Long> fenceEpochs = new IdentityHashMap<>();
 
   LaneJobs(
       LaneRun run,
@@ -206,6 +214,7 @@ final class LaneJobs {
     }
     Lane waitFor = null;
     long epoch = 0;
+    long fenceEpoch = 0;
     String problem;
     if (now == null) {
       problem = ringProblem(m, envelope.key());
@@ -215,6 +224,8 @@ final class LaneJobs {
         EpochRule.Decision d = decide(now, epoch, envelope.key());
         problem = d instanceof EpochRule.Refuse r ? r.reason() : ringProblem(m, epoch, now);
         waitFor = d instanceof EpochRule.Hold h ? h.oldLane() : null;
+        fenceEpoch =
+            EpochRule.fenceEpoch(now, epoch, envelope.key(), parts.epochs().epochs()::ring);
       } catch (IllegalArgumentException e) {
         problem = e.getMessage();
       }
@@ -231,9 +242,55 @@ final class LaneJobs {
       return LaneEntry.refused(i, m, envelope.key(), envelope.type(), problem);
     }
     if (waitFor != null) {
-      return LaneEntry.held(i, m, job(m, envelope), handler, epoch, waitFor);
+      return remember(LaneEntry.held(i, m, job(m, envelope), handler, epoch, waitFor, fenceEpoch));
     }
-    return LaneEntry.job(i, m, job(m, envelope), handler);
+    return remember(LaneEntry.job(i, m, job(m, envelope), handler, fenceEpoch));
+  }
+
+  /**
+   * The downstream fence for a log or span: the lane fence when it would not fit (never throws).
+   */
+  private long loggedFence(Job job) {
+    try {
+      return downstreamFence(job);
+    } catch (IllegalStateException e) {
+      return liveness.lease().fence();
+    }
+  }
+
+  private LaneEntry remember(LaneEntry entry) {
+    fenceEpochs.put(entry.job(), entry.fenceEpoch());
+    return entry;
+  }
+
+  /**
+   * The downstream fence of {@code job}: its fence epoch in front of the lane lease's fence (see
+   * {@link DownstreamFence}). What its context hands the handler, and what the job's logs and span
+   * call {@code fence}.
+   *
+   * @throws IllegalStateException naming the lane if the lane's fence or the epoch does not fit
+   */
+  long downstreamFence(Job job) {
+    Long epoch = fenceEpochs.get(job);
+    long laneFence = liveness.lease().fence();
+    try {
+      return DownstreamFence.of(epoch == null ? 0 : epoch, laneFence);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "lane "
+              + run.groupId()
+              + " of queue "
+              + parts.queueName()
+              + " at fence "
+              + laneFence
+              + " cannot give job "
+              + job.messageId()
+              + " of key \""
+              + job.key()
+              + "\" a downstream fence: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** The epoch rule's decision, a newer epoch than the table's being refused. */
@@ -529,7 +586,9 @@ final class LaneJobs {
     Throwable failure = null;
     KeyBatchResult result = null;
     try (Scope ignored = traced.with(span).makeCurrent()) {
-      result = handler.handleBatch(List.copyOf(batch), new LaneContext(run, liveness, last));
+      result =
+          handler.handleBatch(
+              List.copyOf(batch), new LaneContext(run, liveness, last, downstreamFence(last)));
     } catch (Throwable e) {
       failure = e;
     }
@@ -633,7 +692,7 @@ final class LaneJobs {
     JobWatch watch = JobWatch.start(run, parts, i, job);
     Throwable failure = null;
     try (Scope ignored = traced.with(span).makeCurrent()) {
-      handler.handle(job, new LaneContext(run, liveness, job));
+      handler.handle(job, new LaneContext(run, liveness, job, downstreamFence(job)));
     } catch (Throwable e) {
       failure = e;
     }
@@ -670,7 +729,8 @@ final class LaneJobs {
         .setAttribute(FenceqTracing.MESSAGING_DESTINATION, parts.queueName())
         .setAttribute(FenceqTracing.MESSAGING_MESSAGE_ID, job.messageId())
         .setAttribute(FenceqTracing.LANE, run.groupId())
-        .setAttribute(FenceqTracing.FENCE, liveness.lease().fence())
+        .setAttribute(FenceqTracing.FENCE, loggedFence(job))
+        .setAttribute(FenceqTracing.LANE_FENCE, liveness.lease().fence())
         .setAttribute(FenceqTracing.SEQ, lastSeq)
         .setAttribute(FenceqTracing.JOBS, (long) jobs)
         .setAttribute(FenceqTracing.KEY, job.key())
@@ -728,11 +788,12 @@ final class LaneJobs {
     }
     Duration visibility = run.backoff(i);
     log.warn(
-        "event=job_failed queue={} lane={} key={} fence={} seq={} messageId={} attempt={}"
+        "event=job_failed queue={} lane={} key={} fence={} laneFence={} seq={} messageId={} attempt={}"
             + " retryIn={}",
         parts.queueName(),
         run.groupId(),
         job.key(),
+        loggedFence(job),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
@@ -775,10 +836,11 @@ final class LaneJobs {
       parts.metrics().timing(EngineMetrics.ENQUEUE_TO_APPLY, sinceEnqueue, dims);
     }
     log.debug(
-        "event=job_done queue={} lane={} key={} fence={} seq={} messageId={} took={}",
+        "event=job_done queue={} lane={} key={} fence={} laneFence={} seq={} messageId={} took={}",
         parts.queueName(),
         run.groupId(),
         job.key(),
+        loggedFence(job),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
@@ -798,11 +860,12 @@ final class LaneJobs {
       parts.actions().deadLetter(messages.get(i), reason);
     } catch (RuntimeException e) {
       log.warn(
-          "event=job_dead_letter_failed queue={} lane={} key={} fence={} seq={} messageId={}"
+          "event=job_dead_letter_failed queue={} lane={} key={} fence={} laneFence={} seq={} messageId={}"
               + " reason=\"{}\" error=\"{}\"",
           parts.queueName(),
           run.groupId(),
           job.key(),
+          loggedFence(job),
           liveness.lease().fence(),
           job.seq(),
           job.messageId(),
@@ -813,11 +876,12 @@ final class LaneJobs {
     settlement.deadLettered(i, reason);
     parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(job.type()));
     log.warn(
-        "event=job_dead_lettered queue={} lane={} key={} fence={} seq={} messageId={}"
+        "event=job_dead_lettered queue={} lane={} key={} fence={} laneFence={} seq={} messageId={}"
             + " reason=\"{}\"",
         parts.queueName(),
         run.groupId(),
         job.key(),
+        loggedFence(job),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
@@ -830,10 +894,11 @@ final class LaneJobs {
     int i = seq.get(pos).index();
     parts.metrics().count(EngineMetrics.JOBS_FENCED, 1, parts.jobDimensions(job.type()));
     log.warn(
-        "event=job_fenced queue={} lane={} key={} fence={} seq={} messageId={} reason=\"{}\"",
+        "event=job_fenced queue={} lane={} key={} fence={} laneFence={} seq={} messageId={} reason=\"{}\"",
         parts.queueName(),
         run.groupId(),
         job.key(),
+        loggedFence(job),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),

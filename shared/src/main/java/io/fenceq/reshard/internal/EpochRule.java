@@ -103,6 +103,36 @@ public final class EpochRule {
             + " may run");
   }
 
+  /**
+   * The epoch a job's downstream fence is composed with ({@link io.fenceq.fence.DownstreamFence}),
+   * for a job {@link #decide} lets run or hold: the job's own epoch, except that a job of the
+   * previous epoch whose key keeps its lane under the current ring takes the current epoch.
+   *
+   * <p>Why the exception: producers switch epochs during the grace period one by one, so a key that
+   * did not move can have, in its one lane, a job of the new epoch ahead of a job of the old one
+   * (two producers). Both run, in that order; composed with their own epochs the second write would
+   * carry the lower fence and be refused for ever. A key's lane is the same under both rings, so
+   * its lane fence alone orders its jobs, and both may carry the current epoch. A moved key's jobs
+   * of the previous epoch keep it: they run in the old lane before its barrier, every job of the
+   * current epoch after it.
+   *
+   * @param now the ring's epoch as known
+   * @param jobEpoch the epoch stamped on the job (0 if none)
+   * @param key its key
+   * @param rings the ring of a lane count
+   */
+  public static long fenceEpoch(
+      RingEpoch now, long jobEpoch, String key, IntFunction<HashRing> rings) {
+    if (jobEpoch == now.epoch() - 1 && now.previousLanes() > 0) {
+      Lane old = rings.apply(now.previousLanes()).laneFor(key);
+      Lane lane = rings.apply(now.lanes()).laneFor(key);
+      if (old.equals(lane)) {
+        return now.epoch();
+      }
+    }
+    return jobEpoch;
+  }
+
   private static String wrongLane(String key, Lane group, long jobEpoch, RingEpoch now, Lane lane) {
     return "job of key \""
         + key

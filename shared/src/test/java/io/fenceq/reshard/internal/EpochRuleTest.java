@@ -97,4 +97,24 @@ class EpochRuleTest {
     assertThat(((Refuse) d).reason())
         .contains("of epoch 1 arrived in " + OLD.laneFor(key), "places it in " + NEW.laneFor(key));
   }
+
+  private long fenceEpoch(RingEpoch now, long epoch, String key) {
+    return EpochRule.fenceEpoch(now, epoch, key, n -> n == 8 ? OLD : NEW);
+  }
+
+  @Test
+  void aJobsFenceEpochIsItsOwnUnlessItsKeyKeepsItsLaneAcrossTheReshard() {
+    String moved = movedKey();
+    String staying = stayingKey();
+
+    // A moved key's old-epoch jobs (old lane, before the barrier) rank below its new-epoch jobs.
+    assertThat(fenceEpoch(resharding, 0, moved)).isZero();
+    assertThat(fenceEpoch(resharding, 1, moved)).isEqualTo(1);
+    // A key that stays may have a new-epoch job ahead of an old-epoch one in its one lane (two
+    // producers switching at different times): both carry the current epoch.
+    assertThat(fenceEpoch(resharding, 0, staying)).isEqualTo(1);
+    assertThat(fenceEpoch(resharding, 1, staying)).isEqualTo(1);
+    // Without a reshard, epoch 0 stays 0.
+    assertThat(fenceEpoch(RingEpoch.initial(8), 0, staying)).isZero();
+  }
 }

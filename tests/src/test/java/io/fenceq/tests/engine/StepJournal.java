@@ -7,6 +7,7 @@ import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.JobHandler;
 import io.fenceq.examples.inventory.InventoryHandlers;
+import io.fenceq.fence.DownstreamFence;
 import io.fenceq.fence.DynamoDbFence;
 import io.fenceq.fence.FenceResult;
 import io.fenceq.queue.JobRequest;
@@ -91,6 +92,14 @@ public final class StepJournal {
                         List.of(AttributeValue.fromN(payload.path("n").asText())))))
             .build();
     FenceResult result = fence.update(request, context.fenceToken());
+    log.debug(
+        "event=step_written key={} n={} fence={} laneFence={} seq={} result={}",
+        job.key(),
+        payload.path("n"),
+        context.fence(),
+        DownstreamFence.laneFence(context.fence()),
+        job.seq(),
+        result);
     if (result == FenceResult.FENCED) {
       throw context.fenced("journal of key " + job.key());
     }

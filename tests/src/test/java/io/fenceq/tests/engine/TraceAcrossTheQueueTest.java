@@ -119,7 +119,9 @@ class TraceAcrossTheQueueTest {
     assertThat(job.getKind()).isEqualTo(SpanKind.CONSUMER);
     assertThat(job.getParentSpanId()).isEqualTo(enqueue.getSpanId());
     assertThat(job.getAttributes().get(FenceqTracing.LANE)).isEqualTo(enqueued.lane().id());
+    // At epoch 0 the downstream fence the handler saw is the lease's own.
     assertThat(job.getAttributes().get(FenceqTracing.FENCE)).isEqualTo(fence);
+    assertThat(job.getAttributes().get(FenceqTracing.LANE_FENCE)).isEqualTo(fence);
     assertThat(job.getAttributes().get(FenceqTracing.SEQ)).isEqualTo(enqueued.sequenceNumber());
     assertThat(job.getAttributes().get(FenceqTracing.RESULT)).isEqualTo("SUCCEEDED");
 
