@@ -173,7 +173,9 @@ class DeadLetterRedriveTest {
                     env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
     try (SqsClient deletesFail = AwsClients.sqs(target, List.of(new DeletesFail()))) {
       RedriveReport cut =
-          deadLetters(stack, ring, deletesFail).redrive(DeadLetterSelection.all(), false, false);
+          deadLetters(stack, ring, deletesFail)
+              .build()
+              .redrive(DeadLetterSelection.all(), false, false);
       assertThat(cut.failed())
           .singleElement()
           .satisfies(
@@ -254,16 +256,7 @@ class DeadLetterRedriveTest {
     RingConfigTable table =
         new RingConfigTable(aws.dynamoDb(), stack.leaseTable(), stack.lanes(), Clock.systemUTC());
     RingEpoch next = table.start(table.read(), resharded.laneCount());
-    DeadLetters dlq =
-        DeadLetters.builder()
-            .sqs(aws.sqs())
-            .deadLetterQueueUrl(stack.dlqUrl())
-            .workQueueUrl(stack.workQueueUrl())
-            .ring(ring)
-            .leases(new LeaseTableReader(aws.dynamoDb(), stack.leaseTable()))
-            .ringEpochs(table)
-            .receiveWait(Duration.ZERO)
-            .build();
+    DeadLetters dlq = deadLetters(stack, ring, aws.sqs()).ringEpochs(table).build();
 
     assertThatThrownBy(() -> dlq.redrive(DeadLetterSelection.all(), false, false))
         .isInstanceOf(DeadLetterQueueException.class)
@@ -295,10 +288,10 @@ class DeadLetterRedriveTest {
   }
 
   private DeadLetters deadLetters(TestStack stack, HashRing ring) {
-    return deadLetters(stack, ring, aws.sqs());
+    return deadLetters(stack, ring, aws.sqs()).build();
   }
 
-  private DeadLetters deadLetters(TestStack stack, HashRing ring, SqsClient sqs) {
+  private DeadLetters.Builder deadLetters(TestStack stack, HashRing ring, SqsClient sqs) {
     return DeadLetters.builder()
         .sqs(sqs)
         .deadLetterQueueUrl(stack.dlqUrl())
@@ -306,8 +299,7 @@ class DeadLetterRedriveTest {
         .ring(ring)
         .leases(new LeaseTableReader(aws.dynamoDb(), stack.leaseTable()))
         // One emulator, no sampling: a receive without a wait sees every visible message.
-        .receiveWait(Duration.ZERO)
-        .build();
+        .receiveWait(Duration.ZERO);
   }
 
   /**
