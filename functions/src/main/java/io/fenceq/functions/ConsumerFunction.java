@@ -40,10 +40,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *
  * <p>Configuration, from the environment ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL}, {@code
  * FENCEQ_LEASE_TABLE} and {@code FENCEQ_HANDLER} (required), {@code FENCEQ_DLQ_URL}, {@code
- * FENCEQ_LANES}, {@code FENCEQ_MAX_ATTEMPTS} and {@code FENCEQ_METRICS}, with the meanings and
- * defaults of {@link ConsumerConfig}; the handlers read their own variables from the same
- * environment; AWS endpoints, region and credentials come from the SDK's variables in the same map
- * ({@link AwsTarget}).
+ * FENCEQ_LANES}, {@code FENCEQ_MAX_ATTEMPTS}, {@code FENCEQ_METRICS} and {@code
+ * FENCEQ_RING_EPOCHS}, with the meanings and defaults of {@link ConsumerConfig}; the handlers read
+ * their own variables from the same environment; AWS endpoints, region and credentials come from
+ * the SDK's variables in the same map ({@link AwsTarget}).
  *
  * <p>Thread-safe: an in-process runner may call {@link #handleRequest} from several threads.
  * SnapStart: registers with {@link Core#getGlobalContext()}; before the snapshot it primes the
@@ -62,7 +62,8 @@ public final class ConsumerFunction
           ConsumerConfig.MAX_ATTEMPTS,
           ConsumerConfig.HANDLER,
           ConsumerConfig.METRICS,
-          ConsumerConfig.PAYLOAD_BUCKET);
+          ConsumerConfig.PAYLOAD_BUCKET,
+          ConsumerConfig.RING_EPOCHS);
 
   private static final Logger log = LoggerFactory.getLogger(ConsumerFunction.class);
 

@@ -122,7 +122,8 @@ class FunctionConfigTest {
             "FENCEQ_MAX_ATTEMPTS",
             "FENCEQ_HANDLER",
             "FENCEQ_METRICS",
-            "FENCEQ_PAYLOAD_BUCKET");
+            "FENCEQ_PAYLOAD_BUCKET",
+            "FENCEQ_RING_EPOCHS");
     assertThat(LeaderFunction.VARIABLES)
         .containsExactlyInAnyOrder(
             "FENCEQ_QUEUE_URL",
