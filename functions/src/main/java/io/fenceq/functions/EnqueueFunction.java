@@ -15,6 +15,7 @@ import io.fenceq.functions.internal.Environment;
 import io.fenceq.functions.internal.HttpAnswers;
 import io.fenceq.functions.internal.JobRequestReader;
 import io.fenceq.functions.internal.Priming;
+import io.fenceq.functions.internal.RingEpochs;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueException;
 import io.fenceq.queue.EnqueueFailure;
@@ -26,6 +27,7 @@ import io.fenceq.queue.JobJson;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.queue.LargePayloads;
 import io.fenceq.queue.QueueNotFoundException;
+import io.fenceq.reshard.RingEpochSource;
 import io.fenceq.ring.HashRing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -64,11 +66,13 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *
  * <p>Configuration ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL} (required) and {@code
  * FENCEQ_LANES} (default 256, the consumers' value), and {@code FENCEQ_PAYLOAD_BUCKET} (optional:
- * jobs above 256 KiB go through that S3 bucket, up to 2 MiB; see {@link LargePayloads}); AWS
- * endpoint, region and credentials from the SDK's variables in the same map ({@link AwsTarget}).
- * The queue is checked (it exists, is FIFO, its size limit) at the first request rather than at
- * start-up, so that a cold start makes no AWS call and a missing queue is a {@code 503}, not a
- * failed initialization.
+ * jobs above 256 KiB go through that S3 bucket, up to 2 MiB; see {@link LargePayloads}), and {@code
+ * FENCEQ_RING_EPOCHS} ({@code true}: jobs go to the lanes of the ring's current epoch and carry it,
+ * read from {@code FENCEQ_LEASE_TABLE}'s {@code ring#config} item every {@link
+ * Enqueuer#DEFAULT_EPOCH_REFRESH}, never per job; see docs/resharding.md); AWS endpoint, region and
+ * credentials from the SDK's variables in the same map ({@link AwsTarget}). The queue is checked
+ * (it exists, is FIFO, its size limit) at the first request rather than at start-up, so that a cold
+ * start makes no AWS call and a missing queue is a {@code 503}, not a failed initialization.
  *
  * <p>Thread-safe. SnapStart: primes the SQS client's send path and Jackson before the snapshot,
  * without calling AWS.
@@ -77,7 +81,12 @@ public final class EnqueueFunction
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
   /** The {@code FENCEQ_*} variables this function reads. */
   public static final Set<String> VARIABLES =
-      Set.of(ConsumerConfig.QUEUE_URL, ConsumerConfig.LANES, ConsumerConfig.PAYLOAD_BUCKET);
+      Set.of(
+          ConsumerConfig.QUEUE_URL,
+          ConsumerConfig.LANES,
+          ConsumerConfig.PAYLOAD_BUCKET,
+          ConsumerConfig.RING_EPOCHS,
+          ConsumerConfig.LEASE_TABLE);
 
   /** Path of the single-job route. */
   public static final String JOB_PATH = "/jobs";
@@ -92,6 +101,7 @@ public final class EnqueueFunction
   private final Region region;
   private final SqsClient sqs;
   private final LargePayloads largePayloads;
+  private final RingEpochSource ringEpochs;
   private final Object enqueuerLock = new Object();
   private Enqueuer enqueuer;
 
@@ -127,8 +137,13 @@ public final class EnqueueFunction
     } catch (IllegalArgumentException e) {
       throw new FunctionConfigException(ConsumerConfig.PAYLOAD_BUCKET + ": " + e.getMessage(), e);
     }
+    this.ringEpochs = RingEpochs.of(env, ring.laneCount(), () -> AwsClients.dynamoDb(target));
     Core.getGlobalContext().register(this);
-    log.info("event=enqueue_function_ready queue={} ring={}", queueUrl, ring.descriptor());
+    log.info(
+        "event=enqueue_function_ready queue={} ring={} ringEpochs={}",
+        queueUrl,
+        ring.descriptor(),
+        ringEpochs != null);
   }
 
   @Override
@@ -273,13 +288,12 @@ public final class EnqueueFunction
   private Enqueuer enqueuer() {
     synchronized (enqueuerLock) {
       if (enqueuer == null) {
-        enqueuer =
-            Enqueuer.builder()
-                .sqs(sqs)
-                .queueUrl(queueUrl)
-                .ring(ring)
-                .largePayloads(largePayloads)
-                .build();
+        Enqueuer.Builder b =
+            Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(ring).largePayloads(largePayloads);
+        if (ringEpochs != null) {
+          b.ringEpochs(ringEpochs, Enqueuer.DEFAULT_EPOCH_REFRESH);
+        }
+        enqueuer = b.build();
       }
       return enqueuer;
     }

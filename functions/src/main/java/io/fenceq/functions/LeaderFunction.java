@@ -10,11 +10,13 @@ import io.fenceq.cron.CronJob;
 import io.fenceq.functions.internal.AwsTarget;
 import io.fenceq.functions.internal.CronJobs;
 import io.fenceq.functions.internal.Environment;
+import io.fenceq.functions.internal.RingEpochs;
 import io.fenceq.leader.LeaderElections;
 import io.fenceq.lease.LeaderElection;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
+import io.fenceq.reshard.RingEpochSource;
 import io.fenceq.ring.HashRing;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,7 +46,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>Configuration ({@link #VARIABLES}): {@code FENCEQ_QUEUE_URL} and {@code FENCEQ_LEASE_TABLE}
  * (required), {@code FENCEQ_LEADER_ELECTION} ({@code dynamodb}, the default, or {@code sqs-token},
- * which requires {@code FENCEQ_LEADER_TOKEN_QUEUE_URL}), {@code FENCEQ_LANES} (default 256) and
+ * which requires {@code FENCEQ_LEADER_TOKEN_QUEUE_URL}), {@code FENCEQ_LANES} (default 256), {@code
+ * FENCEQ_RING_EPOCHS} ({@code true}: the ticks go to the lanes of the ring's current epoch and
+ * carry it, read from the lease table's {@code ring#config} item; see docs/resharding.md) and
  * {@value #CRON_JOBS}, a JSON array of schedules ({@link CronJobs}); unset or {@code []} makes
  * every invocation a logged no-op that calls no AWS API. AWS endpoint, region and credentials come
  * from the SDK's variables in the same map ({@link AwsTarget}).
@@ -67,7 +71,8 @@ public final class LeaderFunction
           ConsumerConfig.LEASE_TABLE,
           CRON_JOBS,
           LeaderElections.ELECTION,
-          LeaderElections.TOKEN_QUEUE_URL);
+          LeaderElections.TOKEN_QUEUE_URL,
+          ConsumerConfig.RING_EPOCHS);
 
   /** The leadership's name: the lease item is {@code leader#cron}. */
   public static final String LEADER_NAME = "cron";
@@ -83,6 +88,7 @@ public final class LeaderFunction
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
   private final Clock clock;
+  private final RingEpochSource ringEpochs;
   private final Object lock = new Object();
 
   // Guarded by lock; built at the first invocation, since building them calls AWS.
@@ -134,11 +140,13 @@ public final class LeaderFunction
     AwsClients.Target target = AwsTarget.from(env);
     this.sqs = AwsClients.sqs(target);
     this.dynamoDb = AwsClients.dynamoDb(target);
+    this.ringEpochs = RingEpochs.of(env, ring.laneCount(), () -> dynamoDb);
     Core.getGlobalContext().register(this);
     log.info(
-        "event=leader_function_ready queue={} leaseTable={} cronJobs={}",
+        "event=leader_function_ready queue={} leaseTable={} ringEpochs={} cronJobs={}",
         queueUrl,
         leaseTable,
+        ringEpochs != null,
         jobs.stream().map(j -> j.name() + "=" + j.schedule()).toList());
   }
 
@@ -189,8 +197,13 @@ public final class LeaderFunction
         leases = LeaseStore.builder().dynamoDb(dynamoDb).table(leaseTable).clock(clock).build();
       }
       if (cron == null) {
-        Enqueuer enqueuer =
-            Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(ring).clock(clock).build();
+        Enqueuer.Builder eb =
+            Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(ring).clock(clock);
+        if (ringEpochs != null) {
+          // Read once per refresh interval; a warm function's later invocations reuse the epoch.
+          eb.ringEpochs(ringEpochs, Enqueuer.DEFAULT_EPOCH_REFRESH);
+        }
+        Enqueuer enqueuer = eb.build();
         CronEnqueuer.Builder b = CronEnqueuer.builder().enqueuer(enqueuer).clock(clock);
         jobs.forEach(b::job);
         cron = b.build();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -72,6 +73,33 @@ class FunctionConfigTest {
   }
 
   @Test
+  void theProducersThatFollowTheRingsEpochNeedTheLeaseTable() {
+    Map<String, String> env = new HashMap<>(GOOD);
+    env.remove("FENCEQ_LEASE_TABLE");
+    env.put("FENCEQ_RING_EPOCHS", "true");
+    assertThatThrownBy(() -> new EnqueueFunction(env))
+        .isInstanceOf(FunctionConfigException.class)
+        .hasMessageContaining("FENCEQ_LEASE_TABLE")
+        .hasMessageContaining("FENCEQ_RING_EPOCHS=true")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    env.put("FENCEQ_RING_EPOCHS", "false");
+    assertThat(new EnqueueFunction(env)).isNotNull();
+  }
+
+  @Test
+  void theProducersRefuseARingEpochsFlagThatIsNotTrueOrFalse() {
+    Map<String, String> env = new HashMap<>(GOOD);
+    env.put("FENCEQ_RING_EPOCHS", "yes");
+    for (Function<Map<String, String>, Object> function :
+        List.<Function<Map<String, String>, Object>>of(EnqueueFunction::new, LeaderFunction::new)) {
+      assertThatThrownBy(() -> function.apply(env))
+          .isInstanceOf(FunctionConfigException.class)
+          .hasMessageContaining("FENCEQ_RING_EPOCHS")
+          .hasMessageContaining("\"yes\"");
+    }
+  }
+
+  @Test
   void theConsumerNamesAHandlerClassThatIsNotUsable() {
     Map<String, String> env = new HashMap<>(GOOD);
     env.put("FENCEQ_HANDLER", "com.example.Missing");
@@ -112,7 +140,12 @@ class FunctionConfigTest {
   @Test
   void eachFunctionDeclaresTheVariablesItReads() {
     assertThat(EnqueueFunction.VARIABLES)
-        .containsExactlyInAnyOrder("FENCEQ_QUEUE_URL", "FENCEQ_LANES", "FENCEQ_PAYLOAD_BUCKET");
+        .containsExactlyInAnyOrder(
+            "FENCEQ_QUEUE_URL",
+            "FENCEQ_LANES",
+            "FENCEQ_PAYLOAD_BUCKET",
+            "FENCEQ_RING_EPOCHS",
+            "FENCEQ_LEASE_TABLE");
     assertThat(ConsumerFunction.VARIABLES)
         .containsExactlyInAnyOrder(
             "FENCEQ_QUEUE_URL",
@@ -131,7 +164,8 @@ class FunctionConfigTest {
             "FENCEQ_LEASE_TABLE",
             "FENCEQ_CRON_JOBS",
             "FENCEQ_LEADER_ELECTION",
-            "FENCEQ_LEADER_TOKEN_QUEUE_URL");
+            "FENCEQ_LEADER_TOKEN_QUEUE_URL",
+            "FENCEQ_RING_EPOCHS");
   }
 
   @Test

@@ -88,6 +88,22 @@ public final class Environment {
     return parsed;
   }
 
+  /**
+   * A flag: {@code true} or {@code false}, or {@code false} when unset.
+   *
+   * @throws FunctionConfigException if set to anything else
+   */
+  public boolean flag(String name) {
+    String value = optional(name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw new FunctionConfigException(name + " must be true or false, got " + quote(value));
+  }
+
   /** A value as error messages show it: quoted, or "nothing (not set)". */
   public static String quote(String value) {
     return value == null ? "nothing (not set)" : '"' + value + '"';

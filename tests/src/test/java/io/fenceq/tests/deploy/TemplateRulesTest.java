@@ -293,6 +293,8 @@ class TemplateRulesTest {
                 LOGS,
                 "WorkQueue",
                 send,
+                "LeaseTable",
+                Set.of("dynamodb:GetItem"),
                 "KmsKeyArn",
                 KEY,
                 "PayloadBucket/*",
@@ -464,9 +466,10 @@ class TemplateRulesTest {
         .containsExactly(
             "LeaderFunction: Handler class io.fenceq.functions.Leader is not in the functions"
                 + " package");
+    // The first function given the lease table is the enqueue function (it reads the ring's epoch).
     assertThat(doctored("          FENCEQ_LEASE_TABLE: !Ref LeaseTable\n", "").functions(CLASSES))
         .containsExactly(
-            "ConsumerFunction: does not set [FENCEQ_LEASE_TABLE] that ConsumerFunction reads");
+            "EnqueueFunction: does not set [FENCEQ_LEASE_TABLE] that EnqueueFunction reads");
     assertThat(doctored("    Runtime: java21", "    Runtime: java17").functions(CLASSES))
         .hasSize(3)
         .allMatch(problem -> problem.contains("Runtime must be java21, is 'java17'"));
@@ -475,7 +478,13 @@ class TemplateRulesTest {
   @Test
   void theFunctionsEnvironmentsIncludeTheGlobalOnes() {
     assertThat(rules.environment("EnqueueFunction"))
-        .containsExactlyInAnyOrder("FENCEQ_LANES", "FENCEQ_QUEUE_URL", "FENCEQ_PAYLOAD_BUCKET");
+        .containsExactlyInAnyOrder(
+            "FENCEQ_LANES",
+            "FENCEQ_QUEUE_URL",
+            "FENCEQ_PAYLOAD_BUCKET",
+            "FENCEQ_LEASE_TABLE",
+            "FENCEQ_RING_EPOCHS");
+    assertThat(rules.environment("LeaderFunction")).contains("FENCEQ_RING_EPOCHS");
     assertThat(Arrays.asList("FENCEQ_QUEUE_URL", "FENCEQ_DLQ_URL", "FENCEQ_LEASE_TABLE"))
         .allMatch(rules.environment("ConsumerFunction")::contains);
   }
