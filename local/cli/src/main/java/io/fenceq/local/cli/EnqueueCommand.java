@@ -8,12 +8,14 @@ import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.queue.LargePayloads;
+import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
 import io.fenceq.stats.StatsPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -94,8 +96,20 @@ final class EnqueueCommand implements Callable<Integer> {
       defaultValue = "${env:FENCEQ_LEASE_TABLE}",
       description =
           "Counts the enqueued jobs per lane in this lease table's stats items, for the lane"
-              + " backlog of fenceq console (default: $FENCEQ_LEASE_TABLE; none: not counted).")
+              + " backlog of fenceq console, and holds the ring's epoch for --ring-epochs"
+              + " (default: $FENCEQ_LEASE_TABLE; none: not counted).")
   String leaseTable;
+
+  @Option(
+      names = "--ring-epochs",
+      arity = "0..1",
+      fallbackValue = "true",
+      defaultValue = "${env:FENCEQ_RING_EPOCHS:-false}",
+      description =
+          "Follow the ring's epoch in the lease table, as consumers with FENCEQ_RING_EPOCHS=true"
+              + " do: jobs go to the lanes of the current epoch's ring and carry the epoch, so a"
+              + " live reshard does not dead-letter them (default: $FENCEQ_RING_EPOCHS or false).")
+  boolean ringEpochs;
 
   @Option(
       names = "--lanes",
@@ -132,6 +146,11 @@ final class EnqueueCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean large = payloadBucket != null && !payloadBucket.isBlank();
     boolean counted = leaseTable != null && !leaseTable.isBlank();
+    if (ringEpochs && !counted) {
+      throw new IllegalArgumentException(
+          "--ring-epochs needs the lease table, which holds the ring's epoch: pass --lease-table"
+              + " or set FENCEQ_LEASE_TABLE");
+    }
     try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());
         S3Client s3 = large ? AwsClients.s3(AwsClients.Target.fromEnvironment()) : null;
         DynamoDbClient dynamoDb =
@@ -143,6 +162,12 @@ final class EnqueueCommand implements Callable<Integer> {
                 : null) {
       Enqueuer.Builder builder =
           Enqueuer.builder().sqs(sqs).queueUrl(queueUrl).ring(HashRing.of(lanes)).stats(stats);
+      if (ringEpochs) {
+        // Read at the first job and once per refresh interval after it, never per job.
+        builder.ringEpochs(
+            new RingConfigTable(dynamoDb, leaseTable.strip(), lanes, Clock.systemUTC()),
+            Enqueuer.DEFAULT_EPOCH_REFRESH);
+      }
       if (large) {
         builder.largePayloads(LargePayloads.builder().s3(s3).bucket(payloadBucket.strip()).build());
       }

@@ -62,6 +62,49 @@ class EnqueueCommandTest {
     assertThat(accepted).isEqualTo(25);
   }
 
+  @Test
+  void followingTheRingsEpochWithoutALeaseTableIsOneLineNamingTheSetting() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = FenceqCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int code =
+        cli.execute(
+            "enqueue",
+            "--key",
+            "sku-1",
+            "--type",
+            "t",
+            "--queue-url",
+            "http://127.0.0.1:1/000000000000/q-work.fifo",
+            "--lease-table=",
+            "--ring-epochs");
+
+    assertThat(code).isEqualTo(FenceqCli.EXIT_USAGE);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "fenceq enqueue: error: --ring-epochs needs the lease table, which holds the ring's"
+                + " epoch: pass --lease-table or set FENCEQ_LEASE_TABLE");
+  }
+
+  @Test
+  void aRingEpochsValueOtherThanTrueOrFalseNamesTheOption() {
+    StringWriter err = new StringWriter();
+    var cli = FenceqCli.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int code =
+        cli.execute(
+            "enqueue", "--key", "sku-1", "--type", "t", "--queue-url=x", "--ring-epochs=yes");
+
+    assertThat(code).isEqualTo(FenceqCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--ring-epochs").contains("yes");
+  }
+
   /** {@code size} jobs accepted up to {@code failAt}, which fails; the later ones not sent. */
   private BatchEnqueueResult result(int size, int failAt) {
     List<EnqueueResult> ok = new ArrayList<>();
