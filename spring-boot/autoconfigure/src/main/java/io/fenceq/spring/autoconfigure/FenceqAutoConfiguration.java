@@ -5,6 +5,7 @@ import io.fenceq.engine.JobHandlers;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.micrometer.MicrometerMetrics;
 import io.fenceq.queue.Enqueuer;
+import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
 import io.fenceq.spring.autoconfigure.internal.HandlerDiscovery;
 import io.fenceq.spring.autoconfigure.internal.LaneLosses;
@@ -13,18 +14,21 @@ import io.fenceq.trace.FenceqTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -40,7 +44,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *   <li>an {@link SqsClient} and a {@link DynamoDbClient} built as {@link AwsClients} builds them,
  *       against {@code fenceq.aws.*} or else the SDK's conventions, unless the application defines
  *       its own;
- *   <li>an {@link Enqueuer} on the work queue and the ring of {@code fenceq.lanes};
+ *   <li>an {@link Enqueuer} on the work queue and the ring of {@code fenceq.lanes}, or with {@code
+ *       fenceq.ring-epochs=true} the ring of the current epoch in the lease table, whose epoch it
+ *       stamps on each job (see docs/resharding.md);
  *   <li>with the worker enabled ({@code fenceq.worker.enabled}, the default): the handlers, found
  *       by {@link io.fenceq.spring.FenceqHandler} (or the application's own {@link JobHandlers}
  *       bean), and the worker in the context's lifecycle ({@link FenceqWorkerLifecycle});
@@ -65,14 +71,50 @@ public class FenceqAutoConfiguration {
     return AwsClients.sqs(target(properties.getAws()));
   }
 
+  /** The lease table's client: for the worker, and for the enqueuer when it follows epochs. */
   @Bean
   @ConditionalOnMissingBean
-  public Enqueuer fenceqEnqueuer(SqsClient sqs, FenceqProperties properties) {
-    return Enqueuer.builder()
-        .sqs(sqs)
-        .queueUrl(properties.getQueueUrl())
-        .ring(HashRing.of(properties.getLanes()))
-        .build();
+  @Conditional(UsesLeaseTable.class)
+  public DynamoDbClient fenceqDynamoDbClient(FenceqProperties properties) {
+    return AwsClients.dynamoDb(target(properties.getAws()));
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public Enqueuer fenceqEnqueuer(
+      SqsClient sqs, FenceqProperties properties, ObjectProvider<DynamoDbClient> dynamoDb) {
+    Enqueuer.Builder b =
+        Enqueuer.builder()
+            .sqs(sqs)
+            .queueUrl(properties.getQueueUrl())
+            .ring(HashRing.of(properties.getLanes()));
+    if (properties.isRingEpochs()) {
+      // Read at the first job and once per refresh interval after it, never per job.
+      b.ringEpochs(
+          new RingConfigTable(
+              dynamoDb.getObject(),
+              properties.getLeaseTable(),
+              properties.getLanes(),
+              Clock.systemUTC()),
+          Enqueuer.DEFAULT_EPOCH_REFRESH);
+    }
+    return b.build();
+  }
+
+  /** The worker is enabled, or the enqueuer follows the ring's epoch: both read the lease table. */
+  static final class UsesLeaseTable extends AnyNestedCondition {
+    UsesLeaseTable() {
+      super(ConfigurationPhase.REGISTER_BEAN);
+    }
+
+    @ConditionalOnProperty(
+        prefix = FenceqProperties.PREFIX + ".worker",
+        name = "enabled",
+        matchIfMissing = true)
+    static final class WorkerEnabled {}
+
+    @ConditionalOnProperty(prefix = FenceqProperties.PREFIX, name = "ring-epochs")
+    static final class RingEpochs {}
   }
 
   /** Where the clients connect: the service's endpoint over the shared one; unset: the SDK's. */
@@ -97,12 +139,6 @@ public class FenceqAutoConfiguration {
       name = "enabled",
       matchIfMissing = true)
   static class WorkerConfiguration {
-    @Bean
-    @ConditionalOnMissingBean
-    public DynamoDbClient fenceqDynamoDbClient(FenceqProperties properties) {
-      return AwsClients.dynamoDb(target(properties.getAws()));
-    }
-
     @Bean
     @ConditionalOnMissingBean
     public JobHandlers fenceqJobHandlers(ConfigurableListableBeanFactory beans) {

@@ -21,6 +21,7 @@ import org.springframework.validation.Validator;
  * <pre>
  * fenceq.queue-url=https://sqs.eu-west-1.amazonaws.com/123456789012/work.fifo
  * fenceq.lease-table=fenceq-leases
+ * fenceq.ring-epochs=true          # follow live reshards (docs/resharding.md)
  * fenceq.worker.concurrency=4
  * fenceq.aws.endpoint=http://127.0.0.1:4566   # LocalStack; unset for AWS
  * </pre>
@@ -45,8 +46,15 @@ public class FenceqProperties implements Validator {
    */
   private String deadLetterQueueUrl;
 
-  /** The lease table; required when the worker is enabled. */
+  /** The lease table; required when the worker is enabled or fenceq.ring-epochs is true. */
   private String leaseTable;
+
+  /**
+   * Whether the Enqueuer bean and the worker follow the ring's epoch in the lease table (its
+   * ring#config item), so that the lane count can be changed live with fenceq reshard; every
+   * producer and consumer of the queue must then follow it (FENCEQ_RING_EPOCHS).
+   */
+  private boolean ringEpochs;
 
   /** Lanes on the ring; producers and consumers of one queue must agree on it. */
   private int lanes = ConsumerConfig.DEFAULT_LANES;
@@ -87,6 +95,14 @@ public class FenceqProperties implements Validator {
 
   public void setLeaseTable(String leaseTable) {
     this.leaseTable = leaseTable;
+  }
+
+  public boolean isRingEpochs() {
+    return ringEpochs;
+  }
+
+  public void setRingEpochs(boolean ringEpochs) {
+    this.ringEpochs = ringEpochs;
   }
 
   public int getLanes() {
@@ -130,6 +146,7 @@ public class FenceqProperties implements Validator {
         .deadLetterQueueUrl(deadLetterQueueUrl)
         .leaseTable(leaseTable)
         .lanes(lanes)
+        .ringEpochs(ringEpochs)
         .concurrency(worker.concurrency)
         .maxLanesInFlight(worker.maxLanesInFlight)
         .maxAttempts(worker.maxAttempts)

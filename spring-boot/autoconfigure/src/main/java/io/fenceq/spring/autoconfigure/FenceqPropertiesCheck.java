@@ -30,6 +30,11 @@ final class FenceqPropertiesCheck {
           p.getLeaseTable(),
           "is required while fenceq.worker.enabled is true (set fenceq.worker.enabled=false for an"
               + " application that only enqueues)");
+    } else if (p.isRingEpochs() && blank(p.getLeaseTable())) {
+      reject(
+          "leaseTable",
+          p.getLeaseTable(),
+          "is required while fenceq.ring-epochs is true (the ring's epoch is read from it)");
     }
     range("lanes", p.getLanes(), 1, ConsumerConfig.MAX_LANES);
     range("worker.concurrency", w.getConcurrency(), 1, ConsumerConfig.MAX_CONCURRENCY);

@@ -9,6 +9,9 @@ import io.fenceq.engine.JobHandlers;
 import io.fenceq.metrics.Metrics;
 import io.fenceq.micrometer.MicrometerMetrics;
 import io.fenceq.queue.Enqueuer;
+import io.fenceq.queue.JobRequest;
+import io.fenceq.reshard.RingConfigTable;
+import io.fenceq.ring.HashRing;
 import io.fenceq.spring.FenceqHandler;
 import io.fenceq.trace.FenceqTracing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +22,7 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -28,7 +32,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 class FenceqAutoConfigurationTest {
   private static final String QUEUE = "http://127.0.0.1:9324/000000000000/work.fifo";
@@ -337,6 +348,160 @@ class FenceqAutoConfigurationTest {
               assertThat(context.getBean(Enqueuer.class).queueUrl()).isEqualTo(QUEUE);
               assertThat(context.getBean(Enqueuer.class).ring().laneCount()).isEqualTo(256);
             });
+  }
+
+  /**
+   * An application that only enqueues, on a lease table whose ring#config says epoch 1 with 512
+   * lanes: its SQS client keeps the jobs it is sent, its DynamoDB client counts the epoch's reads.
+   */
+  @Configuration(proxyBeanMethods = false)
+  static class ReshardedClients {
+    static final List<SendMessageRequest> sent = new CopyOnWriteArrayList<>();
+    static final List<GetItemRequest> reads = new CopyOnWriteArrayList<>();
+
+    @Bean
+    SqsClient sqs() {
+      SqsClient queue = FakeClients.sqs(new AtomicReference<>(QUEUE));
+      return new SqsClient() {
+        @Override
+        public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
+          return queue.getQueueAttributes(request);
+        }
+
+        @Override
+        public SendMessageResponse sendMessage(SendMessageRequest request) {
+          sent.add(request);
+          return SendMessageResponse.builder()
+              .messageId("m" + sent.size())
+              .sequenceNumber(Integer.toString(sent.size()))
+              .build();
+        }
+
+        @Override
+        public String serviceName() {
+          return "sqs";
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Bean
+    DynamoDbClient dynamoDb() {
+      return new DynamoDbClient() {
+        @Override
+        public GetItemResponse getItem(GetItemRequest request) {
+          reads.add(request);
+          return GetItemResponse.builder()
+              .item(
+                  Map.of(
+                      "id",
+                      AttributeValue.fromS(RingConfigTable.ID),
+                      RingConfigTable.EPOCH,
+                      AttributeValue.fromN("1"),
+                      RingConfigTable.LANES,
+                      AttributeValue.fromN("512"),
+                      RingConfigTable.PREVIOUS_LANES,
+                      AttributeValue.fromN("256")))
+              .build();
+        }
+
+        @Override
+        public String serviceName() {
+          return "dynamodb";
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  @Test
+  void withRingEpochsTheEnqueuerRoutesByTheEpochsRingAndStampsIt() {
+    ReshardedClients.sent.clear();
+    ReshardedClients.reads.clear();
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(FenceqAutoConfiguration.class))
+        .withUserConfiguration(ReshardedClients.class)
+        .withPropertyValues(
+            "fenceq.queue-url=" + QUEUE,
+            "fenceq.lease-table=leases",
+            "fenceq.worker.enabled=false",
+            "fenceq.ring-epochs=true")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              Enqueuer enqueuer = context.getBean(Enqueuer.class);
+              enqueuer.enqueue(JobRequest.ofJson("sku-1", "reserve", "{}"));
+              enqueuer.enqueue(JobRequest.ofJson("sku-2", "reserve", "{}"));
+
+              HashRing resharded = HashRing.of(512);
+              assertThat(enqueuer.ring().laneCount()).isEqualTo(512);
+              assertThat(ReshardedClients.sent)
+                  .extracting(SendMessageRequest::messageGroupId)
+                  .containsExactly(
+                      resharded.laneFor("sku-1").id(), resharded.laneFor("sku-2").id());
+              assertThat(ReshardedClients.sent)
+                  .allSatisfy(
+                      r ->
+                          assertThat(
+                                  r.messageAttributes().get(Enqueuer.EPOCH_ATTRIBUTE).stringValue())
+                              .isEqualTo("1"));
+              // The epoch is read from the configured lease table once, not per job.
+              assertThat(ReshardedClients.reads)
+                  .singleElement()
+                  .satisfies(r -> assertThat(r.tableName()).isEqualTo("leases"));
+            });
+  }
+
+  @Test
+  void withoutRingEpochsTheEnqueuerKeepsTheConfiguredRingAndReadsNoEpoch() {
+    ReshardedClients.sent.clear();
+    ReshardedClients.reads.clear();
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(FenceqAutoConfiguration.class))
+        .withUserConfiguration(ReshardedClients.class)
+        .withPropertyValues("fenceq.queue-url=" + QUEUE, "fenceq.worker.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              Enqueuer enqueuer = context.getBean(Enqueuer.class);
+              enqueuer.enqueue(JobRequest.ofJson("sku-1", "reserve", "{}"));
+
+              assertThat(enqueuer.ring().laneCount()).isEqualTo(256);
+              assertThat(ReshardedClients.sent.get(0).messageAttributes())
+                  .doesNotContainKey(Enqueuer.EPOCH_ATTRIBUTE);
+              assertThat(ReshardedClients.reads).isEmpty();
+            });
+  }
+
+  @Test
+  void ringEpochsReachesTheWorkersConfiguration() {
+    FenceqProperties properties = new FenceqProperties();
+    properties.setQueueUrl(QUEUE);
+    properties.setLeaseTable("leases");
+    assertThat(properties.toConsumerConfig().ringEpochs()).isFalse();
+    properties.setRingEpochs(true);
+    assertThat(properties.toConsumerConfig().ringEpochs()).isTrue();
+  }
+
+  @Test
+  void ringEpochsWithoutALeaseTableIsRefusedNamingIt() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(FenceqAutoConfiguration.class))
+        .withUserConfiguration(SqsOnly.class)
+        .withPropertyValues(
+            "fenceq.queue-url=" + QUEUE, "fenceq.worker.enabled=false", "fenceq.ring-epochs=true")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "fenceq.lease-table is required while fenceq.ring-epochs is true (the"
+                            + " ring's epoch is read from it), got nothing (not set)"));
   }
 
   @Test

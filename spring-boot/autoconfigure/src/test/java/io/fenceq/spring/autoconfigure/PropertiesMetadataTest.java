@@ -45,6 +45,7 @@ class PropertiesMetadataTest {
     assertThat(checked)
         .contains(
             "fenceq.lanes",
+            "fenceq.ring-epochs",
             "fenceq.worker.concurrency",
             "fenceq.worker.max-lanes-in-flight",
             "fenceq.worker.max-attempts",
