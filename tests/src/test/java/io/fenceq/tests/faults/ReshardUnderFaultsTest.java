@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo's workload resharded live from 64 to 96 lanes a third of the way in, while workers crash
- * and pause: the demo's checker holds (S1, S2, S3, no oversell), nothing is dead-lettered that had
- * not taken effect, every barrier passes, and the keys whose lane changed are the fraction the two
- * rings predict.
+ * The demo's workload resharded live from 64 to 96 lanes a third of the way in, while workers
+ * crash, pause and are partitioned: the demo's checker holds (S1, S2, S3, no oversell), nothing is
+ * dead-lettered that had not taken effect, every barrier passes, and the keys whose lane changed
+ * are the fraction the two rings predict.
  */
 class ReshardUnderFaultsTest {
   private static final int LANES = 64;
@@ -40,9 +40,9 @@ class ReshardUnderFaultsTest {
   }
 
   @Test
-  void aReshardUnderCrashesAndPausesBreaksNoInvariantAndMovesThePredictedKeys()
+  void aReshardUnderCrashesPausesAndPartitionsBreaksNoInvariantAndMovesThePredictedKeys()
       throws InterruptedException {
-    Set<Fault> faults = EnumSet.of(Fault.CRASH, Fault.PAUSE);
+    Set<Fault> faults = EnumSet.of(Fault.CRASH, Fault.PAUSE, Fault.PARTITION);
     DemoOptions options =
         DemoRuns.small(JOBS, 13).withSkus(SKUS).withFaults(faults).withReshardTo(RESHARD_TO);
     DemoResult result =
