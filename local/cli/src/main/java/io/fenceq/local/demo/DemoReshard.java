@@ -37,6 +37,9 @@ final class DemoReshard implements AutoCloseable {
   static final Duration GRACE =
       Enqueuer.DEFAULT_EPOCH_REFRESH.plus(PRODUCER_REFRESH).plusSeconds(1);
 
+  /** Synthetic keys the ring's own prediction is measured on. */
+  static final int PREDICTION_KEYS = 100_000;
+
   private static final Logger log = LoggerFactory.getLogger(DemoReshard.class);
   private static final long WATCH_MILLIS = 250;
 
@@ -161,6 +164,7 @@ final class DemoReshard implements AutoCloseable {
    *
    * @param movedKeys the demo's keys the producer routed to two lanes
    * @param keys the demo's keys the producer routed at all
+   * @param skus the demo's SKUs, {@code sku-0} to {@code sku-<skus-1>}, which the two rings place
    */
   ReshardFigures figures(int movedKeys, int keys, int skus) {
     RingEpoch end = last;
@@ -185,9 +189,6 @@ final class DemoReshard implements AutoCloseable {
         Resharding.predictedMove(before, reshardTo, PREDICTION_KEYS).movedFraction(),
         failure);
   }
-
-  /** Synthetic keys the ring's own prediction is measured on. */
-  static final int PREDICTION_KEYS = 100_000;
 
   /** Stops watching the barriers. */
   @Override
