@@ -108,6 +108,15 @@ final class DemoCommand implements Callable<Integer> {
   String consumer;
 
   @Option(
+      names = "--reshard-to",
+      paramLabel = "LANES",
+      description =
+          "Reshard the queue to this many lanes once a third of the jobs are enqueued: the"
+              + " producer and every worker follow the ring's epoch, and the summary reports the"
+              + " barriers and the keys moved against the ring's prediction (default: no reshard).")
+  Integer reshardTo;
+
+  @Option(
       names = "--verbose",
       description = "Log the workers' and the engine's events to standard error.")
   boolean verbose;
@@ -144,6 +153,9 @@ final class DemoCommand implements Callable<Integer> {
             .withFencing(unsafeNoFencing ? Fencing.OFF : Fencing.ON)
             .withProcessWorkers(processWorkers)
             .withConsumer(host);
+    if (reshardTo != null) {
+      options = options.withReshardTo(reshardTo);
+    }
     if (!verbose) {
       // Under faults the workers log every fenced write and failed call; the table says it all.
       quiet("io.fenceq");
@@ -175,6 +187,13 @@ final class DemoCommand implements Callable<Integer> {
                     Integer.toString(Math.max(5, leaseSeconds))))
             .start()) {
       ProvisionedStack stack = aws.stack();
+      int lanes = Integer.parseInt(stack.parameters().get("LaneCount"));
+      try {
+        options.requireReshardOf(lanes);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("fenceq demo: " + e.getMessage());
+        return 2;
+      }
       DemoTarget target =
           new DemoTarget(
               aws.sqsEndpoint(),
@@ -186,7 +205,7 @@ final class DemoCommand implements Callable<Integer> {
                   stack.queueUrl("DeadLetterQueue"),
                   stack.tableName("LeaseTable"),
                   stack.tableName("InventoryTable"),
-                  Integer.parseInt(stack.parameters().get("LaneCount"))));
+                  lanes));
       DemoResult result = DemoRunner.run(options, target, out);
       DemoReport.print(options, result, out);
       boolean faultsStruck = result.faults().values().stream().allMatch(n -> n > 0);

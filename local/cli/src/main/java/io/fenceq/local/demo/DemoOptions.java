@@ -1,5 +1,6 @@
 package io.fenceq.local.demo;
 
+import io.fenceq.ring.HashRing;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -22,6 +23,8 @@ import java.util.function.Consumer;
  * @param processWorkers run each worker as a JVM of its own ({@code fenceq worker}), crashed with
  *     SIGKILL and paused with SIGSTOP; skew and throttling need in-process workers
  * @param consumer which consumer drains the queue; {@link ConsumerHost#LAMBDA} runs in-process
+ * @param reshardTo the lane count to reshard the queue to partway through the run, {@link
+ *     #NO_RESHARD} for none; with it the producer and every worker follow the ring's epoch
  */
 public record DemoOptions(
     int jobs,
@@ -35,7 +38,11 @@ public record DemoOptions(
     int maxBacklog,
     Duration timeout,
     boolean processWorkers,
-    ConsumerHost consumer) {
+    ConsumerHost consumer,
+    int reshardTo) {
+  /** {@link #reshardTo()} of a run that does not reshard. */
+  public static final int NO_RESHARD = 0;
+
   public static final int DEFAULT_JOBS = 10_000;
   public static final int DEFAULT_SKUS = 200;
   public static final long DEFAULT_STOCK = 100;
@@ -71,6 +78,10 @@ public record DemoOptions(
     if (consumer == null) {
       throw new IllegalArgumentException("--consumer must be set");
     }
+    if (reshardTo != NO_RESHARD && (reshardTo < 1 || reshardTo > HashRing.MAX_LANES)) {
+      throw new IllegalArgumentException(
+          "--reshard-to must be between 1 and " + HashRing.MAX_LANES + ", got " + reshardTo);
+    }
     if (processWorkers && consumer == ConsumerHost.LAMBDA) {
       throw new IllegalArgumentException(LAMBDA_IN_PROCESS_ONLY);
     }
@@ -87,12 +98,32 @@ public record DemoOptions(
     }
   }
 
-  /** Faults injected inside a worker's JVM, which {@code --process-workers} cannot reach. */
   /** The refusal of {@code --consumer lambda --process-workers}, in one line. */
   public static final String LAMBDA_IN_PROCESS_ONLY =
       "--consumer lambda runs the Lambda consumer in-process; drop --process-workers";
 
+  /** Faults injected inside a worker's JVM, which {@code --process-workers} cannot reach. */
   public static final Set<Fault> IN_PROCESS_ONLY = EnumSet.of(Fault.SKEW, Fault.THROTTLE);
+
+  /** Whether the run reshards the queue partway through. */
+  public boolean reshards() {
+    return reshardTo != NO_RESHARD;
+  }
+
+  /**
+   * Refuses a reshard to the lane count the queue already has, which the options alone cannot know.
+   *
+   * @throws IllegalArgumentException naming both counts, in one line
+   */
+  public void requireReshardOf(int lanes) {
+    if (reshards() && reshardTo == lanes) {
+      throw new IllegalArgumentException(
+          "--reshard-to "
+              + reshardTo
+              + " is the queue's lane count already; pick another count between 1 and "
+              + HashRing.MAX_LANES);
+    }
+  }
 
   private static void check(String option, int value, int min, int max) {
     if (value < min || value > max) {
@@ -115,7 +146,8 @@ public record DemoOptions(
         DEFAULT_MAX_BACKLOG,
         DEFAULT_TIMEOUT,
         false,
-        ConsumerHost.WORKER);
+        ConsumerHost.WORKER,
+        NO_RESHARD);
   }
 
   public DemoOptions withJobs(int jobs) {
@@ -166,6 +198,15 @@ public record DemoOptions(
     return edit(f -> f.consumer = consumer);
   }
 
+  /** A copy that reshards to {@code reshardTo} lanes, 1 to the ring's maximum. */
+  public DemoOptions withReshardTo(int reshardTo) {
+    if (reshardTo == NO_RESHARD) {
+      throw new IllegalArgumentException(
+          "--reshard-to must be between 1 and " + HashRing.MAX_LANES + ", got " + reshardTo);
+    }
+    return edit(f -> f.reshardTo = reshardTo);
+  }
+
   /** A copy with one setting changed, validated like any other. */
   private DemoOptions edit(Consumer<Fields> change) {
     Fields fields = new Fields(this);
@@ -187,6 +228,7 @@ public record DemoOptions(
     private Duration timeout;
     private boolean processWorkers;
     private ConsumerHost consumer;
+    private int reshardTo;
 
     Fields(DemoOptions options) {
       jobs = options.jobs;
@@ -201,6 +243,7 @@ public record DemoOptions(
       timeout = options.timeout;
       processWorkers = options.processWorkers;
       consumer = options.consumer;
+      reshardTo = options.reshardTo;
     }
 
     DemoOptions options() {
@@ -216,7 +259,8 @@ public record DemoOptions(
           maxBacklog,
           timeout,
           processWorkers,
-          consumer);
+          consumer,
+          reshardTo);
     }
   }
 }

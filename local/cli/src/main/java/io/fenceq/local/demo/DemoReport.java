@@ -1,6 +1,7 @@
 package io.fenceq.local.demo;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Map;
 
 /** The end-of-run table, the violations found, and the machine-readable {@code RESULT} line. */
@@ -57,6 +58,7 @@ public final class DemoReport {
           "drained after the last fault",
           ProgressLine.duration(r.drainedAfterFaults().toSeconds()));
     }
+    r.reshard().ifPresent(reshard -> reshard(out, reshard));
     out.println("invariants:");
     check(out, "S1 no job applied twice", c.duplicates() + c.historyDuplicates());
     check(out, "S1 no write accepted below an accepted fence", c.fenceRegressions());
@@ -78,6 +80,31 @@ public final class DemoReport {
     }
     out.println(r.resultLine());
     out.flush();
+  }
+
+  private static void reshard(PrintWriter out, ReshardFigures r) {
+    row(
+        out,
+        "reshard",
+        r.lanesBefore()
+            + " -> "
+            + r.lanesAfter()
+            + " lanes, epoch "
+            + r.epoch()
+            + (r.failure() == null ? "" : " (failed: " + r.failure() + ")"));
+    row(out, "reshard barriers passed", r.barriersPassed() + "/" + r.barriersSent());
+    row(
+        out,
+        "keys moved (routed to two lanes)",
+        String.format(Locale.ROOT, "%d/%d (%.3f)", r.movedKeys(), r.keys(), r.movedFraction()));
+    row(
+        out,
+        "ring's predicted fraction",
+        String.format(
+            Locale.ROOT,
+            "%.3f of the demo's SKUs, %.3f of 100,000 keys",
+            r.predictedDemoKeys(),
+            r.predicted()));
   }
 
   private static String millis(long figure) {

@@ -1,7 +1,9 @@
 package io.fenceq.local.demo;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The figures of a finished run and the checker's verdict.
@@ -23,6 +25,7 @@ import java.util.Map;
  * @param liveBound how long draining may take after the last fault: lease, visibility timeout,
  *     backoff and the jobs then left at a slow rate
  * @param drained whether the queue drained before the timeout
+ * @param reshard what the run's reshard did; empty when the run did not reshard
  */
 public record DemoResult(
     CheckResult check,
@@ -37,7 +40,44 @@ public record DemoResult(
     Map<Fault, Long> faults,
     Duration drainedAfterFaults,
     Duration liveBound,
-    boolean drained) {
+    boolean drained,
+    Optional<ReshardFigures> reshard) {
+  public DemoResult {
+    reshard = reshard == null ? Optional.empty() : reshard;
+  }
+
+  /** The figures of a run that did not reshard. */
+  public DemoResult(
+      CheckResult check,
+      Duration elapsed,
+      double throughput,
+      long p50Millis,
+      long p99Millis,
+      long leaseAcquisitions,
+      long takeovers,
+      long fenced,
+      long duplicatesAnswered,
+      Map<Fault, Long> faults,
+      Duration drainedAfterFaults,
+      Duration liveBound,
+      boolean drained) {
+    this(
+        check,
+        elapsed,
+        throughput,
+        p50Millis,
+        p99Millis,
+        leaseAcquisitions,
+        takeovers,
+        fenced,
+        duplicatesAnswered,
+        faults,
+        drainedAfterFaults,
+        liveBound,
+        drained,
+        Optional.empty());
+  }
+
   /** A figure this run could not measure. */
   public static final long UNAVAILABLE = -1;
 
@@ -46,8 +86,23 @@ public record DemoResult(
     return figure != UNAVAILABLE;
   }
 
-  /** The machine-readable last line. */
+  /** The machine-readable last line; a reshard adds its fields at the end. */
   public String resultLine() {
+    return baseLine() + reshard.map(DemoResult::reshardFields).orElse("");
+  }
+
+  private static String reshardFields(ReshardFigures r) {
+    return String.format(
+        Locale.ROOT,
+        " reshard_epoch=%d reshard_barriers=%d/%d reshard_moved=%.3f reshard_predicted=%.3f",
+        r.epoch(),
+        r.barriersPassed(),
+        r.barriersSent(),
+        r.movedFraction(),
+        r.predictedDemoKeys());
+  }
+
+  private String baseLine() {
     return String.format(
         "RESULT jobs=%d applied=%d duplicates=%d order_violations=%d oversold=%d lost=%d"
             + " fenced=%d takeovers=%s dlq=%d throughput=%.1f/s p99_ms=%s",

@@ -4,6 +4,7 @@ import io.fenceq.aws.AwsClients;
 import io.fenceq.queue.Enqueuer;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -14,6 +15,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * at the end reads DynamoDB and SQS and checks the invariants. The workers run in this JVM ({@link
  * InProcessFleet}), or with {@link DemoOptions#processWorkers()} as JVMs of their own ({@link
  * ProcessFleet}).
+ *
+ * <p>With {@link DemoOptions#reshardTo()} the producer and the workers follow the ring's epoch, and
+ * a {@link DemoReshard} changes the lane count partway through the run; the queue counts as drained
+ * only once its barriers have passed.
  *
  * <p>The producer and the checker use clients of their own, which no fault touches.
  */
@@ -64,7 +69,10 @@ public final class DemoRunner {
     Workload workload = Workload.generate(options.jobs(), options.skus(), options.seed());
     try (SqsClient sqs = AwsClients.sqs(target.direct());
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(target.direct())) {
+      options.requireReshardOf(target.stack().lanes());
       Enqueuer enqueuer = target.prepare(options, sqs, dynamoDb);
+      Optional<DemoReshard> reshard =
+          DemoReshard.of(options, target.stack(), sqs, dynamoDb, this::print);
       StateReader reader = new StateReader(sqs, dynamoDb, target.stack());
       try (WorkerFleet fleet = fleet(reader);
           FaultPlan faults = new FaultPlan(options, fleet)) {
@@ -80,8 +88,9 @@ public final class DemoRunner {
         fleet.open(faults);
         Thread producing =
             Thread.ofPlatform().name("fenceq-demo-producer").daemon(true).start(producer);
-        boolean drained = awaitDrained(producer, reader, fleet, faults, begun);
+        boolean drained = awaitDrained(producer, reader, fleet, faults, reshard, begun);
         producing.interrupt();
+        reshard.ifPresent(DemoReshard::close);
         long drainedAt = System.nanoTime();
         faults.close();
         fleet.stop();
@@ -108,7 +117,9 @@ public final class DemoRunner {
                 ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, drainedAt - faultsEnded)),
             liveBound(options, check.jobs() - faults.appliedWhenLastEnded()),
-            drained);
+            drained,
+            reshard.map(
+                r -> r.figures(producer.keysInTwoLanes(), producer.keysRouted(), options.skus())));
       }
     }
   }
@@ -133,7 +144,12 @@ public final class DemoRunner {
    * false if the timeout came first.
    */
   private boolean awaitDrained(
-      Producer producer, StateReader reader, WorkerFleet fleet, FaultPlan faults, long begun)
+      Producer producer,
+      StateReader reader,
+      WorkerFleet fleet,
+      FaultPlan faults,
+      Optional<DemoReshard> reshard,
+      long begun)
       throws InterruptedException {
     long deadline = begun + options.timeout().toNanos();
     long nextLine = System.nanoTime() + PROGRESS_EVERY.toNanos();
@@ -142,6 +158,7 @@ public final class DemoRunner {
     while (System.nanoTime() < deadline) {
       fleet.count(false);
       faults.tick(fleet.applied());
+      reshard.ifPresent(r -> r.tick(history.enqueuedCount(), producer.done()));
       if (System.nanoTime() >= nextLine) {
         printProgress(line, fleet, faults);
         nextLine += PROGRESS_EVERY.toNanos();
@@ -149,7 +166,7 @@ public final class DemoRunner {
       if (producer.done() && fleet.applied() >= options.jobs()) {
         faults.abandonUnreachable();
       }
-      if (producer.done() && faults.quiet()) {
+      if (producer.done() && faults.quiet() && reshard.map(DemoReshard::settled).orElse(true)) {
         emptyInARow = reader.messagesLeft() == 0 ? emptyInARow + 1 : 0;
         if (emptyInARow >= 2) {
           fleet.count(true);

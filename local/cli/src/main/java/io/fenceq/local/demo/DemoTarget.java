@@ -31,15 +31,17 @@ public record DemoTarget(
 
   /**
    * Stocks the run's SKUs and returns the enqueuer of its jobs: what every demo run does first,
-   * whoever its workers are.
+   * whoever its workers are. With a reshard the enqueuer follows the ring's epoch.
    */
   Enqueuer prepare(DemoOptions options, SqsClient sqs, DynamoDbClient dynamoDb) {
     new Inventory(dynamoDb, stack.inventoryTable()).seed(options.skus(), options.stock());
-    return Enqueuer.builder()
-        .sqs(sqs)
-        .queueUrl(stack.workQueueUrl())
-        .ring(HashRing.of(stack.lanes()))
-        .build();
+    Enqueuer.Builder enqueuer =
+        Enqueuer.builder().sqs(sqs).queueUrl(stack.workQueueUrl()).ring(HashRing.of(stack.lanes()));
+    if (options.reshards()) {
+      // The producer follows the ring's epoch, reading it often so that the grace is short.
+      enqueuer.ringEpochs(DemoReshard.table(stack, dynamoDb), DemoReshard.PRODUCER_REFRESH);
+    }
+    return enqueuer.build();
   }
 
   /** Clients straight to the endpoints, for everything but the workers. */

@@ -284,6 +284,7 @@ final class InProcessFleet implements WorkerFleet {
             .deadLetterQueueUrl(target.stack().dlqUrl())
             .leaseTable(target.stack().leaseTable())
             .lanes(target.stack().lanes())
+            .ringEpochs(options.reshards())
             .leaseDuration(options.lease())
             .shutdownTimeout(options.lease())
             .receiveWait(DemoRunner.RECEIVE_WAIT)

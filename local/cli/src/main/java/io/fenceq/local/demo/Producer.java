@@ -4,9 +4,12 @@ import io.fenceq.local.demo.Workload.PlannedJob;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueResult;
 import io.fenceq.queue.Enqueuer;
+import io.fenceq.ring.Lane;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -35,6 +38,7 @@ final class Producer implements Runnable {
   private final int maxBacklog;
   private final LongSupplier settled;
   private final AtomicLong refused = new AtomicLong();
+  private final Map<String, Set<Lane>> lanes = new ConcurrentHashMap<>();
   private volatile boolean done;
 
   Producer(
@@ -61,6 +65,9 @@ final class Producer implements Runnable {
         chunk.forEach(j -> byId.put(j.jobId(), j));
         for (EnqueueResult accepted : result.accepted()) {
           history.enqueued(byId.get(accepted.jobId()));
+          lanes
+              .computeIfAbsent(accepted.key(), k -> ConcurrentHashMap.newKeySet())
+              .add(accepted.lane());
         }
         if (!result.failed().isEmpty()) {
           refused.addAndGet(result.failed().size());
@@ -79,6 +86,16 @@ final class Producer implements Runnable {
 
   boolean done() {
     return done;
+  }
+
+  /** Keys SQS accepted a job of. */
+  int keysRouted() {
+    return lanes.size();
+  }
+
+  /** Keys whose jobs SQS accepted in more than one lane: the keys a reshard moved. */
+  int keysInTwoLanes() {
+    return (int) lanes.values().stream().filter(l -> l.size() > 1).count();
   }
 
   /** Jobs SQS did not accept; they are not part of the run. */

@@ -72,6 +72,9 @@ final class WorkerProcesses implements AutoCloseable {
     env.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
     env.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
     env.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    if (options.reshards()) {
+      env.put(ConsumerConfig.RING_EPOCHS, "true");
+    }
     env.put(ConsumerConfig.LEASE_SECONDS, Long.toString(options.lease().toSeconds()));
     env.put(ConsumerConfig.SHUTDOWN_SECONDS, Long.toString(options.lease().toSeconds()));
     env.put(

@@ -45,6 +45,15 @@ class BadArgumentsTest {
   }
 
   @Test
+  void aReshardOutsideTheRingIsOneErrorLine() {
+    assertThat(run("demo", "--reshard-to", "0")).isEqualTo(FenceqCli.EXIT_USAGE);
+
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines())
+        .containsExactly("fenceq demo: error: --reshard-to must be between 1 and 10000, got 0");
+  }
+
+  @Test
   void aMistypedCommandSuggestsTheCommand() {
     assertThat(run("dmo")).isEqualTo(FenceqCli.EXIT_USAGE);
 

@@ -38,4 +38,48 @@ class DemoReportTest {
     assertThat(DemoReport.takeoverCause(result(0, Map.of()))).isEmpty();
     assertThat(DemoReport.takeoverCause(result(DemoResult.UNAVAILABLE, Map.of()))).isEmpty();
   }
+
+  @Test
+  void aRunWithoutAReshardPrintsNoReshardFields() {
+    DemoResult plain = result(3, Map.of());
+
+    assertThat(plain.reshard()).isEmpty();
+    assertThat(plain.resultLine()).doesNotContain("reshard").endsWith("p99_ms=9");
+  }
+
+  @Test
+  void aReshardAddsItsRowsAndResultFields() {
+    DemoResult plain = result(3, Map.of());
+    ReshardFigures figures = new ReshardFigures(1, 64, 96, 64, 64, 33, 100, 0.33, 0.334, null);
+    DemoResult resharded =
+        new DemoResult(
+            plain.check(),
+            plain.elapsed(),
+            plain.throughput(),
+            plain.p50Millis(),
+            plain.p99Millis(),
+            plain.leaseAcquisitions(),
+            plain.takeovers(),
+            plain.fenced(),
+            plain.duplicatesAnswered(),
+            plain.faults(),
+            plain.drainedAfterFaults(),
+            plain.liveBound(),
+            plain.drained(),
+            java.util.Optional.of(figures));
+
+    assertThat(resharded.resultLine())
+        .isEqualTo(
+            plain.resultLine()
+                + " reshard_epoch=1 reshard_barriers=64/64 reshard_moved=0.330"
+                + " reshard_predicted=0.330");
+    java.io.StringWriter text = new java.io.StringWriter();
+    DemoReport.print(
+        DemoOptions.defaults().withReshardTo(96), resharded, new java.io.PrintWriter(text));
+    assertThat(text.toString())
+        .contains("reshard                                  64 -> 96 lanes, epoch 1")
+        .contains("reshard barriers passed                  64/64")
+        .contains("keys moved (routed to two lanes)         33/100 (0.330)")
+        .contains("ring's predicted fraction                0.330 of the demo's SKUs, 0.334");
+  }
 }
