@@ -32,6 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 public final class FailoverBench {
   private static final int WORKERS = 3;
   private static final Duration LEASE = Duration.ofSeconds(5);
+
+  /** How long the victim search waits for a held lease before it enqueues another round. */
+  private static final Duration TOP_UP_EVERY = Duration.ofSeconds(3);
+
   private static final Duration VISIBILITY = Duration.ofSeconds(10);
   private static final Duration POLL = Duration.ofMillis(100);
 
@@ -95,17 +99,23 @@ public final class FailoverBench {
         Workload.enqueue(
             aws.sqsClient(), config.engine().queueUrl(), ring, skus, jobsPerLane * lanes);
         awaitStarted(workers);
-        // Let the workers get going, then pick the one holding the most lanes. A lease is held
-        // only while its lane-batch runs, so look often: a small backlog drains in seconds.
+        // Pick the worker holding the most lanes. A lease is held only while its lane-batch runs,
+        // and a key's jobs of a lane-batch are one coalesced write, so a backlog can drain in a
+        // second or two: look often, and top the backlog up while no lease has been seen.
         Map<String, Map<Lane, Long>> held = Map.of();
         WorkerJvm victim = null;
-        Thread.sleep(1000);
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long topUpAt = System.nanoTime() + TOP_UP_EVERY.toNanos();
         while (victim == null && System.nanoTime() < until) {
           held = heldLanes(dynamoDb, config.leaseTable());
           victim = mostLanes(workers, held);
           if (victim == null) {
-            Thread.sleep(100);
+            if (System.nanoTime() - topUpAt > 0) {
+              Workload.enqueue(
+                  aws.sqsClient(), config.engine().queueUrl(), ring, skus, jobsPerLane * lanes);
+              topUpAt = System.nanoTime() + TOP_UP_EVERY.toNanos();
+            }
+            Thread.sleep(20);
           }
         }
         if (victim == null) {
