@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceq.local.cli.FenceqCli;
 import io.fenceq.ring.HashRing;
+import io.fenceq.tests.support.SdkSystemProperties;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,40 +22,17 @@ import picocli.CommandLine;
  * test and restored after it).
  */
 class DeadLetterCommandTest {
-  private static final Map<String, String> SDK_PROPERTIES =
-      Map.of(
-          "AWS_ENDPOINT_URL_SQS", "aws.endpointUrlSqs",
-          "AWS_ENDPOINT_URL_DYNAMODB", "aws.endpointUrlDynamoDb",
-          "AWS_REGION", "aws.region",
-          "AWS_ACCESS_KEY_ID", "aws.accessKeyId",
-          "AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
-
   private final TestAws aws = TestAws.get();
-  private final Map<String, String> saved = new HashMap<>();
+  private SdkSystemProperties sdk;
 
   @BeforeEach
   void pointTheSdkAtTheEmulators() {
-    aws.awsEnvironment()
-        .forEach(
-            (variable, value) -> {
-              String property = SDK_PROPERTIES.get(variable);
-              if (property != null) {
-                saved.put(property, System.getProperty(property));
-                System.setProperty(property, value);
-              }
-            });
+    sdk = SdkSystemProperties.set(aws.awsEnvironment());
   }
 
   @AfterEach
   void restore() {
-    saved.forEach(
-        (property, value) -> {
-          if (value == null) {
-            System.clearProperty(property);
-          } else {
-            System.setProperty(property, value);
-          }
-        });
+    sdk.restore();
   }
 
   @Test

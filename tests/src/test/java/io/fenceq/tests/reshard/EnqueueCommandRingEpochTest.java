@@ -6,15 +6,14 @@ import io.fenceq.local.cli.FenceqCli;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
+import io.fenceq.tests.support.SdkSystemProperties;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,16 +29,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * emulators through the SDK's standard settings (their system-property form, restored after).
  */
 class EnqueueCommandRingEpochTest {
-  private static final Map<String, String> SDK_PROPERTIES =
-      Map.of(
-          "AWS_ENDPOINT_URL_SQS", "aws.endpointUrlSqs",
-          "AWS_ENDPOINT_URL_DYNAMODB", "aws.endpointUrlDynamoDb",
-          "AWS_REGION", "aws.region",
-          "AWS_ACCESS_KEY_ID", "aws.accessKeyId",
-          "AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
-
   private final TestAws aws = TestAws.get();
-  private final Map<String, String> saved = new HashMap<>();
+  private SdkSystemProperties sdk;
   private TestStack stack;
   private HashRing configured;
   private HashRing resharded;
@@ -47,15 +38,7 @@ class EnqueueCommandRingEpochTest {
 
   @BeforeEach
   void reshardedStack() {
-    aws.awsEnvironment()
-        .forEach(
-            (variable, value) -> {
-              String property = SDK_PROPERTIES.get(variable);
-              if (property != null) {
-                saved.put(property, System.getProperty(property));
-                System.setProperty(property, value);
-              }
-            });
+    sdk = SdkSystemProperties.set(aws.awsEnvironment());
     stack = aws.newStack("enqueue-epochs");
     configured = HashRing.of(stack.lanes());
     resharded = HashRing.of(stack.lanes() * 2);
@@ -72,14 +55,7 @@ class EnqueueCommandRingEpochTest {
 
   @AfterEach
   void restore() {
-    saved.forEach(
-        (property, value) -> {
-          if (value == null) {
-            System.clearProperty(property);
-          } else {
-            System.setProperty(property, value);
-          }
-        });
+    sdk.restore();
   }
 
   @Test

@@ -46,38 +46,6 @@ public record DemoResult(
     reshard = reshard == null ? Optional.empty() : reshard;
   }
 
-  /** The figures of a run that did not reshard. */
-  public DemoResult(
-      CheckResult check,
-      Duration elapsed,
-      double throughput,
-      long p50Millis,
-      long p99Millis,
-      long leaseAcquisitions,
-      long takeovers,
-      long fenced,
-      long duplicatesAnswered,
-      Map<Fault, Long> faults,
-      Duration drainedAfterFaults,
-      Duration liveBound,
-      boolean drained) {
-    this(
-        check,
-        elapsed,
-        throughput,
-        p50Millis,
-        p99Millis,
-        leaseAcquisitions,
-        takeovers,
-        fenced,
-        duplicatesAnswered,
-        faults,
-        drainedAfterFaults,
-        liveBound,
-        drained,
-        Optional.empty());
-  }
-
   /** A figure this run could not measure. */
   public static final long UNAVAILABLE = -1;
 

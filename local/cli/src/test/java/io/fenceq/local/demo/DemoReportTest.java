@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DemoReportTest {
   private static DemoResult result(long takeovers, Map<Fault, Long> faults) {
+    return result(takeovers, faults, Optional.empty());
+  }
+
+  private static DemoResult result(
+      long takeovers, Map<Fault, Long> faults, Optional<ReshardFigures> reshard) {
     CheckResult check = new CheckResult(10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
     return new DemoResult(
         check,
@@ -23,7 +29,8 @@ class DemoReportTest {
         faults,
         Duration.ZERO,
         Duration.ofSeconds(30),
-        true);
+        true,
+        reshard);
   }
 
   @Test
@@ -51,22 +58,7 @@ class DemoReportTest {
   void aReshardAddsItsRowsAndResultFields() {
     DemoResult plain = result(3, Map.of());
     ReshardFigures figures = new ReshardFigures(1, 64, 96, 64, 64, 33, 100, 0.33, 0.334, null);
-    DemoResult resharded =
-        new DemoResult(
-            plain.check(),
-            plain.elapsed(),
-            plain.throughput(),
-            plain.p50Millis(),
-            plain.p99Millis(),
-            plain.leaseAcquisitions(),
-            plain.takeovers(),
-            plain.fenced(),
-            plain.duplicatesAnswered(),
-            plain.faults(),
-            plain.drainedAfterFaults(),
-            plain.liveBound(),
-            plain.drained(),
-            java.util.Optional.of(figures));
+    DemoResult resharded = result(3, Map.of(), Optional.of(figures));
 
     assertThat(resharded.resultLine())
         .isEqualTo(
