@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * from the first unapplied job to the last. A round ends the loop when the write is applied, when
  * every job was applied already, or when the entity carries a newer fence; it starts again when the
  * caller's condition failed (the state moved since the read) or the write answered {@code
- * DUPLICATE} (some jobs were applied since the read). Stateless.
+ * DUPLICATE} (some jobs were applied since the read). A caller that can state, as a condition on
+ * the entity, when every job of the batch applies sends that write first ({@link AllApplied}), and
+ * reads only when it is refused. Stateless.
  */
 public final class CoalescedWrite {
   private CoalescedWrite() {}
@@ -44,6 +46,18 @@ public final class CoalescedWrite {
   @FunctionalInterface
   public interface Decider<S> {
     UpdateItemRequest decide(S state, int from);
+  }
+
+  /**
+   * The write of every job's effect, made without reading the entity, with a condition on the
+   * entity's state that holds exactly when deciding the jobs one at a time from that state would
+   * apply every one of them (a reservation of 3 then 4 units: {@code stock >= 7}). Called at most
+   * once, before any read; what it decided (every job applied) counts only if {@link #apply}
+   * answers {@link FenceResult#APPLIED} with {@code firstUnapplied} 0 and no round decided since.
+   */
+  @FunctionalInterface
+  public interface AllApplied {
+    UpdateItemRequest write();
   }
 
   /**
@@ -97,6 +111,31 @@ public final class CoalescedWrite {
       int maxRounds,
       Reader<S> reader,
       Decider<S> decider) {
+    return apply(fence, heldFence, seqs, maxRounds, null, reader, decider);
+  }
+
+  /**
+   * Runs the loop after one optimistic write: {@code allApplied}'s write, fenced from the first job
+   * to the last, sent before any read. When it is applied (the common case: no job of the batch was
+   * applied yet, none is refused by the state, no newer fence) the batch costs one write and no
+   * read. When its condition fails, or it answers {@code DUPLICATE} or {@code FENCED}, nothing was
+   * written and the read-decide-write rounds decide as {@link #apply( DynamoDbFence, long, List,
+   * int, Reader, Decider)} does, from a read that also says which jobs were applied and which fence
+   * the entity carries.
+   *
+   * @param allApplied the write assuming every job applies, or null to read first
+   * @return the outcome, or empty if the entity changed under each of {@code maxRounds} rounds
+   *     after the optimistic write
+   * @throws IllegalArgumentException if {@code seqs} is empty or {@code maxRounds} is below 1
+   */
+  public static <S> Optional<Outcome> apply(
+      DynamoDbFence fence,
+      long heldFence,
+      List<String> seqs,
+      int maxRounds,
+      AllApplied allApplied,
+      Reader<S> reader,
+      Decider<S> decider) {
     if (seqs.isEmpty() || maxRounds < 1) {
       throw new IllegalArgumentException(
           "a coalesced write needs jobs and at least one round, got "
@@ -104,6 +143,9 @@ public final class CoalescedWrite {
               + " jobs and "
               + maxRounds
               + " rounds");
+    }
+    if (allApplied != null && optimisticWriteApplied(fence, heldFence, seqs, allApplied)) {
+      return Optional.of(new Outcome(FenceResult.APPLIED, 0, heldFence));
     }
     for (int round = 1; round <= maxRounds; round++) {
       Snapshot<S> read = reader.read();
@@ -138,6 +180,20 @@ public final class CoalescedWrite {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean optimisticWriteApplied(
+      DynamoDbFence fence, long heldFence, List<String> seqs, AllApplied allApplied) {
+    try {
+      // DUPLICATE and FENCED wrote nothing; the read of the next round says how far and by whom.
+      return fence.updateBatch(
+              allApplied.write(),
+              new FenceToken(heldFence, seqs.getFirst()),
+              new FenceToken(heldFence, seqs.getLast()))
+          == FenceResult.APPLIED;
+    } catch (ConditionalCheckFailedException e) {
+      return false; // The state refuses some job: decide them one by one from a read.
+    }
   }
 
   /**

@@ -169,6 +169,92 @@ class CoalescedWriteTest {
     assertThat(reads.get()).isEqualTo(3);
   }
 
+  /** Adds one per job if the count is at most {@code limit}: "every job applies" as a condition. */
+  private UpdateItemRequest allCounted(int jobs, long limit) {
+    optimisticWrites.incrementAndGet();
+    return UpdateItemRequest.builder()
+        .tableName(TABLE)
+        .key(KEY)
+        .updateExpression("SET #count = #count + :jobs")
+        .conditionExpression("#count <= :limit")
+        .expressionAttributeNames(Map.of("#count", "count"))
+        .expressionAttributeValues(Map.of(":jobs", n(jobs), ":limit", n(limit)))
+        .build();
+  }
+
+  private final AtomicInteger optimisticWrites = new AtomicInteger();
+  private final AtomicInteger reads = new AtomicInteger();
+
+  private Optional<CoalescedWrite.Outcome> applyOptimistic(
+      long heldFence, List<String> seqs, long limit) {
+    return CoalescedWrite.apply(
+        fence,
+        heldFence,
+        seqs,
+        3,
+        () -> allCounted(seqs.size(), limit),
+        () -> {
+          reads.incrementAndGet();
+          return read();
+        },
+        (c, from) -> countJobs(c, from, seqs.size()));
+  }
+
+  @Test
+  void anOptimisticWriteThatHoldsIsTheOnlyCall() {
+    put(4, 2, "100");
+
+    assertThat(applyOptimistic(3, List.of("101", "102", "103"), 10))
+        .contains(new CoalescedWrite.Outcome(FenceResult.APPLIED, 0, 3));
+
+    assertThat(reads).hasValue(0);
+    assertThat(decidedFrom).isEmpty();
+    assertThat(item())
+        .containsEntry("count", n(7))
+        .containsEntry("seq", AttributeValue.fromN("103"))
+        .containsEntry("fence", n(3));
+  }
+
+  @Test
+  void anOptimisticWriteRefusedByItsConditionFallsBackToAReadAndADecision() {
+    put(4, 2, "100");
+
+    assertThat(applyOptimistic(3, List.of("101", "102"), 3))
+        .contains(new CoalescedWrite.Outcome(FenceResult.APPLIED, 0, 3));
+
+    assertThat(optimisticWrites).hasValue(1);
+    assertThat(reads).hasValue(1);
+    assertThat(decidedFrom).containsExactly(0);
+    assertThat(item())
+        .containsEntry("count", n(6))
+        .containsEntry("seq", AttributeValue.fromN("102"));
+  }
+
+  @Test
+  void anOptimisticWriteOverJobsPartlyAppliedWritesNothingAndTheReadSaysWhichRemain() {
+    put(5, 3, "102");
+
+    assertThat(applyOptimistic(3, List.of("101", "102", "103"), 10))
+        .contains(new CoalescedWrite.Outcome(FenceResult.APPLIED, 2, 3));
+
+    assertThat(reads).hasValue(1);
+    assertThat(decidedFrom).containsExactly(2);
+    assertThat(item())
+        .containsEntry("count", n(6))
+        .containsEntry("seq", AttributeValue.fromN("103"));
+  }
+
+  @Test
+  void anOptimisticWriteUnderAnOlderFenceIsFencedWithTheFenceTheReadSees() {
+    put(5, 4, "100");
+
+    assertThat(applyOptimistic(3, List.of("101", "102"), 10))
+        .contains(new CoalescedWrite.Outcome(FenceResult.FENCED, 0, 4));
+
+    assertThat(decidedFrom).isEmpty();
+    assertThat(item()).containsEntry("count", n(5)).containsEntry("fence", n(4));
+  }
+
   @Test
   void firstUnappliedComparesSequenceNumbersAsNumbers() {
     List<String> seqs = List.of("9", "10", "18446744073709551616");

@@ -91,6 +91,17 @@ public final class Inventory {
    */
   static final String BATCH_CONDITION = "#stock = :readStock AND #reserved = :readReserved";
 
+  /** A batch's combined effect when every job of it applies: the stock and reserved units moved. */
+  static final String ALL_APPLIED_UPDATE =
+      "SET #stock = #stock + :stockMoved, #reserved = #reserved + :reservedMoved";
+
+  /**
+   * Guarantees that deciding the batch's jobs one at a time on the item as it is would apply every
+   * one: the stock covers the largest shortfall any reserve would meet, the reserved units the
+   * largest any release would (a missing item fails it too).
+   */
+  static final String ALL_APPLIED_CONDITION = "#stock >= :needStock AND #reserved >= :needReserved";
+
   private static final Logger log = LoggerFactory.getLogger(Inventory.class);
 
   private final DynamoDbClient dynamoDb;
@@ -128,8 +139,8 @@ public final class Inventory {
 
   /**
    * The handlers by job type, {@value #RESERVE} and {@value #RELEASE}: one {@link KeyBatchHandler}
-   * for both, so that a SKU's consecutive jobs of a lane-batch are applied with one read and one
-   * fenced write ({@link #applyBatch}).
+   * for both, so that a SKU's consecutive jobs of a lane-batch are applied with one fenced write
+   * ({@link #applyBatch}).
    */
   public Map<String, JobHandler> handlers() {
     KeyBatchHandler batch = this::applyBatch;
@@ -145,14 +156,16 @@ public final class Inventory {
   }
 
   /**
-   * Applies a SKU's consecutive reserve and release jobs with one strongly consistent read and one
-   * fenced write: the jobs the item's seq shows applied already are {@code DUPLICATE}s; the rest
-   * are decided in enqueue order on the stock read, exactly as one job at a time would decide them
-   * (a reserve that does not fit is {@code REJECTED}, and a later smaller one may still fit); then
-   * one update sets the new stock and reserved units and adds the refusals, conditioned on the
-   * values read and fenced from the first new job to the last ({@link DynamoDbFence#updateBatch}).
-   * If anything wrote the item since the read, the write is refused and the batch is decided again.
-   * A single job takes the per-job path: one write, no read.
+   * Applies a SKU's consecutive reserve and release jobs with one fenced write. First without a
+   * read: the write of every job applied, on condition that the stock allows each ({@link
+   * #ALL_APPLIED_CONDITION}). If that is refused, with one strongly consistent read and one fenced
+   * write: the jobs the item's seq shows applied already are {@code DUPLICATE}s; the rest are
+   * decided in enqueue order on the stock read, exactly as one job at a time would decide them (a
+   * reserve that does not fit is {@code REJECTED}, and a later smaller one may still fit); then one
+   * update sets the new stock and reserved units and adds the refusals, conditioned on the values
+   * read and fenced from the first new job to the last ({@link DynamoDbFence#updateBatch}). If
+   * anything wrote the item since the read, the write is refused and the batch is decided again. A
+   * single job takes the per-job path: one write, no read.
    */
   public KeyBatchResult applyBatch(List<Job> jobs, JobContext context) {
     if (jobs.size() == 1) {
@@ -198,6 +211,7 @@ public final class Inventory {
             context.fence(),
             seqs,
             BATCH_ROUNDS,
+            () -> allApplied(jobs, qty, context, decided, rejectedBy),
             () -> {
               StockLevel level =
                   read(sku).orElseThrow(() -> unknownSku(jobs.getFirst(), qty[0], context));
@@ -242,6 +256,53 @@ public final class Inventory {
       }
       case FENCED -> throw context.fenced(outcome.fencedWhat("sku " + sku, table, jobs.size()));
     }
+  }
+
+  /**
+   * The optimistic write: every job applied, without a read. Its condition holds exactly when
+   * deciding the jobs one at a time would apply each: every reserve finds enough stock, every
+   * release enough reserved units, after the jobs before it. Job {@code k} fits when {@code stock +
+   * (stock moved by jobs before k) >= qty[k]}, so the stock read must be at least the largest
+   * {@code qty[k] - moved} over the reserves, and likewise for reserved units over the releases.
+   */
+  private UpdateItemRequest allApplied(
+      List<Job> jobs,
+      long[] qty,
+      JobContext context,
+      List<InventoryOutcome> decided,
+      long[] rejectedBy) {
+    decided.clear();
+    long stockMoved = 0;
+    long reservedMoved = 0;
+    long needStock = 0;
+    long needReserved = 0;
+    for (int k = 0; k < jobs.size(); k++) {
+      Job job = jobs.get(k);
+      if (job.type().equals(RELEASE)) {
+        needReserved = Math.max(needReserved, qty[k] - reservedMoved);
+        stockMoved += qty[k];
+        reservedMoved -= qty[k];
+      } else {
+        needStock = Math.max(needStock, qty[k] - stockMoved);
+        stockMoved -= qty[k];
+        reservedMoved += qty[k];
+      }
+      decided.add(outcome(job, qty[k], context.fence(), Result.APPLIED));
+    }
+    rejectedBy[0] = 0;
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(key(jobs.getFirst().key()))
+        .updateExpression(ALL_APPLIED_UPDATE)
+        .conditionExpression(ALL_APPLIED_CONDITION)
+        .expressionAttributeNames(Map.of("#stock", "stock", "#reserved", "reserved"))
+        .expressionAttributeValues(
+            Map.of(
+                ":stockMoved", number(stockMoved),
+                ":reservedMoved", number(reservedMoved),
+                ":needStock", number(needStock),
+                ":needReserved", number(needReserved)))
+        .build();
   }
 
   /**

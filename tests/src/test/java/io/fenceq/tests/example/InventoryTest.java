@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.KeyBatchResult;
@@ -21,8 +22,20 @@ import io.fenceq.tests.support.TestStack;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbServiceClientConfiguration;
 
 /** The example handlers against the template's inventory table on DynamoDB Local. */
 class InventoryTest {
@@ -175,6 +188,83 @@ class InventoryTest {
   }
 
   @Test
+  void aBatchEveryJobOfWhichFitsIsOneWriteWithoutAReadAndOneThatDoesNotReadsOnce() {
+    AtomicInteger reads = new AtomicInteger();
+    AtomicInteger writes = new AtomicInteger();
+    try (DynamoDbClient counting = countingClient(reads, writes)) {
+      Inventory counted = new Inventory(counting, inventory.table(), outcomes::add);
+      List<Job> fits =
+          List.of(
+              job("sku-0", "reserve", 2), job("sku-0", "reserve", 3), job("sku-0", "release", 1));
+
+      counted.applyBatch(fits, context(fits.getLast(), 1));
+
+      assertThat(reads).hasValue(0);
+      assertThat(writes).hasValue(1);
+      assertThat(outcomes).extracting(InventoryOutcome::result).containsOnly(Result.APPLIED);
+      assertThat(level("sku-0"))
+          .isEqualTo(new StockLevel("sku-0", 6, 4, 0, 1, fits.getLast().seq()));
+      outcomes.clear();
+
+      // 6 in stock: the second reserve does not fit, so the optimistic write is refused.
+      List<Job> short_ = List.of(job("sku-0", "reserve", 5), job("sku-0", "reserve", 5));
+      counted.applyBatch(short_, context(short_.getLast(), 1));
+
+      assertThat(reads).hasValue(1);
+      assertThat(writes).hasValue(3);
+      assertThat(outcomes)
+          .extracting(InventoryOutcome::result)
+          .containsExactly(Result.APPLIED, Result.REJECTED);
+      assertThat(level("sku-0"))
+          .isEqualTo(new StockLevel("sku-0", 1, 9, 1, 1, short_.getLast().seq()));
+    }
+  }
+
+  /**
+   * Random batches of reserves and releases, each applied as one batch to one SKU and one job at a
+   * time to its twin: the same outcomes and the same item, whether the optimistic write or a read
+   * decided the batch.
+   */
+  @Test
+  void aBatchDecidesExactlyAsOneJobAtATimeWould() {
+    Random random = new Random(20261207);
+    for (int round = 0; round < 40; round++) {
+      String batched = "batched-" + round;
+      String single = "single-" + round;
+      inventory.seed(List.of(batched, single), random.nextInt(12));
+      int reserved = random.nextInt(4);
+      if (reserved > 0) {
+        reserve(job(batched, "reserve", reserved), 1);
+        reserve(job(single, "reserve", reserved), 1);
+      }
+      List<Job> batch = new ArrayList<>();
+      List<Job> twins = new ArrayList<>();
+      for (int k = 0, n = 2 + random.nextInt(8); k < n; k++) {
+        String type = random.nextInt(3) == 0 ? "release" : "reserve";
+        long qty = 1 + random.nextInt(5);
+        batch.add(job(batched, type, qty));
+        twins.add(job(single, type, qty));
+      }
+      outcomes.clear();
+
+      inventory.applyBatch(batch, context(batch.getLast(), 1));
+      List<Result> batchResults = outcomes.stream().map(InventoryOutcome::result).toList();
+      outcomes.clear();
+      for (Job twin : twins) {
+        inventory.applyBatch(List.of(twin), context(twin, 1));
+      }
+      List<Result> oneByOne = outcomes.stream().map(InventoryOutcome::result).toList();
+
+      assertThat(batchResults).as("round %d: %s", round, batch).isEqualTo(oneByOne);
+      assertThat(level(batched))
+          .extracting(StockLevel::stock, StockLevel::reserved, StockLevel::rejected)
+          .as("round %d", round)
+          .isEqualTo(
+              List.of(level(single).stock(), level(single).reserved(), level(single).rejected()));
+    }
+  }
+
+  @Test
   void aRedeliveredBatchIsAllDuplicatesAndAPartlyAppliedOneAppliesOnlyTheRest() {
     Job r1 = job("sku-1", "reserve", 2);
     Job r2 = job("sku-1", "reserve", 2);
@@ -219,6 +309,34 @@ class InventoryTest {
     assertThat(result.failure()).isInstanceOf(InventoryException.class);
     assertThat(level("sku-0").stock()).isEqualTo(9);
     assertThat(level("sku-0").seq()).isEqualTo(batch.getFirst().seq());
+  }
+
+  /** A client to the same DynamoDB that counts the inventory's reads and writes. */
+  private DynamoDbClient countingClient(AtomicInteger reads, AtomicInteger writes) {
+    DynamoDbServiceClientConfiguration config = aws.dynamoDb().serviceClientConfiguration();
+    Map<String, String> environment = aws.awsEnvironment();
+    AwsCredentialsProvider credentials =
+        environment.containsKey("AWS_ACCESS_KEY_ID")
+            ? StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    environment.get("AWS_ACCESS_KEY_ID"), environment.get("AWS_SECRET_ACCESS_KEY")))
+            : null;
+    ExecutionInterceptor counter =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            switch (attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)) {
+              case "GetItem" -> reads.incrementAndGet();
+              case "UpdateItem", "PutItem" -> writes.incrementAndGet();
+              default -> {}
+            }
+          }
+        };
+    return AwsClients.dynamoDb(
+        new AwsClients.Target(
+            null, config.endpointOverride().orElse(null), config.region(), credentials),
+        List.of(counter));
   }
 
   private static List<String> seqs(List<Job> jobs) {
