@@ -26,7 +26,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +75,6 @@ final class LaneJobs {
 
   /** Held jobs whose barrier has passed. */
   private final boolean[] released;
-
-  /**
-   * The fence epoch of each job read, by identity; written while the lane-batch is read, before any
-   * of its sequences runs, and only read afterwards.
-   */
-  private final Map<Job, Long> fenceEpochs = new IdentityHashMap<>();
 
   LaneJobs(
       LaneRun run,
@@ -242,39 +235,34 @@ final class LaneJobs {
       return LaneEntry.refused(i, m, envelope.key(), envelope.type(), problem);
     }
     if (waitFor != null) {
-      return remember(LaneEntry.held(i, m, job(m, envelope), handler, epoch, waitFor, fenceEpoch));
+      return LaneEntry.held(i, m, job(m, envelope), handler, epoch, waitFor, fenceEpoch);
     }
-    return remember(LaneEntry.job(i, m, job(m, envelope), handler, fenceEpoch));
+    return LaneEntry.job(i, m, job(m, envelope), handler, fenceEpoch);
   }
 
   /**
    * The downstream fence for a log or span: the lane fence when it would not fit (never throws).
    */
-  private long loggedFence(Job job) {
+  private long loggedFence(LaneEntry entry) {
     try {
-      return downstreamFence(job);
+      return downstreamFence(entry);
     } catch (IllegalStateException e) {
       return liveness.lease().fence();
     }
   }
 
-  private LaneEntry remember(LaneEntry entry) {
-    fenceEpochs.put(entry.job(), entry.fenceEpoch());
-    return entry;
-  }
-
   /**
-   * The downstream fence of {@code job}: its fence epoch in front of the lane lease's fence (see
-   * {@link DownstreamFence}). What its context hands the handler, and what the job's logs and span
-   * call {@code fence}.
+   * The downstream fence of {@code entry}'s job: its fence epoch in front of the lane lease's fence
+   * (see {@link DownstreamFence}). What its context hands the handler, and what the job's logs and
+   * span call {@code fence}.
    *
    * @throws IllegalStateException naming the lane if the lane's fence or the epoch does not fit
    */
-  long downstreamFence(Job job) {
-    Long epoch = fenceEpochs.get(job);
+  long downstreamFence(LaneEntry entry) {
+    Job job = entry.job();
     long laneFence = liveness.lease().fence();
     try {
-      return DownstreamFence.of(epoch == null ? 0 : epoch, laneFence);
+      return DownstreamFence.of(entry.fenceEpoch(), laneFence);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(
           "lane "
@@ -525,7 +513,7 @@ final class LaneJobs {
     }
     Job job = entry.job();
     String spent = attempts.exhaustedBefore(job);
-    if (spent != null && deadLetterFailed(entry.index(), job, spent, null)) {
+    if (spent != null && deadLetterFailed(entry, spent, null)) {
       attempts.clearFailure(job);
       return pos + 1;
     }
@@ -581,14 +569,15 @@ final class LaneJobs {
     Job last = batch.getLast();
     long started = parts.ticker().nanos();
     Context traced = Telemetry.withLane(Telemetry.extract(messages.get(i)), run.groupId());
-    Span span = startSpan(traced, first, batch.size(), last.seq());
+    LaneEntry lastEntry = seq.get(pos + batch.size() - 1);
+    Span span = startSpan(traced, seq.get(pos), batch.size(), last.seq());
     JobWatch watch = JobWatch.start(run, parts, i, first);
     Throwable failure = null;
     KeyBatchResult result = null;
     try (Scope ignored = traced.with(span).makeCurrent()) {
       result =
           handler.handleBatch(
-              List.copyOf(batch), new LaneContext(run, liveness, last, downstreamFence(last)));
+              List.copyOf(batch), new LaneContext(run, liveness, last, downstreamFence(lastEntry)));
     } catch (Throwable e) {
       failure = e;
     }
@@ -688,11 +677,11 @@ final class LaneJobs {
     Map<String, String> dims = parts.jobDimensions(job.type());
     long started = parts.ticker().nanos();
     Context traced = Telemetry.withLane(Telemetry.extract(messages.get(i)), run.groupId());
-    Span span = startSpan(traced, job, 1, job.seq());
+    Span span = startSpan(traced, seq.get(pos), 1, job.seq());
     JobWatch watch = JobWatch.start(run, parts, i, job);
     Throwable failure = null;
     try (Scope ignored = traced.with(span).makeCurrent()) {
-      handler.handle(job, new LaneContext(run, liveness, job, downstreamFence(job)));
+      handler.handle(job, new LaneContext(run, liveness, job, downstreamFence(seq.get(pos))));
     } catch (Throwable e) {
       failure = e;
     }
@@ -720,7 +709,8 @@ final class LaneJobs {
   }
 
   /** The job's span, around its handler, in the trace its producer sent. */
-  private Span startSpan(Context traced, Job job, int jobs, String lastSeq) {
+  private Span startSpan(Context traced, LaneEntry entry, int jobs, String lastSeq) {
+    Job job = entry.job();
     return Telemetry.tracer()
         .spanBuilder(FenceqTracing.JOB_SPAN_PREFIX + job.type())
         .setParent(traced)
@@ -729,7 +719,7 @@ final class LaneJobs {
         .setAttribute(FenceqTracing.MESSAGING_DESTINATION, parts.queueName())
         .setAttribute(FenceqTracing.MESSAGING_MESSAGE_ID, job.messageId())
         .setAttribute(FenceqTracing.LANE, run.groupId())
-        .setAttribute(FenceqTracing.FENCE, loggedFence(job))
+        .setAttribute(FenceqTracing.FENCE, loggedFence(entry))
         .setAttribute(FenceqTracing.LANE_FENCE, liveness.lease().fence())
         .setAttribute(FenceqTracing.SEQ, lastSeq)
         .setAttribute(FenceqTracing.JOBS, (long) jobs)
@@ -781,7 +771,7 @@ final class LaneJobs {
         return stopLost(seq, pos, job, "its handler failed and the lane was lost: " + lost);
       }
       String reason = attempts.exhausted(job, e);
-      if (reason != null && deadLetterFailed(i, job, reason, e)) {
+      if (reason != null && deadLetterFailed(seq.get(pos), reason, e)) {
         attempts.clearFailure(job);
         return true;
       }
@@ -793,7 +783,7 @@ final class LaneJobs {
         parts.queueName(),
         run.groupId(),
         job.key(),
-        loggedFence(job),
+        loggedFence(seq.get(pos)),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
@@ -840,7 +830,7 @@ final class LaneJobs {
         parts.queueName(),
         run.groupId(),
         job.key(),
-        loggedFence(job),
+        loggedFence(seq.get(pos)),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
@@ -855,7 +845,9 @@ final class LaneJobs {
    *
    * @return whether it was dead-lettered; if not, the caller returns it as any failure
    */
-  private boolean deadLetterFailed(int i, Job job, String reason, Throwable error) {
+  private boolean deadLetterFailed(LaneEntry entry, String reason, Throwable error) {
+    int i = entry.index();
+    Job job = entry.job();
     try {
       parts.actions().deadLetter(messages.get(i), reason);
     } catch (RuntimeException e) {
@@ -865,7 +857,7 @@ final class LaneJobs {
           parts.queueName(),
           run.groupId(),
           job.key(),
-          loggedFence(job),
+          loggedFence(entry),
           liveness.lease().fence(),
           job.seq(),
           job.messageId(),
@@ -881,7 +873,7 @@ final class LaneJobs {
         parts.queueName(),
         run.groupId(),
         job.key(),
-        loggedFence(job),
+        loggedFence(entry),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
@@ -898,7 +890,7 @@ final class LaneJobs {
         parts.queueName(),
         run.groupId(),
         job.key(),
-        loggedFence(job),
+        loggedFence(seq.get(pos)),
         liveness.lease().fence(),
         job.seq(),
         job.messageId(),
