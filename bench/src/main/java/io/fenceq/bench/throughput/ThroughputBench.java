@@ -6,6 +6,7 @@ import io.fenceq.bench.support.ApiCalls;
 import io.fenceq.bench.support.ApplyLatency;
 import io.fenceq.bench.support.AwsLatency;
 import io.fenceq.bench.support.BenchClients;
+import io.fenceq.bench.support.CpuSplit;
 import io.fenceq.bench.support.DynamoDbWrites;
 import io.fenceq.bench.support.Report;
 import io.fenceq.bench.support.Stats;
@@ -17,7 +18,6 @@ import io.fenceq.examples.inventory.InventoryHandlers;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.local.LocalAws;
 import io.fenceq.ring.HashRing;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,17 +40,21 @@ public final class ThroughputBench {
 
   /** The ways of draining, in the order of the first trial; later trials rotate it. */
   private enum Variant {
-    RAW("raw SQS (receive + delete)"),
-    RAW_WRITE("raw SQS + unfenced write"),
-    FENCEQ("fenceq workers"),
-    FENCEQ_PER_JOB("fenceq workers, one write per job"),
-    LAMBDA("fenceq Lambda consumer (local event source)"),
-    LOCK_CLIENT("per-job DynamoDB Lock Client");
+    RAW("raw SQS (receive + delete)", "raw"),
+    RAW_WRITE("raw SQS + unfenced write", "raw_write"),
+    FENCEQ("fenceq workers", "fenceq"),
+    FENCEQ_PER_JOB("fenceq workers, one write per job", "fenceq_per_job"),
+    LAMBDA("fenceq Lambda consumer (local event source)", "fenceq_lambda"),
+    LOCK_CLIENT("per-job DynamoDB Lock Client", "lock_client");
 
     final String title;
 
-    Variant(String title) {
+    /** The variant's name in RESULT keys. */
+    final String resultName;
+
+    Variant(String title, String resultName) {
       this.title = title;
+      this.resultName = resultName;
     }
   }
 
@@ -124,25 +128,20 @@ public final class ThroughputBench {
       try (DynamoDbClient dynamoDb =
               BenchClients.dynamoDb(aws, writes, dynamoDbCalls, new AwsLatency(dynamoDbLatency));
           SqsClient sqs = BenchClients.sqs(aws, sqsCalls, new AwsLatency(sqsLatency))) {
-        run(aws, sqs, dynamoDb, writes, new Calls(dynamoDbCalls, sqsCalls));
+        run(aws, sqs, dynamoDb, writes, new Calls(dynamoDbCalls, sqsCalls, new CpuSplit()));
       }
     }
   }
 
-  /** The calls every variant's clients make, and the process's CPU time. */
-  private record Calls(ApiCalls dynamoDb, ApiCalls sqs) {
+  /** The calls every variant's clients make, and the process's CPU time by part. */
+  private record Calls(ApiCalls dynamoDb, ApiCalls sqs, CpuSplit cpu) {
     Count now() {
-      long cpu =
-          ManagementFactory.getOperatingSystemMXBean()
-                  instanceof com.sun.management.OperatingSystemMXBean os
-              ? os.getProcessCpuTime()
-              : -1;
-      return new Count(dynamoDb.count(), sqs.count(), cpu);
+      return new Count(dynamoDb.count(), sqs.count(), cpu.now());
     }
   }
 
   /** Calls made and CPU time used so far. */
-  private record Count(long dynamoDb, long sqs, long cpuNanos) {}
+  private record Count(long dynamoDb, long sqs, CpuSplit.Snapshot cpu) {}
 
   private void run(
       LocalAws aws, SqsClient sqs, DynamoDbClient dynamoDb, DynamoDbWrites writes, Calls calls)
@@ -267,6 +266,9 @@ public final class ThroughputBench {
     Map<Variant, List<Double>> dynamoDbCallsPerJob = new LinkedHashMap<>();
     Map<Variant, List<Double>> sqsCallsPerJob = new LinkedHashMap<>();
     Map<Variant, List<Double>> cpuPerJob = new LinkedHashMap<>();
+    Map<Variant, List<Double>> consumerCpuPerJob = new LinkedHashMap<>();
+    Map<Variant, List<Double>> sqsEmulatorCpuPerJob = new LinkedHashMap<>();
+    Map<Variant, List<Double>> dynamoDbEmulatorCpuPerJob = new LinkedHashMap<>();
     Map<Variant, List<Double>> p99 = new LinkedHashMap<>();
     Map<Variant, List<Double>> businessPerJob = new LinkedHashMap<>();
     List<Double> jobsPerGrant = new ArrayList<>();
@@ -301,10 +303,19 @@ public final class ThroughputBench {
         Count after = calls.now();
         double dynamoDbPerJob = (after.dynamoDb() - before.dynamoDb()) / (double) trial.done;
         double sqsPerJob = (after.sqs() - before.sqs()) / (double) trial.done;
-        double cpuMsPerJob = (after.cpuNanos() - before.cpuNanos()) / 1e6 / trial.done;
+        CpuSplit.Parts cpu = after.cpu().since(before.cpu());
+        double cpuMsPerJob = cpu.processNanos() / 1e6 / trial.done;
+        double consumerMsPerJob = cpu.consumerNanos() / 1e6 / trial.done;
+        double sqsEmulatorMsPerJob = cpu.sqsNanos() / 1e6 / trial.done;
+        double dynamoDbEmulatorMsPerJob = cpu.dynamoDbNanos() / 1e6 / trial.done;
         dynamoDbCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(dynamoDbPerJob);
         sqsCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(sqsPerJob);
         cpuPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(cpuMsPerJob);
+        consumerCpuPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(consumerMsPerJob);
+        sqsEmulatorCpuPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(sqsEmulatorMsPerJob);
+        dynamoDbEmulatorCpuPerJob
+            .computeIfAbsent(v, x -> new ArrayList<>())
+            .add(dynamoDbEmulatorMsPerJob);
         double coordination =
             table == null ? 0 : (writes.to(table) - writesBefore) / (double) trial.done;
         double business = (writes.to(inventoryTable) - inventoryBefore) / (double) trial.done;
@@ -330,6 +341,11 @@ public final class ThroughputBench {
                 Report.format(dynamoDbPerJob),
                 Report.format(sqsPerJob),
                 Report.format(cpuMsPerJob),
+                Report.format(consumerMsPerJob)
+                    + " / "
+                    + Report.format(sqsEmulatorMsPerJob)
+                    + " / "
+                    + Report.format(dynamoDbEmulatorMsPerJob),
                 Report.format(p99Ms)));
         report.progress(
             "%s trial %d/%d %s: %d jobs in %.1f s = %.0f jobs/s, coordination writes/job %.2f,"
@@ -360,7 +376,12 @@ public final class ThroughputBench {
               Report.format(median(sqsCallsPerJob, v)),
               Report.format(median(businessPerJob, v)),
               Report.format(median(p99, v)),
-              Report.format(median(cpuPerJob, v))));
+              Report.format(median(cpuPerJob, v)),
+              Report.format(median(consumerCpuPerJob, v))
+                  + " / "
+                  + Report.format(median(sqsEmulatorCpuPerJob, v))
+                  + " / "
+                  + Report.format(median(dynamoDbEmulatorCpuPerJob, v))));
     }
     report.table(
         "Medians, " + m + " keys",
@@ -373,7 +394,8 @@ public final class ThroughputBench {
             "SQS calls per job",
             "entity writes per job",
             "p99 enqueue-to-apply ms",
-            "CPU ms per job (emulators included)"),
+            "CPU ms per job (emulators included)",
+            "of which consumers / SQS emulator / DynamoDB emulator"),
         summary);
     report.table(
         "Every trial, " + m + " keys",
@@ -389,6 +411,7 @@ public final class ThroughputBench {
             "DynamoDB calls/job",
             "SQS calls/job",
             "CPU ms/job",
+            "of which consumers / SQS emulator / DynamoDB emulator",
             "p99 ms"),
         trialRows);
     String p = mix == KeyMix.UNIFORM ? "" : m + "_";
@@ -408,6 +431,12 @@ public final class ThroughputBench {
         p + "lock_client_dynamodb_calls_per_job", median(dynamoDbCallsPerJob, Variant.LOCK_CLIENT));
     result.put(p + "fenceq_cpu_ms_per_job", median(cpuPerJob, Variant.FENCEQ));
     result.put(p + "lock_client_cpu_ms_per_job", median(cpuPerJob, Variant.LOCK_CLIENT));
+    for (Variant v : List.of(Variant.RAW_WRITE, Variant.FENCEQ, Variant.LOCK_CLIENT)) {
+      String name = p + v.resultName;
+      result.put(name + "_consumer_cpu_ms_per_job", median(consumerCpuPerJob, v));
+      result.put(name + "_sqs_emulator_cpu_ms_per_job", median(sqsEmulatorCpuPerJob, v));
+      result.put(name + "_dynamodb_emulator_cpu_ms_per_job", median(dynamoDbEmulatorCpuPerJob, v));
+    }
     result.put(p + "fenceq_per_job_per_s", median(rates, Variant.FENCEQ_PER_JOB));
     result.put(p + "fenceq_over_fenceq_per_job", fenceq / median(rates, Variant.FENCEQ_PER_JOB));
     result.put(p + "fenceq_entity_writes_per_job", median(businessPerJob, Variant.FENCEQ));
