@@ -44,7 +44,10 @@ final class LambdaDrain implements Drain {
     this.latency = latency;
   }
 
-  /** Invocations at once: each holds one receive, as each of a worker's lane slots does. */
+  /**
+   * Invocations at once, as many as the workers' lane slots. The event source's default pollers (as
+   * many as Lambda's mapping starts with, about the workers' receive loops) receive for them.
+   */
   int maximumConcurrency() {
     return consumers * GroupPipeline.GROUPS_IN_FLIGHT;
   }

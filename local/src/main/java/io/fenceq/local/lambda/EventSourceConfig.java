@@ -12,13 +12,20 @@ import java.util.regex.Pattern;
  *   <li>{@code batchSize}: records per invocation, 1 to 10 (Lambda's {@code BatchSize}; 10 is the
  *       most a FIFO queue allows, and FIFO mappings have no batching window).
  *   <li>{@code maximumConcurrency}: invocations at once (Lambda's {@code
- *       ScalingConfig.MaximumConcurrency}); each runs on its own poller.
+ *       ScalingConfig.MaximumConcurrency}).
+ *   <li>{@code pollers}: receives at once, 1 to {@code maximumConcurrency}; default {@value
+ *       #DEFAULT_POLLERS}, or {@code maximumConcurrency} if smaller. Lambda's mapping polls with a
+ *       few pollers of its own (five to start with) and invokes up to the concurrency limit; a
+ *       poller here receives only while an invocation slot is free, so a batch is never received
+ *       that cannot be invoked at once. Every receive that waits on an empty or busy queue costs an
+ *       emulator such as ElasticMQ work on each change to the queue, so few pollers keep a deep
+ *       message group cheap to drain.
  *   <li>{@code functionTimeout}: the function's {@code Timeout}, from which the invocation's {@code
  *       Context.getRemainingTimeInMillis()} counts down; an invocation still running at the end is
  *       a failed invocation. The queue's visibility timeout must be at least this long, as Lambda
  *       requires of a mapping.
  *   <li>{@code receiveWait}: the long-poll wait of each receive (Lambda polls with 20 s); also how
- *       long an idle runner may take to stop.
+ *       long an idle poller may take to stop.
  *   <li>{@code shutdownTimeout}: how long {@link SqsEventSource#close()} lets running invocations
  *       finish.
  *   <li>{@code functionName}, {@code memoryLimitMb}: what the {@code Context} reports.
@@ -37,11 +44,15 @@ public final class EventSourceConfig {
   /** SQS's longest long-poll wait. */
   public static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
 
+  /** Pollers when none is set, as many as Lambda's mapping starts with. */
+  public static final int DEFAULT_POLLERS = 5;
+
   private static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(15);
   private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final int batchSize;
   private final int maximumConcurrency;
+  private final int pollers;
   private final Duration functionTimeout;
   private final Duration receiveWait;
   private final Duration shutdownTimeout;
@@ -51,6 +62,7 @@ public final class EventSourceConfig {
   private EventSourceConfig(Builder b) {
     this.batchSize = b.batchSize;
     this.maximumConcurrency = b.maximumConcurrency;
+    this.pollers = b.pollers == null ? Math.min(DEFAULT_POLLERS, maximumConcurrency) : b.pollers;
     this.functionTimeout = b.functionTimeout;
     this.receiveWait = b.receiveWait;
     this.shutdownTimeout = b.shutdownTimeout;
@@ -58,7 +70,9 @@ public final class EventSourceConfig {
     this.memoryLimitMb = b.memoryLimitMb;
   }
 
-  /** Lambda's defaults: batches of 10, 5 invocations at once, a 30 s timeout, 20 s polls. */
+  /**
+   * Lambda's defaults: batches of 10, 5 invocations at once, 5 pollers, a 30 s timeout, 20 s polls.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -69,6 +83,11 @@ public final class EventSourceConfig {
 
   public int maximumConcurrency() {
     return maximumConcurrency;
+  }
+
+  /** Receives at once; each takes a free invocation slot before it asks SQS for a batch. */
+  public int pollers() {
+    return pollers;
   }
 
   public Duration functionTimeout() {
@@ -97,6 +116,8 @@ public final class EventSourceConfig {
         + batchSize
         + " maximumConcurrency="
         + maximumConcurrency
+        + " pollers="
+        + pollers
         + " functionTimeoutMs="
         + functionTimeout.toMillis()
         + " receiveWaitS="
@@ -111,6 +132,8 @@ public final class EventSourceConfig {
   public static final class Builder {
     private int batchSize = MAX_FIFO_BATCH_SIZE;
     private int maximumConcurrency = 5;
+    // null: the default, which depends on maximumConcurrency.
+    private Integer pollers;
     private Duration functionTimeout = Duration.ofSeconds(30);
     private Duration receiveWait = MAX_RECEIVE_WAIT;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -126,6 +149,15 @@ public final class EventSourceConfig {
 
     public Builder maximumConcurrency(int maximumConcurrency) {
       this.maximumConcurrency = maximumConcurrency;
+      return this;
+    }
+
+    /**
+     * Receives at once, 1 to {@code maximumConcurrency}; unset: {@value #DEFAULT_POLLERS} or {@code
+     * maximumConcurrency}, whichever is smaller.
+     */
+    public Builder pollers(int pollers) {
+      this.pollers = pollers;
       return this;
     }
 
@@ -164,6 +196,12 @@ public final class EventSourceConfig {
       if (maximumConcurrency < 1 || maximumConcurrency > MAX_CONCURRENCY) {
         throw invalid(
             "maximumConcurrency", maximumConcurrency, "must be from 1 to " + MAX_CONCURRENCY);
+      }
+      if (pollers != null && (pollers < 1 || pollers > maximumConcurrency)) {
+        throw invalid(
+            "pollers",
+            pollers,
+            "must be from 1 to maximumConcurrency (" + maximumConcurrency + ")");
       }
       if (functionTimeout == null
           || functionTimeout.compareTo(Duration.ofMillis(1)) < 0

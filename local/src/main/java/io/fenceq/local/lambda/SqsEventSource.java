@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.fenceq.FenceqException;
+import io.fenceq.local.lambda.internal.BatchRunner;
 import io.fenceq.local.lambda.internal.Counters;
 import io.fenceq.local.lambda.internal.GroupGate;
 import io.fenceq.local.lambda.internal.Invoker;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,8 +46,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       itemIdentifier} that is null, empty or not in the batch) fails the whole batch, which then
  *       comes back after its visibility timeout. The event source never changes a visibility.
  *   <li>One batch per message group runs at a time, and at most {@code maximumConcurrency}
- *       invocations; each runs on its own poller thread {@code fenceq-lambda-<r>-poll-<n>} and its
- *       function on {@code fenceq-lambda-<r>-invoke-<n>}.
+ *       invocations. {@code pollers} threads {@code fenceq-lambda-<r>-poll-<n>} receive, each only
+ *       once it holds one of {@code maximumConcurrency} invocation slots, so no batch is received
+ *       that cannot be invoked at once and no more receives wait on the queue than there are
+ *       pollers. Each batch then runs on a thread of its own, {@code fenceq-lambda-<r>-invoke-<n>}:
+ *       it waits for its message groups, calls the function, is settled by the answer, and gives
+ *       its slot back. One thread {@code fenceq-lambda-<r>-timeouts} ends invocations whose timeout
+ *       has run out.
  * </ul>
  *
  * <p>{@link #close()} stops polling, lets running invocations finish until the shutdown timeout,
@@ -66,19 +73,27 @@ public final class SqsEventSource implements Closeable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Invoker invoker;
+  // One permit per invocation that may run: a poller takes one before it receives, and the batch
+  // gives it back once settled. All permits back means every received batch is settled.
+  private final Semaphore slots;
   private final List<Thread> pollers = new ArrayList<>();
 
   private SqsEventSource(Builder b, Poller.Queue queue) {
     this.queue = queue;
     this.config = b.config;
-    int instance = INSTANCES.incrementAndGet();
-    this.invoker = new Invoker(b.function, daemonThreads("fenceq-lambda-" + instance + "-invoke-"));
-    GroupGate gate = new GroupGate();
-    ThreadFactory pollThreads = daemonThreads("fenceq-lambda-" + instance + "-poll-");
-    for (int i = 0; i < config.maximumConcurrency(); i++) {
-      pollers.add(
-          pollThreads.newThread(
-              new Poller(b.sqs, queue, config, b.ticker, gate, invoker, counters, stopping)));
+    String threads = "fenceq-lambda-" + INSTANCES.incrementAndGet() + "-";
+    this.invoker =
+        new Invoker(
+            b.function,
+            daemonThreads(threads + "invoke-"),
+            Thread.ofPlatform().name(threads + "timeouts").daemon(true).factory());
+    this.slots = new Semaphore(config.maximumConcurrency());
+    BatchRunner runner =
+        new BatchRunner(
+            b.sqs, queue, config, b.ticker, new GroupGate(), invoker, slots, counters, stopping);
+    ThreadFactory pollThreads = daemonThreads(threads + "poll-");
+    for (int i = 0; i < config.pollers(); i++) {
+      pollers.add(pollThreads.newThread(new Poller(b.sqs, queue, config, slots, runner, stopping)));
     }
   }
 
@@ -122,18 +137,22 @@ public final class SqsEventSource implements Closeable {
     stopping.countDown();
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     boolean interrupted = false;
+    boolean settled = false;
     try {
+      // A poller ends once its receive returns; what it received is still invoked.
       for (Thread poller : pollers) {
         long left = deadline - System.nanoTime();
         if (left > 0) {
           TimeUnit.NANOSECONDS.timedJoin(poller, left);
         }
       }
+      long left = Math.max(0, deadline - System.nanoTime());
+      settled = slots.tryAcquire(config.maximumConcurrency(), left, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       interrupted = true;
     }
     long stillPolling = pollers.stream().filter(Thread::isAlive).count();
-    if (stillPolling > 0 || invoker.running() > 0) {
+    if (stillPolling > 0 || !settled || invoker.running() > 0) {
       log.warn(
           "event=stop_deadline queue={} pollers={} invocations={} shutdownTimeoutMs={}"
               + " detail=\"interrupting; unfinished batches come back after their visibility"
@@ -142,18 +161,25 @@ public final class SqsEventSource implements Closeable {
           stillPolling,
           invoker.running(),
           config.shutdownTimeout().toMillis());
-      // Pollers first: a function that returns when interrupted must find its poller gone.
       pollers.forEach(Thread::interrupt);
+      // Abandoned before interrupted: a function that returns when interrupted is not settled.
+      invoker.abandonAll();
       invoker.interruptAll();
       try {
         for (Thread poller : pollers) {
           poller.join(INTERRUPT_GRACE.toMillis());
         }
-        invoker.awaitIdle(INTERRUPT_GRACE);
       } catch (InterruptedException e) {
         interrupted = true;
       }
     }
+    try {
+      // Every batch is settled or given up by now; its thread may still be on its way out.
+      invoker.awaitIdle(INTERRUPT_GRACE);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    invoker.close();
     log.info(
         "event=event_source_stopped queue={} function={} {} leftRunning={}",
         queue.url(),
@@ -167,6 +193,7 @@ public final class SqsEventSource implements Closeable {
 
   private SqsEventSource startPolling() {
     log.info("event=event_source_started queue={} arn={} {}", queue.url(), queue.arn(), config);
+    invoker.start();
     pollers.forEach(Thread::start);
     return this;
   }

@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.fenceq.FenceqException;
+import io.fenceq.aws.AwsClients;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.local.lambda.EventSourceProgress;
@@ -28,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,9 +39,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
@@ -55,6 +60,7 @@ class SqsEventSourceTest {
   private static SqsClient sqs;
 
   private final List<SqsEventSource> sources = new ArrayList<>();
+  private final List<SqsClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void start() {
@@ -72,6 +78,56 @@ class SqsEventSourceTest {
   @AfterEach
   void closeSources() {
     sources.forEach(SqsEventSource::close);
+    clients.forEach(SqsClient::close);
+  }
+
+  /** Counts the event source's receives: started, waiting now, most waiting at once. */
+  private static final class Receives implements ExecutionInterceptor {
+    final AtomicInteger started = new AtomicInteger();
+    final AtomicInteger outstanding = new AtomicInteger();
+    final AtomicInteger most = new AtomicInteger();
+    // One permit per receive started: a test drains it, then waits for the next one.
+    final Semaphore startedSince = new Semaphore(0);
+
+    @Override
+    public void beforeExecution(
+        software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+        ExecutionAttributes attributes) {
+      if (context.request() instanceof ReceiveMessageRequest) {
+        started.incrementAndGet();
+        most.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+        startedSince.release();
+      }
+    }
+
+    @Override
+    public void afterExecution(
+        software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
+        ExecutionAttributes attributes) {
+      if (context.request() instanceof ReceiveMessageRequest) {
+        outstanding.decrementAndGet();
+      }
+    }
+
+    @Override
+    public void onExecutionFailure(
+        software.amazon.awssdk.core.interceptor.Context.FailedExecution context,
+        ExecutionAttributes attributes) {
+      if (context.request() instanceof ReceiveMessageRequest) {
+        outstanding.decrementAndGet();
+      }
+    }
+  }
+
+  /** A client of the embedded SQS whose calls pass {@code receives}; closed after the sources. */
+  private SqsClient receivesCounted(Receives receives) {
+    SqsClient client =
+        AwsClients.sqs(
+            new AwsClients.Target(
+                aws.sqsEndpoint(), aws.dynamoDbEndpoint(), aws.region(), aws.credentialsProvider()),
+            List.of(receives));
+    clients.add(client);
+    return client;
   }
 
   /** What a function saw: each invocation's records, in the order invocations started. */
@@ -397,20 +453,100 @@ class SqsEventSourceTest {
   }
 
   @Test
-  void settingsOutOfRangeAreRefusedByName() {
-    assertThatThrownBy(() -> EventSourceConfig.builder().batchSize(11).build())
-        .hasMessage("invalid EventSourceConfig setting batchSize: must be from 1 to 10, got 11");
-    assertThatThrownBy(() -> EventSourceConfig.builder().maximumConcurrency(0).build())
-        .hasMessage(
-            "invalid EventSourceConfig setting maximumConcurrency: must be from 1 to 1000, got 0");
-    assertThatThrownBy(
-            () -> EventSourceConfig.builder().receiveWait(Duration.ofSeconds(21)).build())
-        .hasMessageStartingWith("invalid EventSourceConfig setting receiveWait:");
-    assertThatThrownBy(() -> EventSourceConfig.builder().functionName("a b").build())
-        .hasMessageStartingWith("invalid EventSourceConfig setting functionName:");
-    assertThatThrownBy(
-            () -> SqsEventSource.builder().queueUrl("q").function((e, c) -> null).start())
-        .hasMessage("invalid SqsEventSource setting sqs: null");
+  void noMoreReceivesWaitAtOnceThanThereArePollers() throws Exception {
+    String queue = newQueue(VISIBILITY);
+    sendGroups(queue, 6, 10);
+    Receives receives = new Receives();
+
+    SqsEventSource source =
+        start(
+            queue,
+            config().maximumConcurrency(6).pollers(2).batchSize(2),
+            receivesCounted(receives),
+            null,
+            (event, context) -> null);
+    await("60 deletes", () -> source.progress().deleted() == 60, source::progress);
+    // Idle now: every poller long-polls the empty queue, which is when more would wait at once.
+    int drained = receives.started.get();
+    await(
+        "idle receives",
+        () -> receives.started.get() >= drained + 6,
+        () -> receives.started.get() + " receives");
+
+    assertThat(receives.most.get()).as("receives waiting at once").isEqualTo(2);
+  }
+
+  @Test
+  void fewerPollersStillRunMaximumConcurrencyInvocationsAtOnce() throws Exception {
+    String queue = newQueue(VISIBILITY);
+    sendGroups(queue, 6, 1);
+    CountDownLatch allRunning = new CountDownLatch(6);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostRunning = new AtomicInteger();
+    List<Boolean> sawAllRunning = Collections.synchronizedList(new ArrayList<>());
+
+    SqsEventSource source =
+        start(
+            queue,
+            config().maximumConcurrency(6).pollers(2).batchSize(1),
+            (event, context) -> {
+              mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+              try {
+                // Each of the 6 invocations waits, bounded, until all 6 run at once.
+                allRunning.countDown();
+                sawAllRunning.add(allRunning.await(LIMIT.toSeconds(), TimeUnit.SECONDS));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                running.decrementAndGet();
+              }
+              return null;
+            });
+    await("6 deletes", () -> source.progress().deleted() == 6, source::progress);
+
+    assertThat(mostRunning.get()).as("invocations at once").isEqualTo(6);
+    assertThat(sawAllRunning).containsExactly(true, true, true, true, true, true);
+  }
+
+  @Test
+  void noBatchIsReceivedWhileEveryInvocationSlotIsBusy() throws Exception {
+    // A timeout would free a slot: the function's is well beyond the window below.
+    Duration timeout = Duration.ofSeconds(30);
+    String queue = newQueue(timeout);
+    sendGroups(queue, 3, 1);
+    Receives receives = new Receives();
+    AtomicInteger running = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+
+    SqsEventSource source =
+        start(
+            queue,
+            config().maximumConcurrency(2).pollers(2).batchSize(1).functionTimeout(timeout),
+            receivesCounted(receives),
+            null,
+            (event, context) -> {
+              running.incrementAndGet();
+              try {
+                release.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return null;
+            });
+    await("2 invocations", () -> running.get() == 2, source::progress);
+    receives.startedSince.drainPermits();
+
+    // The third group's message is there to be received; no poller may ask for it while both
+    // slots are busy. A receive is expected within one receive wait if pollers poll regardless.
+    assertThat(receives.outstanding.get()).as("receives waiting").isZero();
+    assertThat(receives.startedSince.tryAcquire(3, TimeUnit.SECONDS))
+        .as("a receive started while every slot was busy")
+        .isFalse();
+    assertThat(visibleMessages(queue)).isEqualTo(1);
+
+    release.countDown();
+    await("3 deletes", () -> source.progress().deleted() == 3, source::progress);
+    assertThat(running.get()).isEqualTo(3);
   }
 
   // --- helpers ---
@@ -434,8 +570,21 @@ class SqsEventSourceTest {
       EventSourceConfig.Builder config,
       ManualTicker ticker,
       RequestHandler<SQSEvent, SQSBatchResponse> function) {
+    return start(queue, config, sqs, ticker, function);
+  }
+
+  private SqsEventSource start(
+      String queue,
+      EventSourceConfig.Builder config,
+      SqsClient client,
+      ManualTicker ticker,
+      RequestHandler<SQSEvent, SQSBatchResponse> function) {
     SqsEventSource.Builder builder =
-        SqsEventSource.builder().sqs(sqs).queueUrl(queue).function(function).config(config.build());
+        SqsEventSource.builder()
+            .sqs(client)
+            .queueUrl(queue)
+            .function(function)
+            .config(config.build());
     if (ticker != null) {
       builder.ticker(ticker);
     }
@@ -484,6 +633,16 @@ class SqsEventSourceTest {
           entries.subList(from, Math.min(from + 10, entries.size()));
       assertThat(sqs.sendMessageBatch(r -> r.queueUrl(queue).entries(batch)).failed()).isEmpty();
     }
+  }
+
+  private static long visibleMessages(String queue) {
+    return Long.parseLong(
+        sqs.getQueueAttributes(
+                r ->
+                    r.queueUrl(queue)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
   }
 
   private static long messagesLeft(String queue) {
