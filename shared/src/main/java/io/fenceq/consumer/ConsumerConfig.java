@@ -244,7 +244,7 @@ public final class ConsumerConfig {
     b.handler(get.apply(HANDLER));
     b.payloadBucket(get.apply(PAYLOAD_BUCKET));
     b.metrics(metricsOutput(get.apply(METRICS)));
-    b.ringEpochs(Builder.bool(RING_EPOCHS, get.apply(RING_EPOCHS)));
+    b.ringEpochs(flag(RING_EPOCHS, get.apply(RING_EPOCHS)));
     return b.build();
   }
 
@@ -425,6 +425,29 @@ public final class ConsumerConfig {
       default ->
           throw new ConsumerConfigException(METRICS + " must be none or emf, got " + quote(value));
     };
+  }
+
+  /**
+   * Reads an on/off variable such as {@value #RING_EPOCHS}: {@code true} or {@code false}, exactly
+   * and in lower case once stripped; {@code false} when unset or blank. It is public so that every
+   * host that reads a {@code FENCEQ_*} flag (the functions read {@value #RING_EPOCHS} for their
+   * producers) applies this one rule: a producer and a consumer given the same environment cannot
+   * disagree on whether a flag is on.
+   *
+   * @param variable the variable's name, for the message
+   * @param value the variable's value, or null when it is not set
+   * @throws ConsumerConfigException naming the variable and the value, in one line, when the value
+   *     is anything else ({@code yes}, {@code 1}, {@code TRUE})
+   */
+  public static boolean flag(String variable, String value) {
+    String stripped = value == null || value.isBlank() ? null : value.strip();
+    if (stripped == null || stripped.equals("false")) {
+      return false;
+    }
+    if (stripped.equals("true")) {
+      return true;
+    }
+    throw new ConsumerConfigException(variable + " must be true or false, got " + quote(stripped));
   }
 
   /** A value as error messages show it: quoted, or "nothing (not set)". */
@@ -789,16 +812,6 @@ public final class ConsumerConfig {
           .add(BigDecimal.valueOf(value.getNano(), 9))
           .stripTrailingZeros()
           .toPlainString();
-    }
-
-    static boolean bool(String variable, String value) {
-      if (value == null || value.equals("false")) {
-        return false;
-      }
-      if (value.equals("true")) {
-        return true;
-      }
-      throw new ConsumerConfigException(variable + " must be true or false, got " + quote(value));
     }
 
     private static ConsumerConfigException invalid(

@@ -119,6 +119,20 @@ class ConsumerConfigTest {
   }
 
   @Test
+  void aFlagIsTrueOrFalseInLowerCaseAndFalseWhenUnset() {
+    assertThat(ConsumerConfig.flag("FENCEQ_X", null)).isFalse();
+    assertThat(ConsumerConfig.flag("FENCEQ_X", " ")).isFalse();
+    assertThat(ConsumerConfig.flag("FENCEQ_X", "false")).isFalse();
+    assertThat(ConsumerConfig.flag("FENCEQ_X", "true")).isTrue();
+    assertThat(ConsumerConfig.flag("FENCEQ_X", " true\n")).isTrue();
+    for (String refused : new String[] {"TRUE", "True", "yes", "1", "on", "false!"}) {
+      assertThatThrownBy(() -> ConsumerConfig.flag("FENCEQ_X", refused))
+          .isInstanceOf(ConsumerConfigException.class)
+          .hasMessage("FENCEQ_X must be true or false, got \"" + refused + "\"");
+    }
+  }
+
+  @Test
   void aMissingRequiredVariableIsNamed() {
     Map<String, String> env = minimal();
     env.remove("FENCEQ_QUEUE_URL");

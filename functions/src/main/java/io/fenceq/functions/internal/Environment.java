@@ -1,5 +1,7 @@
 package io.fenceq.functions.internal;
 
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.ConsumerConfigException;
 import io.fenceq.functions.FunctionConfigException;
 import java.util.HashMap;
 import java.util.Map;
@@ -89,19 +91,17 @@ public final class Environment {
   }
 
   /**
-   * A flag: {@code true} or {@code false}, or {@code false} when unset.
+   * A flag, read by the consumer's rule ({@link ConsumerConfig#flag}): {@code true} or {@code
+   * false}, or {@code false} when unset.
    *
    * @throws FunctionConfigException if set to anything else
    */
   public boolean flag(String name) {
-    String value = optional(name);
-    if (value == null || value.equals("false")) {
-      return false;
+    try {
+      return ConsumerConfig.flag(name, optional(name));
+    } catch (ConsumerConfigException e) {
+      throw new FunctionConfigException(e.getMessage(), e);
     }
-    if (value.equals("true")) {
-      return true;
-    }
-    throw new FunctionConfigException(name + " must be true or false, got " + quote(value));
   }
 
   /** A value as error messages show it: quoted, or "nothing (not set)". */
