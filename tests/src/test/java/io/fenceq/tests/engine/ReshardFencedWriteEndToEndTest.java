@@ -14,6 +14,7 @@ import io.fenceq.reshard.Resharding;
 import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
 import io.fenceq.testing.Eventually;
+import io.fenceq.tests.support.RingKeys;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Clock;
@@ -49,8 +50,8 @@ class ReshardFencedWriteEndToEndTest {
     TestStack stack = aws.newStack("reshardfence", Map.of("LaneCount", "8"));
     HashRing before = HashRing.of(8);
     HashRing after = before.withLanes(12);
-    List<String> moved = keys(k -> !before.laneFor(k).equals(after.laneFor(k)));
-    List<String> staying = keys(k -> before.laneFor(k).equals(after.laneFor(k)));
+    List<String> moved = RingKeys.moved(before, after, 4);
+    List<String> staying = RingKeys.staying(before, after, 4);
     List<String> all = new ArrayList<>(moved);
     all.addAll(staying);
     RingConfigTable table =
@@ -138,10 +139,6 @@ class ReshardFencedWriteEndToEndTest {
                 new FenceToken(zombie, "9".repeat(30)));
     assertThat(late).isEqualTo(FenceResult.FENCED);
     assertThat(journal.journal(key)).isEqualTo(steps);
-  }
-
-  private static List<String> keys(java.util.function.Predicate<String> which) {
-    return IntStream.range(0, 10_000).mapToObj(i -> "sku-" + i).filter(which).limit(4).toList();
   }
 
   private static void enqueueRound(Enqueuer enqueuer, List<String> keys, int n) {

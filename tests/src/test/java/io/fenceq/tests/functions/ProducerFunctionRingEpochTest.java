@@ -13,6 +13,7 @@ import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobEnvelope;
 import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
+import io.fenceq.tests.support.RingKeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -50,12 +50,7 @@ class ProducerFunctionRingEpochTest {
     RingConfigTable table =
         new RingConfigTable(aws.aws.dynamoDb(), aws.stack.leaseTable(), lanes, Clock.systemUTC());
     assertThat(table.start(table.read(), resharded.laneCount()).epoch()).isEqualTo(1);
-    movedKey =
-        IntStream.range(0, 10_000)
-            .mapToObj(i -> "sku-" + i)
-            .filter(k -> !configured.laneFor(k).equals(resharded.laneFor(k)))
-            .findFirst()
-            .orElseThrow();
+    movedKey = RingKeys.moved(configured, resharded);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.fenceq.local.cli.FenceqCli;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.reshard.RingConfigTable;
 import io.fenceq.ring.HashRing;
+import io.fenceq.tests.support.RingKeys;
 import io.fenceq.tests.support.SdkSystemProperties;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
@@ -14,7 +15,6 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,12 +45,7 @@ class EnqueueCommandRingEpochTest {
     RingConfigTable table =
         new RingConfigTable(aws.dynamoDb(), stack.leaseTable(), stack.lanes(), Clock.systemUTC());
     assertThat(table.start(table.read(), resharded.laneCount()).epoch()).isEqualTo(1);
-    movedKey =
-        IntStream.range(0, 10_000)
-            .mapToObj(i -> "sku-" + i)
-            .filter(k -> !configured.laneFor(k).equals(resharded.laneFor(k)))
-            .findFirst()
-            .orElseThrow();
+    movedKey = RingKeys.moved(configured, resharded);
   }
 
   @AfterEach
