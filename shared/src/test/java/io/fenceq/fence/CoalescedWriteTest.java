@@ -19,6 +19,8 @@ class CoalescedWriteTest {
   private final FakeDynamoDb dynamoDb = new FakeDynamoDb().createTable(TABLE);
   private final DynamoDbFence fence = new DynamoDbFence(dynamoDb);
   private final List<Integer> decidedFrom = new ArrayList<>();
+  private final AtomicInteger optimisticWrites = new AtomicInteger();
+  private final AtomicInteger reads = new AtomicInteger();
 
   private static AttributeValue n(long v) {
     return AttributeValue.fromN(Long.toString(v));
@@ -181,9 +183,6 @@ class CoalescedWriteTest {
         .expressionAttributeValues(Map.of(":jobs", n(jobs), ":limit", n(limit)))
         .build();
   }
-
-  private final AtomicInteger optimisticWrites = new AtomicInteger();
-  private final AtomicInteger reads = new AtomicInteger();
 
   private Optional<CoalescedWrite.Outcome> applyOptimistic(
       long heldFence, List<String> seqs, long limit) {
