@@ -91,8 +91,12 @@ public final class Inventory {
    */
   static final String BATCH_CONDITION = "#stock = :readStock AND #reserved = :readReserved";
 
-  /** A batch's combined effect when every job of it applies: the stock and reserved units moved. */
-  static final String ALL_APPLIED_UPDATE =
+  /**
+   * A batch's combined effect when every job of it applies: the stock and reserved units moved.
+   * Public, with {@link #ALL_APPLIED_CONDITION}, for handlers that write more to the same item in
+   * the same update (the demo journals each job there).
+   */
+  public static final String ALL_APPLIED_UPDATE =
       "SET #stock = #stock + :stockMoved, #reserved = #reserved + :reservedMoved";
 
   /**
@@ -100,7 +104,8 @@ public final class Inventory {
    * one: the stock covers the largest shortfall any reserve would meet, the reserved units the
    * largest any release would (a missing item fails it too).
    */
-  static final String ALL_APPLIED_CONDITION = "#stock >= :needStock AND #reserved >= :needReserved";
+  public static final String ALL_APPLIED_CONDITION =
+      "#stock >= :needStock AND #reserved >= :needReserved";
 
   private static final Logger log = LoggerFactory.getLogger(Inventory.class);
 

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fenceq.aws.AwsClients;
 import io.fenceq.engine.Job;
-import io.fenceq.engine.JobContext;
 import io.fenceq.engine.KeyBatchResult;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.examples.inventory.Inventory;
@@ -15,27 +13,17 @@ import io.fenceq.examples.inventory.InventoryException;
 import io.fenceq.examples.inventory.InventoryOutcome;
 import io.fenceq.examples.inventory.InventoryOutcome.Result;
 import io.fenceq.examples.inventory.StockLevel;
-import io.fenceq.fence.FenceToken;
-import io.fenceq.ring.Lane;
+import io.fenceq.tests.support.JobContexts;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbServiceClientConfiguration;
 
 /** The example handlers against the template's inventory table on DynamoDB Local. */
 class InventoryTest {
@@ -175,7 +163,7 @@ class InventoryTest {
             job("sku-0", "reserve", 3), // fits after the refusal
             job("sku-0", "release", 2));
 
-    KeyBatchResult result = inventory.applyBatch(batch, context(batch.getLast(), 4));
+    KeyBatchResult result = inventory.applyBatch(batch, JobContexts.of(batch.getLast(), 4));
 
     assertThat(result).isEqualTo(KeyBatchResult.allDone());
     assertThat(outcomes)
@@ -191,13 +179,13 @@ class InventoryTest {
   void aBatchEveryJobOfWhichFitsIsOneWriteWithoutAReadAndOneThatDoesNotReadsOnce() {
     AtomicInteger reads = new AtomicInteger();
     AtomicInteger writes = new AtomicInteger();
-    try (DynamoDbClient counting = countingClient(reads, writes)) {
+    try (DynamoDbClient counting = aws.countingDynamoDb(reads, writes)) {
       Inventory counted = new Inventory(counting, inventory.table(), outcomes::add);
       List<Job> fits =
           List.of(
               job("sku-0", "reserve", 2), job("sku-0", "reserve", 3), job("sku-0", "release", 1));
 
-      counted.applyBatch(fits, context(fits.getLast(), 1));
+      counted.applyBatch(fits, JobContexts.of(fits.getLast(), 1));
 
       assertThat(reads).hasValue(0);
       assertThat(writes).hasValue(1);
@@ -208,7 +196,7 @@ class InventoryTest {
 
       // 6 in stock: the second reserve does not fit, so the optimistic write is refused.
       List<Job> short_ = List.of(job("sku-0", "reserve", 5), job("sku-0", "reserve", 5));
-      counted.applyBatch(short_, context(short_.getLast(), 1));
+      counted.applyBatch(short_, JobContexts.of(short_.getLast(), 1));
 
       assertThat(reads).hasValue(1);
       assertThat(writes).hasValue(3);
@@ -247,11 +235,11 @@ class InventoryTest {
       }
       outcomes.clear();
 
-      inventory.applyBatch(batch, context(batch.getLast(), 1));
+      inventory.applyBatch(batch, JobContexts.of(batch.getLast(), 1));
       List<Result> batchResults = outcomes.stream().map(InventoryOutcome::result).toList();
       outcomes.clear();
       for (Job twin : twins) {
-        inventory.applyBatch(List.of(twin), context(twin, 1));
+        inventory.applyBatch(List.of(twin), JobContexts.of(twin, 1));
       }
       List<Result> oneByOne = outcomes.stream().map(InventoryOutcome::result).toList();
 
@@ -270,10 +258,10 @@ class InventoryTest {
     Job r2 = job("sku-1", "reserve", 2);
     Job r3 = job("sku-1", "reserve", 2);
     Job r4 = job("sku-1", "reserve", 2);
-    inventory.applyBatch(List.of(r1, r2), context(r2, 1));
+    inventory.applyBatch(List.of(r1, r2), JobContexts.of(r2, 1));
     outcomes.clear();
 
-    inventory.applyBatch(List.of(r1, r2, r3, r4), context(r4, 2));
+    inventory.applyBatch(List.of(r1, r2, r3, r4), JobContexts.of(r4, 2));
 
     assertThat(outcomes)
         .extracting(InventoryOutcome::result)
@@ -281,7 +269,7 @@ class InventoryTest {
     assertThat(level("sku-1")).isEqualTo(new StockLevel("sku-1", 2, 8, 0, 2, r4.seq()));
     outcomes.clear();
 
-    inventory.applyBatch(List.of(r3, r4), context(r4, 2));
+    inventory.applyBatch(List.of(r3, r4), JobContexts.of(r4, 2));
 
     assertThat(outcomes).extracting(InventoryOutcome::result).containsOnly(Result.DUPLICATE);
     assertThat(level("sku-1").stock()).isEqualTo(2);
@@ -292,7 +280,7 @@ class InventoryTest {
     reserve(job("sku-2", "reserve", 1), 5);
     List<Job> late = List.of(job("sku-2", "reserve", 1), job("sku-2", "reserve", 1));
 
-    assertThatThrownBy(() -> inventory.applyBatch(late, context(late.getLast(), 4)))
+    assertThatThrownBy(() -> inventory.applyBatch(late, JobContexts.of(late.getLast(), 4)))
         .isInstanceOf(LaneLostException.class)
         .hasMessageContaining("sku-2");
     assertThat(level("sku-2").stock()).isEqualTo(9);
@@ -303,40 +291,12 @@ class InventoryTest {
     List<Job> batch =
         List.of(job("sku-0", "reserve", 1), job("sku-0", "reserve", payload("{\"qty\":-1}")));
 
-    KeyBatchResult result = inventory.applyBatch(batch, context(batch.getLast(), 1));
+    KeyBatchResult result = inventory.applyBatch(batch, JobContexts.of(batch.getLast(), 1));
 
     assertThat(result.done()).isEqualTo(1);
     assertThat(result.failure()).isInstanceOf(InventoryException.class);
     assertThat(level("sku-0").stock()).isEqualTo(9);
     assertThat(level("sku-0").seq()).isEqualTo(batch.getFirst().seq());
-  }
-
-  /** A client to the same DynamoDB that counts the inventory's reads and writes. */
-  private DynamoDbClient countingClient(AtomicInteger reads, AtomicInteger writes) {
-    DynamoDbServiceClientConfiguration config = aws.dynamoDb().serviceClientConfiguration();
-    Map<String, String> environment = aws.awsEnvironment();
-    AwsCredentialsProvider credentials =
-        environment.containsKey("AWS_ACCESS_KEY_ID")
-            ? StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(
-                    environment.get("AWS_ACCESS_KEY_ID"), environment.get("AWS_SECRET_ACCESS_KEY")))
-            : null;
-    ExecutionInterceptor counter =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(
-              Context.BeforeExecution context, ExecutionAttributes attributes) {
-            switch (attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)) {
-              case "GetItem" -> reads.incrementAndGet();
-              case "UpdateItem", "PutItem" -> writes.incrementAndGet();
-              default -> {}
-            }
-          }
-        };
-    return AwsClients.dynamoDb(
-        new AwsClients.Target(
-            null, config.endpointOverride().orElse(null), config.region(), credentials),
-        List.of(counter));
   }
 
   private static List<String> seqs(List<Job> jobs) {
@@ -373,54 +333,10 @@ class InventoryTest {
   }
 
   private InventoryOutcome reserve(Job job, long fence) {
-    return inventory.reserve(job, context(job, fence));
+    return inventory.reserve(job, JobContexts.of(job, fence));
   }
 
   private InventoryOutcome release(Job job, long fence) {
-    return inventory.release(job, context(job, fence));
-  }
-
-  /** A lane context for {@code job} under {@code fence}. */
-  private static JobContext context(Job job, long fence) {
-    String jobSeq = job.seq();
-    return new JobContext() {
-      @Override
-      public String key() {
-        return job.key();
-      }
-
-      @Override
-      public Lane lane() {
-        return new Lane(7);
-      }
-
-      @Override
-      public long fence() {
-        return fence;
-      }
-
-      @Override
-      public String seq() {
-        return jobSeq;
-      }
-
-      @Override
-      public int attempt() {
-        return 1;
-      }
-
-      @Override
-      public Instant deadline() {
-        return Instant.MAX;
-      }
-
-      @Override
-      public FenceToken fenceToken() {
-        return new FenceToken(fence, jobSeq);
-      }
-
-      @Override
-      public void checkFence() {}
-    };
+    return inventory.release(job, JobContexts.of(job, fence));
   }
 }

@@ -14,7 +14,15 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbServiceClientConfiguration;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -74,6 +82,37 @@ public final class TestAws {
 
   public DynamoDbClient dynamoDb() {
     return dynamoDb;
+  }
+
+  /**
+   * A new client to the same DynamoDB that counts what it sends: {@code GetItem} calls in {@code
+   * reads}, {@code UpdateItem} and {@code PutItem} calls in {@code writes}. The caller closes it.
+   */
+  public DynamoDbClient countingDynamoDb(AtomicInteger reads, AtomicInteger writes) {
+    DynamoDbServiceClientConfiguration config = dynamoDb.serviceClientConfiguration();
+    Map<String, String> environment = awsEnvironment();
+    AwsCredentialsProvider credentials =
+        environment.containsKey("AWS_ACCESS_KEY_ID")
+            ? StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    environment.get("AWS_ACCESS_KEY_ID"), environment.get("AWS_SECRET_ACCESS_KEY")))
+            : null;
+    ExecutionInterceptor counter =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            switch (attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)) {
+              case "GetItem" -> reads.incrementAndGet();
+              case "UpdateItem", "PutItem" -> writes.incrementAndGet();
+              default -> {}
+            }
+          }
+        };
+    return AwsClients.dynamoDb(
+        new AwsClients.Target(
+            null, config.endpointOverride().orElse(null), config.region(), credentials),
+        List.of(counter));
   }
 
   /** The S3 of large payloads (the embedded one, or the environment's). */

@@ -109,14 +109,32 @@ public final class Reservations {
     this.history = Objects.requireNonNull(history, "history");
   }
 
+  /** Appends a batch's jobs and the write's fence, once per job, to the item's two lists. */
+  static final String BATCH_JOURNAL_APPEND =
+      "#journal = list_append(if_not_exists(#journal, :empty), :ns),"
+          + " #fences = list_append(if_not_exists(#fences, :empty), :writeFences)";
+
   /**
-   * Batch: takes the units the batch reserves, counts its refusals, and journals every job of it
-   * with the write's fence, as its jobs one at a time would have.
+   * Batch, every job reserving: the example inventory's write of a batch that applies whole ({@link
+   * Inventory#ALL_APPLIED_UPDATE}), journalling every job of it with the write's fence.
+   */
+  static final String ALL_APPLIED_UPDATE =
+      Inventory.ALL_APPLIED_UPDATE + ", " + BATCH_JOURNAL_APPEND;
+
+  /**
+   * The stock covers every reservation of the batch in turn, so that deciding them one at a time
+   * would reserve each: the example inventory's condition ({@link
+   * Inventory#ALL_APPLIED_CONDITION}).
+   */
+  static final String ALL_APPLIED_CONDITION = Inventory.ALL_APPLIED_CONDITION;
+
+  /**
+   * Batch, decided on a read: takes the units the batch reserves, counts its refusals, and journals
+   * every job of it with the write's fence, as its jobs one at a time would have.
    */
   static final String BATCH_UPDATE =
       "SET #stock = :stock, #reserved = :reserved, "
-          + "#journal = list_append(if_not_exists(#journal, :empty), :ns),"
-          + " #fences = list_append(if_not_exists(#fences, :empty), :writeFences)"
+          + BATCH_JOURNAL_APPEND
           + " ADD #rejected :rejected";
 
   /** The batch was decided on the item as it is: its stock and reserved units did not move. */
@@ -127,7 +145,7 @@ public final class Reservations {
 
   /**
    * The handler by job type: a {@link KeyBatchHandler}, so that a SKU's consecutive jobs of a
-   * lane-batch take one read and one fenced write.
+   * lane-batch take one fenced write and, usually, no read.
    */
   public Map<String, JobHandler> handlers() {
     KeyBatchHandler batch = this::handleBatch;
@@ -136,9 +154,12 @@ public final class Reservations {
 
   /**
    * A SKU's consecutive reservations. One job, or the unfenced control, runs one job at a time.
-   * Fenced: reads the item, pauses here if a pause is armed (a zombie with a stale read and a stale
-   * fence), decides the jobs its seq shows unapplied in order, and writes their effect and journal
-   * entries in one update fenced from the first to the last.
+   * Fenced, as the example inventory's batches ({@link Inventory#applyBatch}): pauses here if a
+   * pause is armed (a zombie with a stale fence), then sends the write of every job reserving, with
+   * its journal entries, on condition that the stock covers them all, fenced from the first job to
+   * the last. Only if that is refused (too little stock for one, some applied already, a newer
+   * fence) does it read the item, decide the jobs its seq shows unapplied in order, and write their
+   * effect and journal entries in one update on condition that the stock is still what was read.
    */
   private KeyBatchResult handleBatch(List<Job> jobs, JobContext context) {
     if (jobs.size() == 1 || fencing == Fencing.OFF) {
@@ -169,7 +190,8 @@ public final class Reservations {
               token.fence(),
               jobs.stream().map(Job::seq).toList(),
               BATCH_ROUNDS,
-              () -> read(jobs.getFirst()),
+              () -> allApplied(jobs, token, decided),
+              () -> read(sku),
               (item, from) -> decide(jobs, token, item, from, decided));
       if (written.isEmpty()) {
         throw new IllegalStateException(
@@ -203,9 +225,50 @@ public final class Reservations {
     }
   }
 
-  /** The stock item read consistently, then the pause point of a zombie with a stale read. */
-  private CoalescedWrite.Snapshot<Map<String, AttributeValue>> read(Job first) {
-    String sku = first.key();
+  /**
+   * The batch's first write, sent before any read: every job reserves, on condition that the stock
+   * covers each in turn (job {@code k} needs the units of the jobs before it and its own), into
+   * {@code decided} as {@code APPLIED}. The pause point is here, with the lane's fence in hand,
+   * just before that write: a zombie paused here wakes and sends it with its old fence, and the
+   * fence refuses it.
+   */
+  private UpdateItemRequest allApplied(List<Job> jobs, FenceToken token, Outcome[] decided) {
+    hooks.beforeWrite(worker, jobs.getFirst());
+    long reserving = 0;
+    long needStock = 0;
+    List<AttributeValue> ns = new ArrayList<>();
+    List<AttributeValue> fences = new ArrayList<>();
+    for (int k = 0; k < jobs.size(); k++) {
+      Job job = jobs.get(k);
+      long qty = job.payload().path("qty").asLong(1);
+      needStock = Math.max(needStock, reserving + qty);
+      reserving += qty;
+      decided[k] = Outcome.APPLIED;
+      ns.add(number(job.payload().path("n").asInt(-1)));
+      fences.add(number(token.fence()));
+    }
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":stockMoved", number(-reserving));
+    values.put(":reservedMoved", number(reserving));
+    values.put(":needStock", number(needStock));
+    values.put(":needReserved", number(0));
+    values.put(":empty", AttributeValue.fromL(List.of()));
+    values.put(":ns", AttributeValue.fromL(ns));
+    values.put(":writeFences", AttributeValue.fromL(fences));
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(Map.of(Inventory.SKU, AttributeValue.fromS(jobs.getFirst().key())))
+        .updateExpression(ALL_APPLIED_UPDATE)
+        .conditionExpression(ALL_APPLIED_CONDITION)
+        .expressionAttributeNames(
+            Map.of(
+                "#stock", "stock", "#reserved", "reserved", "#journal", JOURNAL, "#fences", FENCES))
+        .expressionAttributeValues(values)
+        .build();
+  }
+
+  /** The stock item, read consistently when the optimistic write was refused. */
+  private CoalescedWrite.Snapshot<Map<String, AttributeValue>> read(String sku) {
     Map<String, AttributeValue> item =
         dynamoDb
             .getItem(
@@ -219,7 +282,6 @@ public final class Reservations {
     }
     long itemFence = item.containsKey("fence") ? Long.parseLong(item.get("fence").n()) : 0;
     String applied = item.containsKey("seq") ? item.get("seq").n() : null;
-    hooks.beforeWrite(worker, first);
     return new CoalescedWrite.Snapshot<>(item, itemFence, applied);
   }
 
