@@ -107,6 +107,14 @@ public final class BenchMain {
     boolean awsLatency;
 
     @Option(
+        names = "--long-poll",
+        description =
+            "every variant long-polls (1 s) instead of polling short and pausing after an empty"
+                + " receive until one of its batches settles; on the embedded ElasticMQ a waiting"
+                + " long poll slows the whole queue (docs/benchmarks.md)")
+    boolean longPoll;
+
+    @Option(
         names = "--sqs-latency-ms",
         defaultValue = "8",
         description = "with --aws-latency: per SQS call (${DEFAULT-VALUE})")
@@ -134,7 +142,12 @@ public final class BenchMain {
       // One key mix alone writes a results file of its own, so that runs of each mix stand side
       // by side.
       String mix = keys.size() == 1 ? "-" + keys.getFirst().option() : "";
-      Report report = common.report("throughput" + mix + (awsLatency ? "-aws-latency" : ""));
+      Report report =
+          common.report(
+              "throughput"
+                  + mix
+                  + (awsLatency ? "-aws-latency" : "")
+                  + (longPoll ? "-long-poll" : ""));
       new ThroughputBench(
               report,
               common.smoke,
@@ -144,7 +157,8 @@ public final class BenchMain {
               variants,
               keys,
               Duration.ofMillis(awsLatency ? sqsLatencyMs : 0),
-              Duration.ofMillis(awsLatency ? dynamoDbLatencyMs : 0))
+              Duration.ofMillis(awsLatency ? dynamoDbLatencyMs : 0),
+              longPoll ? Duration.ofSeconds(1) : Duration.ZERO)
           .run();
       report.write();
       return 0;

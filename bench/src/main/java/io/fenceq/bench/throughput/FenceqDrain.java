@@ -37,6 +37,7 @@ final class FenceqDrain implements Drain {
       DynamoDbClient dynamoDb,
       Inventory inventory,
       int consumers,
+      Duration receiveWait,
       boolean perJob,
       ApplyLatency latency) {
     this.config =
@@ -44,7 +45,7 @@ final class FenceqDrain implements Drain {
             .concurrency(1)
             .maxLanesInFlight(10)
             .leaseDuration(Duration.ofSeconds(10))
-            .receiveWait(Duration.ofSeconds(1))
+            .receiveWait(receiveWait)
             .shutdownTimeout(Duration.ofSeconds(5))
             .build();
     this.sqs = sqs;

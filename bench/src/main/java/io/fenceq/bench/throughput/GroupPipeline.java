@@ -1,6 +1,8 @@
 package io.fenceq.bench.throughput;
 
 import io.fenceq.bench.support.ApplyLatency;
+import io.fenceq.consumer.EmptyReceivePause;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +23,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * many threads. The loop takes a group slot, asks for 10 messages, runs each message group of the
  * answer on its own (its messages in order, through {@link GroupWork}), deletes what the group
  * finished in one batch and frees the slot; groups beyond the free slots wait for one, and the loop
- * polls again only when a slot is free.
+ * polls again only when a slot is free. With a receive wait of zero it polls short and pauses after
+ * an empty receive as fenceq's worker does ({@link EmptyReceivePause}).
  */
 final class GroupPipeline implements Drain {
   static final int GROUPS_IN_FLIGHT = 10;
@@ -39,6 +42,7 @@ final class GroupPipeline implements Drain {
   private final SqsClient sqs;
   private final String queueUrl;
   private final int consumers;
+  private final Duration receiveWait;
   private final GroupWork work;
   private final ApplyLatency latency;
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -47,7 +51,13 @@ final class GroupPipeline implements Drain {
   private final List<ExecutorService> pools = new ArrayList<>();
 
   GroupPipeline(
-      SqsClient sqs, String queueUrl, int consumers, ApplyLatency latency, GroupWork work) {
+      SqsClient sqs,
+      String queueUrl,
+      int consumers,
+      Duration receiveWait,
+      ApplyLatency latency,
+      GroupWork work) {
+    this.receiveWait = receiveWait;
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.consumers = consumers;
@@ -71,15 +81,17 @@ final class GroupPipeline implements Drain {
 
   private void consume(int consumer, ExecutorService pool) {
     Semaphore slots = new Semaphore(GROUPS_IN_FLIGHT);
+    EmptyReceivePause emptyPause = new EmptyReceivePause();
     try {
       while (!stop.get()) {
         slots.acquire();
+        long mark = emptyPause.mark();
         List<Message> batch =
             sqs.receiveMessage(
                     r ->
                         r.queueUrl(queueUrl)
                             .maxNumberOfMessages(10)
-                            .waitTimeSeconds(1)
+                            .waitTimeSeconds((int) receiveWait.toSeconds())
                             .messageSystemAttributeNames(
                                 MessageSystemAttributeName.MESSAGE_GROUP_ID))
                 .messages();
@@ -93,8 +105,12 @@ final class GroupPipeline implements Drain {
         }
         if (groups.isEmpty()) {
           slots.release();
+          if (receiveWait.isZero()) {
+            emptyPause.pause(mark, stop::get);
+          }
           continue;
         }
+        emptyPause.reset();
         for (List<Message> group : groups.values()) {
           pool.execute(
               () -> {
@@ -104,6 +120,7 @@ final class GroupPipeline implements Drain {
                   done.addAndGet(Deletes.batch(sqs, queueUrl, finished));
                 } finally {
                   slots.release();
+                  emptyPause.settled();
                 }
               });
         }

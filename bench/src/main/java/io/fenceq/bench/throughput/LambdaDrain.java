@@ -21,6 +21,7 @@ final class LambdaDrain implements Drain {
   private static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(30);
 
   private final ConsumerConfig config;
+  private final Duration receiveWait;
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
   private final int consumers;
@@ -35,7 +36,9 @@ final class LambdaDrain implements Drain {
       DynamoDbClient dynamoDb,
       Inventory inventory,
       int consumers,
+      Duration receiveWait,
       ApplyLatency latency) {
+    this.receiveWait = receiveWait;
     this.config = base;
     this.sqs = sqs;
     this.dynamoDb = dynamoDb;
@@ -72,7 +75,7 @@ final class LambdaDrain implements Drain {
                     .batchSize(EventSourceConfig.MAX_FIFO_BATCH_SIZE)
                     .maximumConcurrency(maximumConcurrency())
                     .functionTimeout(FUNCTION_TIMEOUT)
-                    .receiveWait(Duration.ofSeconds(1))
+                    .receiveWait(receiveWait)
                     .shutdownTimeout(Duration.ofSeconds(5))
                     .build())
             .start();

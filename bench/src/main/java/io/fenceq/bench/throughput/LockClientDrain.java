@@ -8,6 +8,7 @@ import io.fenceq.bench.support.ApplyLatency;
 import io.fenceq.bench.support.Workload;
 import io.fenceq.queue.JobEnvelope;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ final class LockClientDrain implements Drain {
       String lockTable,
       String inventoryTable,
       int consumers,
+      Duration receiveWait,
       ApplyLatency latency) {
     this.dynamoDb = dynamoDb;
     this.inventoryTable = inventoryTable;
@@ -52,6 +54,7 @@ final class LockClientDrain implements Drain {
             sqs,
             queueUrl,
             consumers,
+            receiveWait,
             latency,
             (consumer, group) -> runGroup(clients.get(consumer), group));
   }

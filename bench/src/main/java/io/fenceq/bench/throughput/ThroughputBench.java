@@ -69,6 +69,10 @@ public final class ThroughputBench {
   private final List<String> only;
   private final Duration sqsLatency;
   private final Duration dynamoDbLatency;
+
+  /** Every variant's receive wait: zero polls short (the default), see {@link GroupPipeline}. */
+  private final Duration receiveWait;
+
   private final List<KeyMix> mixes;
   private final ApplyLatency latency = new ApplyLatency(Clock.systemUTC());
 
@@ -85,7 +89,9 @@ public final class ThroughputBench {
       List<String> only,
       List<KeyMix> mixes,
       Duration sqsLatency,
-      Duration dynamoDbLatency) {
+      Duration dynamoDbLatency,
+      Duration receiveWait) {
+    this.receiveWait = receiveWait;
     this.only = only;
     this.mixes = mixes.isEmpty() ? List.of(KeyMix.UNIFORM, KeyMix.ZIPF) : List.copyOf(mixes);
     this.sqsLatency = sqsLatency;
@@ -120,6 +126,12 @@ public final class ThroughputBench {
                 + " ms, DynamoDB "
                 + dynamoDbLatency.toMillis()
                 + " ms");
+    report.parameter(
+        "receives",
+        receiveWait.isZero()
+            ? "short polls (wait 0), pausing after an empty receive until one of the consumer's"
+                + " batches settles, 10 ms doubling to 500 ms at most (EmptyReceivePause)"
+            : "long polls of " + receiveWait.toSeconds() + " s (--long-poll)");
     report.progress("starting the emulators");
     try (LocalAws aws = LocalAws.builder().stackName("fenceq-bench").start()) {
       DynamoDbWrites writes = new DynamoDbWrites();
@@ -171,7 +183,8 @@ public final class ThroughputBench {
     // The queue's ceiling: receive and delete, nothing else.
     drains.put(
         Variant.RAW,
-        () -> new GroupPipeline(sqs, queueUrl, consumers, latency, (c, group) -> group));
+        () ->
+            new GroupPipeline(sqs, queueUrl, consumers, receiveWait, latency, (c, group) -> group));
     drains.put(
         Variant.RAW_WRITE,
         () ->
@@ -179,6 +192,7 @@ public final class ThroughputBench {
                 sqs,
                 queueUrl,
                 consumers,
+                receiveWait,
                 latency,
                 (consumer, group) -> {
                   group.forEach(m -> Workload.plainReserve(dynamoDb, inventoryTable, m.body()));
@@ -186,17 +200,28 @@ public final class ThroughputBench {
                 }));
     drains.put(
         Variant.FENCEQ,
-        () -> new FenceqDrain(base, sqs, dynamoDb, inventory, consumers, false, latency));
+        () ->
+            new FenceqDrain(
+                base, sqs, dynamoDb, inventory, consumers, receiveWait, false, latency));
     drains.put(
         Variant.FENCEQ_PER_JOB,
-        () -> new FenceqDrain(base, sqs, dynamoDb, inventory, consumers, true, latency));
+        () ->
+            new FenceqDrain(base, sqs, dynamoDb, inventory, consumers, receiveWait, true, latency));
     drains.put(
-        Variant.LAMBDA, () -> new LambdaDrain(base, sqs, dynamoDb, inventory, consumers, latency));
+        Variant.LAMBDA,
+        () -> new LambdaDrain(base, sqs, dynamoDb, inventory, consumers, receiveWait, latency));
     drains.put(
         Variant.LOCK_CLIENT,
         () ->
             new LockClientDrain(
-                sqs, queueUrl, dynamoDb, LOCK_TABLE, inventoryTable, consumers, latency));
+                sqs,
+                queueUrl,
+                dynamoDb,
+                LOCK_TABLE,
+                inventoryTable,
+                consumers,
+                receiveWait,
+                latency));
     if (!only.isEmpty()) {
       drains
           .keySet()
@@ -269,6 +294,7 @@ public final class ThroughputBench {
     Map<Variant, List<Double>> consumerCpuPerJob = new LinkedHashMap<>();
     Map<Variant, List<Double>> sqsEmulatorCpuPerJob = new LinkedHashMap<>();
     Map<Variant, List<Double>> dynamoDbEmulatorCpuPerJob = new LinkedHashMap<>();
+    Map<Variant, List<Double>> jvmCpuPerJob = new LinkedHashMap<>();
     Map<Variant, List<Double>> p99 = new LinkedHashMap<>();
     Map<Variant, List<Double>> businessPerJob = new LinkedHashMap<>();
     List<Double> jobsPerGrant = new ArrayList<>();
@@ -308,6 +334,7 @@ public final class ThroughputBench {
         double consumerMsPerJob = cpu.consumerNanos() / 1e6 / trial.done;
         double sqsEmulatorMsPerJob = cpu.sqsNanos() / 1e6 / trial.done;
         double dynamoDbEmulatorMsPerJob = cpu.dynamoDbNanos() / 1e6 / trial.done;
+        double jvmMsPerJob = cpu.jvmNanos() / 1e6 / trial.done;
         dynamoDbCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(dynamoDbPerJob);
         sqsCallsPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(sqsPerJob);
         cpuPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(cpuMsPerJob);
@@ -316,6 +343,7 @@ public final class ThroughputBench {
         dynamoDbEmulatorCpuPerJob
             .computeIfAbsent(v, x -> new ArrayList<>())
             .add(dynamoDbEmulatorMsPerJob);
+        jvmCpuPerJob.computeIfAbsent(v, x -> new ArrayList<>()).add(jvmMsPerJob);
         double coordination =
             table == null ? 0 : (writes.to(table) - writesBefore) / (double) trial.done;
         double business = (writes.to(inventoryTable) - inventoryBefore) / (double) trial.done;
@@ -345,7 +373,9 @@ public final class ThroughputBench {
                     + " / "
                     + Report.format(sqsEmulatorMsPerJob)
                     + " / "
-                    + Report.format(dynamoDbEmulatorMsPerJob),
+                    + Report.format(dynamoDbEmulatorMsPerJob)
+                    + " / "
+                    + Report.format(jvmMsPerJob),
                 Report.format(p99Ms)));
         report.progress(
             "%s trial %d/%d %s: %d jobs in %.1f s = %.0f jobs/s, coordination writes/job %.2f,"
@@ -381,7 +411,9 @@ public final class ThroughputBench {
                   + " / "
                   + Report.format(median(sqsEmulatorCpuPerJob, v))
                   + " / "
-                  + Report.format(median(dynamoDbEmulatorCpuPerJob, v))));
+                  + Report.format(median(dynamoDbEmulatorCpuPerJob, v))
+                  + " / "
+                  + Report.format(median(jvmCpuPerJob, v))));
     }
     report.table(
         "Medians, " + m + " keys",
@@ -395,7 +427,7 @@ public final class ThroughputBench {
             "entity writes per job",
             "p99 enqueue-to-apply ms",
             "CPU ms per job (emulators included)",
-            "of which consumers / SQS emulator / DynamoDB emulator"),
+            "of which consumers / SQS emulator / DynamoDB emulator / JVM (GC, JIT)"),
         summary);
     report.table(
         "Every trial, " + m + " keys",
@@ -411,7 +443,7 @@ public final class ThroughputBench {
             "DynamoDB calls/job",
             "SQS calls/job",
             "CPU ms/job",
-            "of which consumers / SQS emulator / DynamoDB emulator",
+            "of which consumers / SQS emulator / DynamoDB emulator / JVM (GC, JIT)",
             "p99 ms"),
         trialRows);
     String p = mix == KeyMix.UNIFORM ? "" : m + "_";
@@ -436,6 +468,7 @@ public final class ThroughputBench {
       result.put(name + "_consumer_cpu_ms_per_job", median(consumerCpuPerJob, v));
       result.put(name + "_sqs_emulator_cpu_ms_per_job", median(sqsEmulatorCpuPerJob, v));
       result.put(name + "_dynamodb_emulator_cpu_ms_per_job", median(dynamoDbEmulatorCpuPerJob, v));
+      result.put(name + "_jvm_cpu_ms_per_job", median(jvmCpuPerJob, v));
     }
     result.put(p + "fenceq_per_job_per_s", median(rates, Variant.FENCEQ_PER_JOB));
     result.put(p + "fenceq_over_fenceq_per_job", fenceq / median(rates, Variant.FENCEQ_PER_JOB));

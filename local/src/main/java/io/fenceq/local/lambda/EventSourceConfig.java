@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *       a failed invocation. The queue's visibility timeout must be at least this long, as Lambda
  *       requires of a mapping.
  *   <li>{@code receiveWait}: the long-poll wait of each receive (Lambda polls with 20 s); also how
- *       long an idle poller may take to stop.
+ *       long an idle poller may take to stop. Zero polls short, with an {@link
+ *       io.fenceq.consumer.EmptyReceivePause} after an empty receive, as fenceq's worker does.
  *   <li>{@code shutdownTimeout}: how long {@link SqsEventSource#close()} lets running invocations
  *       finish.
  *   <li>{@code functionName}, {@code memoryLimitMb}: what the {@code Context} reports.

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.fenceq.FenceqException;
+import io.fenceq.consumer.EmptyReceivePause;
 import io.fenceq.local.lambda.internal.BatchRunner;
 import io.fenceq.local.lambda.internal.Counters;
 import io.fenceq.local.lambda.internal.GroupGate;
@@ -88,12 +89,25 @@ public final class SqsEventSource implements Closeable {
             daemonThreads(threads + "invoke-"),
             Thread.ofPlatform().name(threads + "timeouts").daemon(true).factory());
     this.slots = new Semaphore(config.maximumConcurrency());
+    // Shared by the pollers: a settled batch may free the group an idle poller's next receive gets.
+    EmptyReceivePause emptyPause = new EmptyReceivePause();
     BatchRunner runner =
         new BatchRunner(
-            b.sqs, queue, config, b.ticker, new GroupGate(), invoker, slots, counters, stopping);
+            b.sqs,
+            queue,
+            config,
+            b.ticker,
+            new GroupGate(),
+            invoker,
+            slots,
+            emptyPause,
+            counters,
+            stopping);
     ThreadFactory pollThreads = daemonThreads(threads + "poll-");
     for (int i = 0; i < config.pollers(); i++) {
-      pollers.add(pollThreads.newThread(new Poller(b.sqs, queue, config, slots, runner, stopping)));
+      pollers.add(
+          pollThreads.newThread(
+              new Poller(b.sqs, queue, config, slots, runner, emptyPause, stopping)));
     }
   }
 

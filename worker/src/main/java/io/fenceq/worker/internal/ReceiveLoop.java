@@ -1,6 +1,7 @@
 package io.fenceq.worker.internal;
 
 import io.fenceq.aws.AwsErrors;
+import io.fenceq.consumer.EmptyReceivePause;
 import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.LaneProcessor;
@@ -24,6 +25,12 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * the engine's own count of lanes in flight ({@link LaneSink#reserve()}), so no loop polls without
  * room for at least one lane. A batch received while stopping is still handed over: the engine
  * gives it back with visibility 0.
+ *
+ * <p>With a receive wait of zero the loop polls short, and after an empty receive it pauses until
+ * one of its lanes settles (deleting a lane-batch frees its message group, whose next messages are
+ * then the likeliest to be handed out) or a backoff passes. Short polling is for the embedded
+ * ElasticMQ, where a waiting long poll costs the queue work on every send and visibility change; on
+ * SQS long polling is cheaper and the default.
  */
 public final class ReceiveLoop implements Runnable {
   /** SQS's most messages per receive. */
@@ -42,9 +49,12 @@ public final class ReceiveLoop implements Runnable {
   private final Progress progress;
   private final CountDownLatch stopping;
 
+  private final EmptyReceivePause emptyPause;
+
   /**
    * @param sqs the client to poll with
-   * @param wait the long-poll wait
+   * @param wait the long-poll wait; zero polls short, with an {@link EmptyReceivePause} after an
+   *     empty receive
    * @param visibility the visibility timeout to ask on receive, or null for the queue's own; at
    *     least the lease duration, since the first heartbeat extends it only one renew interval
    *     after the lease is granted
@@ -59,6 +69,19 @@ public final class ReceiveLoop implements Runnable {
       LaneSink lanes,
       Progress progress,
       CountDownLatch stopping) {
+    this(sqs, queueUrl, wait, visibility, lanes, progress, stopping, new EmptyReceivePause());
+  }
+
+  /** As above, with the short poll's pause given (tests). */
+  ReceiveLoop(
+      SqsClient sqs,
+      String queueUrl,
+      Duration wait,
+      Duration visibility,
+      LaneSink lanes,
+      Progress progress,
+      CountDownLatch stopping,
+      EmptyReceivePause emptyPause) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.wait = wait;
@@ -66,6 +89,7 @@ public final class ReceiveLoop implements Runnable {
     this.lanes = lanes;
     this.progress = progress;
     this.stopping = stopping;
+    this.emptyPause = emptyPause;
   }
 
   @Override
@@ -83,6 +107,7 @@ public final class ReceiveLoop implements Runnable {
         return; // the engine is shutting down: stopping
       }
       int ask = sizer.ask(room);
+      long mark = emptyPause.mark();
       List<Message> batch;
       try {
         batch = sqs.receiveMessage(request(ask)).messages();
@@ -112,6 +137,21 @@ public final class ReceiveLoop implements Runnable {
         // After the lanes are submitted, so that the engine counts them before the room is freed.
         lanes.release();
       }
+      if (!batch.isEmpty()) {
+        emptyPause.reset();
+      } else if (wait.isZero() && pauseAfterEmptyReceive(mark)) {
+        return;
+      }
+    }
+  }
+
+  /** Pauses a short poll after an empty receive; true if the worker stops. */
+  private boolean pauseAfterEmptyReceive(long mark) {
+    try {
+      return emptyPause.pause(mark, this::stopped);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
     }
   }
 
@@ -160,6 +200,7 @@ public final class ReceiveLoop implements Runnable {
     }
     settled.whenComplete(
         (outcome, error) -> {
+          emptyPause.settled();
           if (outcome != null) {
             progress.settled(outcome);
           } else {

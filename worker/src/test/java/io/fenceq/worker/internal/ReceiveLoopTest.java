@@ -2,6 +2,7 @@ package io.fenceq.worker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceq.consumer.EmptyReceivePause;
 import io.fenceq.engine.BatchOutcome;
 import io.fenceq.engine.LaneBatch;
 import java.time.Duration;
@@ -63,9 +64,26 @@ class ReceiveLoopTest {
       };
 
   private void start(Duration visibility) {
-    ReceiveLoop loop =
+    run(
         new ReceiveLoop(
-            sqs, QUEUE, Duration.ofSeconds(20), visibility, slots, new Progress(), stopping);
+            sqs, QUEUE, Duration.ofSeconds(20), visibility, slots, new Progress(), stopping));
+  }
+
+  /** Polls short, with a backoff long enough that only a settled lane ends a pause in a test. */
+  private void startShortPolling() {
+    run(
+        new ReceiveLoop(
+            sqs,
+            QUEUE,
+            Duration.ZERO,
+            null,
+            slots,
+            new Progress(),
+            stopping,
+            new EmptyReceivePause(Duration.ofHours(1), Duration.ofHours(1))));
+  }
+
+  private void run(ReceiveLoop loop) {
     thread = Thread.ofPlatform().name("receive-loop-under-test").start(loop);
   }
 
@@ -160,6 +178,46 @@ class ReceiveLoopTest {
     }
     slots.awaitFree(-2);
     assertThat(requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void aLongPollThatCameBackEmptyIsSentAgainAtOnce() throws Exception {
+    start(null);
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    answers.add(List::of);
+
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  @Test
+  void anEmptyShortPollPausesUntilALaneOfTheLoopSettles() throws Exception {
+    startShortPolling();
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS).waitTimeSeconds()).isZero();
+    answers.add(() -> List.of(message("a", "lane-0001")));
+    CompletableFuture<BatchOutcome> lane = batches.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS); // room is left: it polls again
+
+    answers.add(List::of); // nothing else is available while the lane holds its group
+
+    assertThat(requests.poll(300, TimeUnit.MILLISECONDS))
+        .as("no receive sent back to back after an empty one")
+        .isNull();
+    lane.complete(new BatchOutcome(List.of()));
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS))
+        .as("the settled lane freed its group: poll now")
+        .isNotNull();
+  }
+
+  @Test
+  void aShortPollWithMessagesIsFollowedAtOnceByTheNext() throws Exception {
+    startShortPolling();
+    requests.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    answers.add(() -> List.of(message("a", "lane-0001")));
+
+    assertThat(batches.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
+    assertThat(requests.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.fenceq.local.lambda.internal;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.fenceq.consumer.EmptyReceivePause;
 import io.fenceq.local.lambda.EventSourceConfig;
 import io.fenceq.time.Ticker;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class BatchRunner {
   private final GroupGate gate;
   private final Invoker invoker;
   private final Semaphore slots;
+  private final EmptyReceivePause emptyPause;
   private final Counters counters;
   private final CountDownLatch stopping;
   private final String region;
@@ -55,8 +57,10 @@ public final class BatchRunner {
       GroupGate gate,
       Invoker invoker,
       Semaphore slots,
+      EmptyReceivePause emptyPause,
       Counters counters,
       CountDownLatch stopping) {
+    this.emptyPause = emptyPause;
     this.sqs = sqs;
     this.queue = queue;
     this.config = config;
@@ -138,6 +142,7 @@ public final class BatchRunner {
               settle(BatchVerdict.of(records, result), context, groups);
             } finally {
               slots.release();
+              emptyPause.settled();
             }
           }
 

@@ -1,6 +1,7 @@
 package io.fenceq.local.lambda.internal;
 
 import io.fenceq.aws.AwsErrors;
+import io.fenceq.consumer.EmptyReceivePause;
 import io.fenceq.local.lambda.EventSourceConfig;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class Poller implements Runnable {
   private final EventSourceConfig config;
   private final Semaphore slots;
   private final BatchRunner runner;
+  private final EmptyReceivePause emptyPause;
   private final CountDownLatch stopping;
 
   /**
@@ -54,7 +56,9 @@ public final class Poller implements Runnable {
       EventSourceConfig config,
       Semaphore slots,
       BatchRunner runner,
+      EmptyReceivePause emptyPause,
       CountDownLatch stopping) {
+    this.emptyPause = emptyPause;
     this.sqs = sqs;
     this.queue = queue;
     this.config = config;
@@ -79,6 +83,7 @@ public final class Poller implements Runnable {
         slots.release();
         return;
       }
+      long mark = emptyPause.mark();
       List<Message> messages;
       try {
         messages = sqs.receiveMessage(receiveRequest()).messages();
@@ -102,10 +107,21 @@ public final class Poller implements Runnable {
         pause = doubled.compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : doubled;
         continue;
       }
-      if (messages.isEmpty()) {
-        slots.release();
-      } else {
+      if (!messages.isEmpty()) {
+        emptyPause.reset();
         runner.run(messages);
+        continue;
+      }
+      slots.release();
+      if (config.receiveWait().isZero()) {
+        try {
+          if (emptyPause.pause(mark, this::stopped)) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }
