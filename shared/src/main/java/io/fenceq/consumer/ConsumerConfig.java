@@ -101,7 +101,10 @@ public final class ConsumerConfig {
   /** Seconds a shutdown lets running jobs finish; default {@value #DEFAULT_SHUTDOWN_SECONDS}. */
   public static final String SHUTDOWN_SECONDS = "FENCEQ_SHUTDOWN_SECONDS";
 
-  /** Long-poll wait of each receive, seconds; default {@value #DEFAULT_RECEIVE_WAIT_SECONDS}. */
+  /**
+   * Long-poll wait of each receive, seconds; default {@value #DEFAULT_RECEIVE_WAIT_SECONDS}. 0 polls
+   * short, with an {@link EmptyReceivePause} after an empty receive.
+   */
   public static final String RECEIVE_WAIT_SECONDS = "FENCEQ_RECEIVE_WAIT_SECONDS";
 
   /**
