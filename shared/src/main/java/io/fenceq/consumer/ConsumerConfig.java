@@ -102,8 +102,8 @@ public final class ConsumerConfig {
   public static final String SHUTDOWN_SECONDS = "FENCEQ_SHUTDOWN_SECONDS";
 
   /**
-   * Long-poll wait of each receive, seconds; default {@value #DEFAULT_RECEIVE_WAIT_SECONDS}. 0 polls
-   * short, with an {@link EmptyReceivePause} after an empty receive.
+   * Long-poll wait of each receive, seconds; default {@value #DEFAULT_RECEIVE_WAIT_SECONDS}. 0
+   * polls short, with an {@link EmptyReceivePause} after an empty receive.
    */
   public static final String RECEIVE_WAIT_SECONDS = "FENCEQ_RECEIVE_WAIT_SECONDS";
 
