@@ -8,7 +8,9 @@
  *   <li>{@link io.fenceq.consumer.HandlerFactory}, {@link io.fenceq.consumer.HandlerResources} and
  *       {@link io.fenceq.consumer.HandlerFactories}: the handler SPI a host loads by class name
  *       ({@code FENCEQ_HANDLER});
- *   <li>{@link io.fenceq.consumer.ConsumerEngine}: the one wiring of lease store and engine.
+ *   <li>{@link io.fenceq.consumer.ConsumerEngine}: the one wiring of lease store and engine;
+ *   <li>{@link io.fenceq.consumer.EmptyReceivePause}: the pause of a short-polling receive loop
+ *       after an empty receive, until one of its batches settles or a backoff passes.
  * </ul>
  *
  * <p>The queue's attributes are read by {@link io.fenceq.queue.QueueDescription}, which producers

@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * <p>Taking the slot before receiving means no batch is received that cannot be invoked at once
  * (its messages would sit in flight, eating their visibility timeout), and no more receives wait on
  * the queue than there are pollers, however many invocations run: on ElasticMQ every waiting
- * receive costs work on each send, visibility change and delete. A batch received while stopping is
- * still invoked: its messages are in flight already.
+ * receive costs the queue work on each send and visibility change, and on the queue's own retry
+ * ticks while a message group it could answer from is in flight (a delete costs none). A batch
+ * received while stopping is still invoked: its messages are in flight already.
  */
 public final class Poller implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
