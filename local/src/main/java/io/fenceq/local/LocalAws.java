@@ -76,6 +76,13 @@ public final class LocalAws implements AutoCloseable {
   public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
   /**
+   * The name prefix of the embedded SQS emulator's threads, for tools that attribute CPU time by
+   * thread: ElasticMQ runs on an actor system of its own named this plus a number, and the actor
+   * system's threads carry its name.
+   */
+  public static final String SQS_THREAD_PREFIX = "fenceq-sqs-";
+
+  /**
    * Template parameters a local run sets unless told otherwise: locally the consumers are workers
    * in processes ({@code fenceq local --workers}, {@code fenceq worker}), which is the template's
    * ECS mode, so the work queue takes {@code VisibilityTimeoutSeconds} rather than the Lambda

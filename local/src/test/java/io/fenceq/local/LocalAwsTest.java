@@ -80,6 +80,14 @@ class LocalAwsTest {
         .build();
   }
 
+  /** Tools that split CPU time by thread find the SQS emulator's threads by this prefix. */
+  @Test
+  void theSqsEmulatorsThreadsCarryTheirNamePrefix() {
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
+        .anyMatch(name -> name.startsWith(LocalAws.SQS_THREAD_PREFIX));
+  }
+
   @Test
   void theWorkQueueAndDeadLetterQueueAreFifoWithoutContentBasedDeduplication() {
     for (String logicalId : List.of("WorkQueue", "DeadLetterQueue")) {

@@ -1,5 +1,6 @@
 package io.fenceq.bench.support;
 
+import io.fenceq.local.LocalAws;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -18,13 +19,13 @@ import java.util.Map;
  * process's CPU time alone charges a variant for the emulators' work too, and their cost per call
  * is not AWS's: the split says which part of a variant's CPU would leave with them.
  *
- * <p>The emulators' threads are told apart by name: ElasticMQ's actor system is {@code
- * fenceq-sqs-<n>}; DynamoDB Local serves on Jetty's {@code qtp...} threads and writes on {@code
- * SQLiteQueue...}; they live as long as the emulators. The JVM's threads are read from Linux's
- * {@code /proc/self/task} (in 10 ms ticks); elsewhere that part is 0 and counts as the consumers'.
- * The consumers' part is the rest of the process's time, so that it keeps the CPU time of the
- * consumers' threads that end with their trial. GC is caused by every part, the emulators' heavy
- * allocation included, so its share is reported on its own rather than charged to anyone.
+ * <p>The emulators' threads are told apart by name: ElasticMQ's start with {@link
+ * LocalAws#SQS_THREAD_PREFIX}; DynamoDB Local serves on Jetty's {@code qtp...} threads and writes
+ * on {@code SQLiteQueue...}; they live as long as the emulators. The JVM's threads are read from
+ * Linux's {@code /proc/self/task} (in 10 ms ticks); elsewhere that part is 0 and counts as the
+ * consumers'. The consumers' part is the rest of the process's time, so that it keeps the CPU time
+ * of the consumers' threads that end with their trial. GC is caused by every part, the emulators'
+ * heavy allocation included, so its share is reported on its own rather than charged to anyone.
  */
 public final class CpuSplit {
   /** Linux's USER_HZ: the unit of {@code /proc/.../stat}'s times on every mainstream kernel. */
@@ -87,7 +88,7 @@ public final class CpuSplit {
         }
         String name = info.getThreadName();
         Map<Long, Long> part =
-            name.startsWith("fenceq-sqs-")
+            name.startsWith(LocalAws.SQS_THREAD_PREFIX)
                 ? sqs
                 : name.startsWith("qtp") || name.startsWith("SQLiteQueue") ? dynamoDb : null;
         long cpu = part == null ? -1 : threads.getThreadCpuTime(info.getThreadId());

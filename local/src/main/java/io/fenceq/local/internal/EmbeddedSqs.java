@@ -1,5 +1,6 @@
 package io.fenceq.local.internal;
 
+import io.fenceq.local.LocalAws;
 import io.fenceq.local.LocalAwsException;
 import io.fenceq.local.PortInUseException;
 import java.time.Duration;
@@ -15,10 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * ElasticMQ serving the SQS API on the loopback interface, in this JVM.
  *
- * <p>It runs on an actor system of its own, named {@code fenceq-sqs-<n>} (so are its threads), and
- * terminates it on stop. ElasticMQ only terminates actor systems it created once the HTTP binding
- * succeeded; after a failed bind (a port in use) its own system would stay up with non-daemon
- * threads.
+ * <p>It runs on an actor system of its own, named {@link LocalAws#SQS_THREAD_PREFIX} plus a number
+ * (so are its threads), and terminates it on stop. ElasticMQ only terminates actor systems it
+ * created once the HTTP binding succeeded; after a failed bind (a port in use) its own system would
+ * stay up with non-daemon threads.
  */
 public final class EmbeddedSqs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedSqs.class);
@@ -47,7 +48,8 @@ public final class EmbeddedSqs implements AutoCloseable {
    * @throws LocalAwsException naming the port if it is in use or the server fails to start
    */
   public static EmbeddedSqs start(int port, String region, String accountId) {
-    ActorSystem actorSystem = ActorSystem.create("fenceq-sqs-" + INSTANCES.incrementAndGet());
+    ActorSystem actorSystem =
+        ActorSystem.create(LocalAws.SQS_THREAD_PREFIX + INSTANCES.incrementAndGet());
     try {
       TheSQSRestServerBuilder builder =
           SQSRestServerBuilder.withActorSystem(actorSystem)
