@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class WorkerMain {
   /**
    * {@code true} to publish the worker's throughput to the lease table's stats items for {@code
-   * fenceq console} ({@code Worker.Builder.publishStats}); {@code false} by default.
+   * fenceq console} ({@code Worker.Builder.publishStats}); {@code false} by default. Read like
+   * every {@code FENCEQ_*} flag, by {@link ConsumerConfig#flag}.
    */
   public static final String STATS = "FENCEQ_STATS";
 
@@ -60,13 +61,11 @@ public final class WorkerMain {
    * status. Errors are one line on {@code err}, prefixed {@code fenceq worker: error:}.
    */
   public static int run(Map<String, String> environment, PrintWriter err) {
-    if (environment.containsKey(STATS) && !environment.get(STATS).matches("true|false")) {
-      say(err, "error: " + STATS + " must be true or false, got " + environment.get(STATS));
-      return EXIT_USAGE;
-    }
+    boolean stats;
     ConsumerConfig config;
     HandlerFactory factory;
     try {
+      stats = ConsumerConfig.flag(STATS, environment.get(STATS));
       config = ConsumerConfig.fromEnvironment(environment);
       factory = HandlerFactories.load(config);
     } catch (ConsumerConfigException e) {
@@ -86,7 +85,7 @@ public final class WorkerMain {
               .sqs(sqs)
               .dynamoDb(dynamoDb)
               .s3(s3)
-              .publishStats(Boolean.parseBoolean(environment.get(STATS)))
+              .publishStats(stats)
               .handlers(
                   HandlerFactories.handlers(
                       factory, new HandlerResources(config, environment, dynamoDb, sqs)))

@@ -44,7 +44,37 @@ class WorkerMainTest {
 
     assertThat(status).isEqualTo(WorkerMain.EXIT_USAGE);
     assertThat(err.toString())
-        .isEqualTo("fenceq worker: error: FENCEQ_STATS must be true or false, got yes\n");
+        .isEqualTo(
+            "fenceq worker: error: FENCEQ_STATS must be true or false, got \"yes\""
+                + System.lineSeparator());
+  }
+
+  /**
+   * The stats setting is read by the rule of every {@code FENCEQ_*} flag: blank is off, and the
+   * value is stripped. The worker then goes on to the next setting it lacks, the handler.
+   */
+  @Test
+  void aBlankOrPaddedStatsSettingIsReadAsEveryFlagIs() {
+    for (String value : new String[] {"", " ", " true\n", "false "}) {
+      StringWriter err = new StringWriter();
+
+      int status =
+          WorkerMain.run(
+              Map.of(
+                  "FENCEQ_QUEUE_URL",
+                  "http://127.0.0.1:9324/000000000000/q.fifo",
+                  "FENCEQ_LEASE_TABLE",
+                  "leases",
+                  WorkerMain.STATS,
+                  value),
+              new PrintWriter(err));
+
+      assertThat(status).as("FENCEQ_STATS=%s", value).isEqualTo(WorkerMain.EXIT_USAGE);
+      assertThat(err.toString())
+          .as("FENCEQ_STATS=%s", value)
+          .startsWith("fenceq worker: error: FENCEQ_HANDLER is required")
+          .hasLineCount(1);
+    }
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.fenceq.local.cli;
 
 import io.fenceq.FenceqException;
 import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.ConsumerConfigException;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueFailure;
 import io.fenceq.queue.EnqueueResult;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -104,12 +107,17 @@ final class EnqueueCommand implements Callable<Integer> {
       names = "--ring-epochs",
       arity = "0..1",
       fallbackValue = "true",
-      defaultValue = "${env:FENCEQ_RING_EPOCHS:-false}",
       description =
           "Follow the ring's epoch in the lease table, as consumers with FENCEQ_RING_EPOCHS=true"
               + " do: jobs go to the lanes of the current epoch's ring and carry the epoch, so a"
-              + " live reshard does not dead-letter them (default: $FENCEQ_RING_EPOCHS or false).")
-  boolean ringEpochs;
+              + " live reshard does not dead-letter them (default: $FENCEQ_RING_EPOCHS, read as"
+              + " the consumers read it, or false).")
+  // Null unless given (picocli then reads true or false, in any case, as before); when null,
+  // FENCEQ_RING_EPOCHS decides by the consumers' rule.
+  Boolean ringEpochsOption;
+
+  /** Where {@code FENCEQ_RING_EPOCHS} is read when {@code --ring-epochs} is not given. */
+  Map<String, String> environment = System.getenv();
 
   @Option(
       names = "--lanes",
@@ -146,6 +154,7 @@ final class EnqueueCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean large = payloadBucket != null && !payloadBucket.isBlank();
     boolean counted = leaseTable != null && !leaseTable.isBlank();
+    boolean ringEpochs = ringEpochs(ringEpochsOption, environment);
     if (ringEpochs && !counted) {
       throw new IllegalArgumentException(
           "--ring-epochs needs the lease table, which holds the ring's epoch: pass --lease-table"
@@ -192,6 +201,26 @@ final class EnqueueCommand implements Callable<Integer> {
         "enqueued=%d failed=%d key=%s lane=%s jobs_per_s=%.0f%n",
         accepted, count - accepted, key, enqueuer.ring().laneFor(key), accepted / seconds);
     return accepted == count ? 0 : FenceqCli.EXIT_FAILURE;
+  }
+
+  /**
+   * Whether to follow the ring's epoch: {@code --ring-epochs} when given, else {@code
+   * FENCEQ_RING_EPOCHS} read by the consumers' own rule ({@link ConsumerConfig#flag}), so that this
+   * producer and the consumers, given the same environment, agree on whether it is on.
+   *
+   * @throws IllegalArgumentException naming the variable and its value when that is not a flag
+   */
+  static boolean ringEpochs(Boolean option, Map<String, String> environment) {
+    if (option != null) {
+      return option;
+    }
+    try {
+      return ConsumerConfig.flag(
+          ConsumerConfig.RING_EPOCHS, environment.get(ConsumerConfig.RING_EPOCHS));
+    } catch (ConsumerConfigException e) {
+      // A bad setting, like a bad option value: the usage exit status.
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.fenceq.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.queue.BatchEnqueueResult;
 import io.fenceq.queue.EnqueueFailure;
 import io.fenceq.queue.EnqueueResult;
@@ -12,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EnqueueCommandTest {
@@ -103,6 +106,65 @@ class EnqueueCommandTest {
 
     assertThat(code).isEqualTo(FenceqCli.EXIT_USAGE);
     assertThat(err.toString()).contains("--ring-epochs").contains("yes");
+  }
+
+  /**
+   * FENCEQ_RING_EPOCHS is read by the consumers' rule, so a value the consumers refuse ({@code
+   * TRUE}) is refused here too, in one line naming the variable and the value.
+   */
+  @Test
+  void aRingEpochsVariableTheConsumersRefuseIsRefusedNamingIt() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = enqueueWithEnvironment(Map.of(ConsumerConfig.RING_EPOCHS, "TRUE"), out, err);
+
+    int code = cli.execute("enqueue", "--key", "sku-1", "--type", "t", "--queue-url=x");
+
+    assertThat(code).isEqualTo(FenceqCli.EXIT_USAGE);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "fenceq enqueue: error: FENCEQ_RING_EPOCHS must be true or false, got \"TRUE\"");
+  }
+
+  /** A padded value reads as the consumers read it: on, so the lease table is needed. */
+  @Test
+  void aPaddedRingEpochsVariableIsOnAsForTheConsumers() {
+    StringWriter err = new StringWriter();
+    var cli =
+        enqueueWithEnvironment(
+            Map.of(ConsumerConfig.RING_EPOCHS, " true\n"), new StringWriter(), err);
+
+    int code =
+        cli.execute("enqueue", "--key", "sku-1", "--type", "t", "--queue-url=x", "--lease-table=");
+
+    assertThat(code).isEqualTo(FenceqCli.EXIT_USAGE);
+    assertThat(err.toString()).startsWith("fenceq enqueue: error: --ring-epochs needs the lease");
+  }
+
+  @Test
+  void theOptionWinsOverTheVariableAndTheVariableFollowsTheFlagRule() {
+    String variable = ConsumerConfig.RING_EPOCHS;
+    assertThat(EnqueueCommand.ringEpochs(false, Map.of(variable, "yes"))).isFalse();
+    assertThat(EnqueueCommand.ringEpochs(true, Map.of(variable, "false"))).isTrue();
+    assertThat(EnqueueCommand.ringEpochs(null, Map.of())).isFalse();
+    assertThat(EnqueueCommand.ringEpochs(null, Map.of(variable, ""))).isFalse();
+    assertThat(EnqueueCommand.ringEpochs(null, Map.of(variable, " false "))).isFalse();
+    assertThat(EnqueueCommand.ringEpochs(null, Map.of(variable, "true"))).isTrue();
+    assertThatThrownBy(() -> EnqueueCommand.ringEpochs(null, Map.of(variable, "1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("FENCEQ_RING_EPOCHS must be true or false, got \"1\"");
+  }
+
+  /** The command line, its enqueue command reading {@code environment} instead of the process's. */
+  private static picocli.CommandLine enqueueWithEnvironment(
+      Map<String, String> environment, StringWriter out, StringWriter err) {
+    var cli = FenceqCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    EnqueueCommand enqueue = cli.getSubcommands().get("enqueue").getCommand();
+    enqueue.environment = environment;
+    return cli;
   }
 
   /** {@code size} jobs accepted up to {@code failAt}, which fails; the later ones not sent. */
