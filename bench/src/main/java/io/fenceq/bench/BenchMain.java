@@ -294,8 +294,8 @@ public final class BenchMain {
     @Option(
         names = "--lease-writes-per-job",
         description =
-            "lane lease acquires + releases per job, 0 to 2 (0.2 measured under a backlog;"
-                + " default: 2 per lane-batch, the batch derived from the rate per lane)")
+            "lane lease writes per job, 0 to 2 (0.1 measured under a backlog;"
+                + " default: 1 per lane-batch, the batch derived from the rate per lane)")
     Double leaseWritesPerJob;
 
     @Option(

@@ -71,12 +71,16 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *       retried while the lease lasts; a permanent one, or one that outlasts the lease, loses the
  *       lane: {@link JobContext#checkFence()} throws, no further job starts and nothing more is
  *       deleted;
- *   <li>at its end releases the lease, deletes its successes in one batch, and gives the rest back.
+ *   <li>at its end deletes its successes in one batch and gives the rest back. If anything goes
+ *       back, it first releases the lease; if everything was deleted, it does not: its grant
+ *       recorded the batch's sequence numbers, and SQS delivers the lane's next messages only after
+ *       the delete, at higher numbers, so whoever receives them is handed the lease on that ({@link
+ *       io.fenceq.lease.LaneLeases#acquire(String, String, io.fenceq.lease.SequenceSpan)}).
  * </ol>
  *
- * <p>The lease is released at the end of every batch rather than kept for the lane's next messages:
- * SQS, not this consumer, decides who receives them, and a lease kept here would make whoever does
- * wait out the lease.
+ * <p>The lease is never kept for the lane's next messages: SQS, not this consumer, decides who
+ * receives them, and a lease kept here would make whoever does wait out the lease. A handover costs
+ * one lease write per lane-batch, the grant; a released lease two.
  *
  * <p>Receive with {@link #RECEIVE_SYSTEM_ATTRIBUTES} and {@link #RECEIVE_MESSAGE_ATTRIBUTES}, and
  * with a visibility timeout of at least the lease duration: the first heartbeat comes only one

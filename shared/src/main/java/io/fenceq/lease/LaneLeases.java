@@ -18,6 +18,9 @@ import java.time.Duration;
  *       downstream, not by the lease.
  *   <li>Only the owner at its fence can renew or release a grant, so a holder that was taken over
  *       can neither extend nor free the newer grant.
+ *   <li>A grant made for a lane-batch ({@link #acquire(String, String, SequenceSpan)}) also passes,
+ *       without a release, to a contender whose batch starts above the holder's: the holder's whole
+ *       batch was deleted, so it has nothing left to do under the lease.
  *   <li>Refusals and losses say who holds the lease, at which fence, and until when.
  *   <li>Only the owner at its fence can write or clear the lane's failure record, and every grant
  *       and renewal returns the record as the item holds it.
@@ -42,11 +45,27 @@ public interface LaneLeases {
    * already does (then with a new fence), or when the holder is deemed gone by the {@link
    * LeaseConfig#expiryMode()}.
    *
+   * <p>The grant records no lane-batch, so it is never handed over: it is released or runs out.
+   *
    * @return a {@link Lease} whose fence is larger than any earlier grant's of {@code leaseId}, or a
    *     {@link LeaseRefusal} naming the holder, its fence and expiry, and when to try again
    * @throws LeaseException if the lease could not be asked for; nothing is known to be granted
    */
   AcquireResult acquire(String leaseId, String owner);
+
+  /**
+   * Tries once to acquire the lease of a lane for the lane-batch whose SQS sequence numbers {@code
+   * batch} spans: granted as by {@link #acquire(String, String)}, and also when the holder's grant
+   * was made for a lane-batch that ended below {@code batch.first()}. That is a handover, not a
+   * takeover: SQS delivered this batch only after deleting every message of the holder's. The grant
+   * records {@code batch.last()}, so that the holder of this batch need not release the lease once
+   * every message of it is deleted: the lane's next batch takes it over.
+   *
+   * @return a {@link Lease} whose fence is larger than any earlier grant's of {@code leaseId}, or a
+   *     {@link LeaseRefusal} naming the holder, its fence and expiry, and when to try again
+   * @throws LeaseException if the lease could not be asked for; nothing is known to be granted
+   */
+  AcquireResult acquire(String leaseId, String owner, SequenceSpan batch);
 
   /**
    * Extends {@code lease} by the lease duration, if it is still its owner's at its fence. The fence

@@ -17,14 +17,29 @@ import java.util.Objects;
  *     released or when never set
  * @param renewals renewals ever made of this item, by any holder
  * @param duration the lease duration of the last grant or renewal, {@link Duration#ZERO} if unknown
+ * @param handedOver whether the holder's grant recorded its lane-batch, so that the lane's next
+ *     batch is handed the lease without a release: a lane whose last batch was deleted keeps its
+ *     holder until then (see {@link LaneLeases#acquire(String, String, SequenceSpan)})
  */
 public record LeaseSnapshot(
-    String id, String owner, long fence, Instant expiresAt, long renewals, Duration duration) {
+    String id,
+    String owner,
+    long fence,
+    Instant expiresAt,
+    long renewals,
+    Duration duration,
+    boolean handedOver) {
 
   public LeaseSnapshot {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(duration, "duration");
+  }
+
+  /** A lease whose grant recorded no lane-batch: a leader's, or a free one. */
+  public LeaseSnapshot(
+      String id, String owner, long fence, Instant expiresAt, long renewals, Duration duration) {
+    this(id, owner, fence, expiresAt, renewals, duration, false);
   }
 
   /** Whether the item had a holder; a holder whose expiry hint has passed still counts. */

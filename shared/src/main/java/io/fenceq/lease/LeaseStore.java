@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -75,13 +76,47 @@ public final class LeaseStore implements LaneLeases {
           + " OR (#owner = :seenOwner AND #fence = :seenFence AND #renewals = :seenRenewals)";
 
   /**
-   * Update of every grant: takes ownership, writes the expiry hint and the lease duration (which
-   * {@link ExpiryMode#OBSERVED} contenders watch for), starts the renewal count if the item has
-   * none and never resets it, and mints the fence with {@code ADD}.
+   * The handover term of a lane's acquire ({@link #acquire(String, String, SequenceSpan)}): the
+   * holder's grant was made for a lane-batch whose last SQS sequence number is below the first of
+   * the caller's. SQS FIFO delivers a message group's later messages only once every earlier one in
+   * flight has been deleted, so the holder's whole batch is deleted and it has nothing left to do
+   * under the lease: the caller's grant needs no release first. Numbers are stored zero-padded
+   * ({@link SequenceSpan#lastKey()}), so the string order is the numbers'. An item without the
+   * attribute (a grant that recorded no batch) never matches. Like every grant, a handover mints a
+   * larger fence, so a holder that had not in fact stopped is refused downstream.
+   */
+  public static final String HANDOVER_CONDITION = "#heldThrough < :firstSeq";
+
+  /** {@link #ACQUIRE_CONDITION}, or a handover: a lane's acquire in wall-clock mode. */
+  public static final String ACQUIRE_LANE_CONDITION =
+      ACQUIRE_CONDITION + " OR " + HANDOVER_CONDITION;
+
+  /** {@link #ACQUIRE_FREE_CONDITION}, or a handover: a lane's first acquire in observed mode. */
+  public static final String ACQUIRE_LANE_FREE_CONDITION =
+      ACQUIRE_FREE_CONDITION + " OR " + HANDOVER_CONDITION;
+
+  /** {@link #ACQUIRE_OBSERVED_CONDITION}, or a handover: a lane's takeover in observed mode. */
+  public static final String ACQUIRE_LANE_OBSERVED_CONDITION =
+      ACQUIRE_OBSERVED_CONDITION + " OR " + HANDOVER_CONDITION;
+
+  /**
+   * Update of a grant that records no lane-batch: takes ownership, writes the expiry hint and the
+   * lease duration (which {@link ExpiryMode#OBSERVED} contenders watch for), starts the renewal
+   * count if the item has none and never resets it, removes any lane-batch an earlier grant
+   * recorded, so that this grant is never handed over, and mints the fence with {@code ADD}.
    */
   public static final String ACQUIRE_UPDATE =
       "SET #owner = :me, #expiresAt = :expiresAt, #leaseMillis = :leaseMillis,"
-          + " #renewals = if_not_exists(#renewals, :zero) ADD #fence :one";
+          + " #renewals = if_not_exists(#renewals, :zero) REMOVE #heldThrough ADD #fence :one";
+
+  /**
+   * Update of a lane's grant for a lane-batch: as {@link #ACQUIRE_UPDATE}, but records the batch's
+   * last sequence number, which the lane's next batch is handed over above.
+   */
+  public static final String ACQUIRE_LANE_UPDATE =
+      "SET #owner = :me, #expiresAt = :expiresAt, #leaseMillis = :leaseMillis,"
+          + " #renewals = if_not_exists(#renewals, :zero), #heldThrough = :lastSeq"
+          + " ADD #fence :one";
 
   /**
    * Renew: succeeds only while the caller is the owner at the same fence. Guarantees that a holder
@@ -191,6 +226,25 @@ public final class LeaseStore implements LaneLeases {
    */
   @Override
   public AcquireResult acquire(String leaseId, String owner) {
+    return acquire(leaseId, owner, null, "");
+  }
+
+  /**
+   * Tries once to acquire a lane's lease for the lane-batch {@code batch} spans: as {@link
+   * #acquire(String, String)}, and also on {@link #HANDOVER_CONDITION}; the grant records the
+   * batch's last number ({@link #ACQUIRE_LANE_UPDATE}).
+   *
+   * @return a {@link Lease} with a fence larger than any earlier grant of this lease, or a {@link
+   *     LeaseRefusal} naming the holder and when to retry
+   * @throws LeaseException if DynamoDB could not be asked
+   */
+  @Override
+  public AcquireResult acquire(String leaseId, String owner, SequenceSpan batch) {
+    Objects.requireNonNull(batch, "batch");
+    return acquire(leaseId, owner, batch, " for messages " + batch);
+  }
+
+  private AcquireResult acquire(String leaseId, String owner, SequenceSpan batch, String forWhat) {
     requireId(leaseId, "lease id");
     requireId(owner, "owner");
     ExpiryMode mode = config.expiryMode();
@@ -205,41 +259,47 @@ public final class LeaseStore implements LaneLeases {
     values.put(":leaseMillis", millis(config.leaseDuration().toMillis()));
     values.put(":zero", ZERO);
     values.put(":one", ONE);
+    boolean lane = batch != null;
     String condition;
     switch (kind) {
       case FREE_MINE_OR_EXPIRED -> {
-        condition = ACQUIRE_CONDITION;
+        condition = lane ? ACQUIRE_LANE_CONDITION : ACQUIRE_CONDITION;
         values.put(":now", millis(nowMillis));
       }
-      case FREE_OR_MINE -> condition = ACQUIRE_FREE_CONDITION;
+      case FREE_OR_MINE -> condition = lane ? ACQUIRE_LANE_FREE_CONDITION : ACQUIRE_FREE_CONDITION;
       case FREE_MINE_OR_UNCHANGED -> {
-        condition = ACQUIRE_OBSERVED_CONDITION;
+        condition = lane ? ACQUIRE_LANE_OBSERVED_CONDITION : ACQUIRE_OBSERVED_CONDITION;
         values.put(":seenOwner", AttributeValue.fromS(seen.owner()));
         values.put(":seenFence", millis(seen.fence()));
         values.put(":seenRenewals", millis(seen.renewals()));
       }
       default -> throw new IllegalStateException("unknown acquire kind " + kind);
     }
+    if (lane) {
+      values.put(":firstSeq", AttributeValue.fromS(batch.firstKey()));
+      values.put(":lastSeq", AttributeValue.fromS(batch.lastKey()));
+    }
     LeaseTable.Outcome outcome =
         table.update(
             leaseId,
-            ACQUIRE_UPDATE,
+            lane ? ACQUIRE_LANE_UPDATE : ACQUIRE_UPDATE,
             condition,
             values,
-            "acquire of lease " + leaseId + " by " + owner);
+            "acquire of lease " + leaseId + " by " + owner + forWhat);
     if (!outcome.applied()) {
       return refusal(leaseId, owner, outcome.item(), seen, nowMillis);
     }
     observations.remove(leaseId);
     Lease lease = lease(leaseId, owner, outcome.item(), sentNanos);
     log.debug(
-        "event=lease_acquired table={} lease={} owner={} fence={} mode={} takeover={}",
+        "event=lease_acquired table={} lease={} owner={} fence={} mode={} takeover={} batch={}",
         table.name(),
         leaseId,
         owner,
         lease.fence(),
         mode,
-        kind == AcquireKind.FREE_MINE_OR_UNCHANGED);
+        kind == AcquireKind.FREE_MINE_OR_UNCHANGED,
+        lane ? batch : "-");
     return lease;
   }
 

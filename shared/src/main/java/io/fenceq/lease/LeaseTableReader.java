@@ -62,7 +62,8 @@ public final class LeaseTableReader {
             && id.s() != null
             && !id.s().startsWith(StatsItems.PREFIX)
             && !id.s().equals(RingConfigTable.ID)) {
-          leases.add(snapshot(id.s(), LeaseItem.from(item)));
+          leases.add(
+              snapshot(id.s(), LeaseItem.from(item), item.containsKey(LeaseItem.HELD_THROUGH)));
         }
       }
     } catch (ResourceNotFoundException e) {
@@ -74,13 +75,14 @@ public final class LeaseTableReader {
     return List.copyOf(leases);
   }
 
-  private static LeaseSnapshot snapshot(String id, LeaseItem item) {
+  private static LeaseSnapshot snapshot(String id, LeaseItem item, boolean handedOver) {
     return new LeaseSnapshot(
         id,
         item.owner(),
         item.fence(),
         Instant.ofEpochMilli(item.expiresAtMillis()),
         item.renewals(),
-        Duration.ofMillis(item.leaseMillis()));
+        Duration.ofMillis(item.leaseMillis()),
+        item.held() && handedOver);
   }
 }

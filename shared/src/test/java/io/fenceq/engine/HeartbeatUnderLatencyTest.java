@@ -9,6 +9,7 @@ import io.fenceq.lease.Lease;
 import io.fenceq.lease.LeaseConfig;
 import io.fenceq.lease.ReleaseResult;
 import io.fenceq.lease.RenewResult;
+import io.fenceq.lease.SequenceSpan;
 import io.fenceq.testing.InMemoryLeases;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -388,7 +389,15 @@ class HeartbeatUnderLatencyTest {
 
     @Override
     public AcquireResult acquire(String leaseId, String owner) {
-      AcquireResult result = leases.acquire(leaseId, owner);
+      return granted(leaseId, leases.acquire(leaseId, owner));
+    }
+
+    @Override
+    public AcquireResult acquire(String leaseId, String owner, SequenceSpan batch) {
+      return granted(leaseId, leases.acquire(leaseId, owner, batch));
+    }
+
+    private AcquireResult granted(String leaseId, AcquireResult result) {
       if (result instanceof Lease l) {
         latest.put(leaseId, l);
       }

@@ -10,7 +10,12 @@ import io.fenceq.engine.RecordingQueueActions.Call;
 import io.fenceq.fence.FenceToken;
 import io.fenceq.lease.LaneLeases;
 import io.fenceq.lease.Lease;
+import io.fenceq.lease.LeaseRefusal;
+import io.fenceq.lease.SequenceSpan;
 import io.fenceq.ring.Lane;
+import io.fenceq.testing.InMemoryLeases;
+import io.fenceq.time.ManualClock;
+import io.fenceq.time.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,8 +76,9 @@ class LaneProcessorTest {
         .containsExactly(ids(a1, a2, a3), ids(b1, b2));
     assertThat(world.actions.calls("visibility")).isEmpty();
     assertThat(world.leaseWrites(ACQUIRE)).isEqualTo(2);
-    assertThat(world.leaseWrites(RELEASE)).isEqualTo(2);
-    assertThat(world.held(world.laneOf(keys.get(0)))).isFalse();
+    // Every message deleted: the lanes' next batches are handed the leases, nothing is released.
+    assertThat(world.leaseWrites(RELEASE)).isZero();
+    assertThat(world.holder(world.laneOf(keys.get(0)))).contains("consumer-a");
     assertThat(world.metrics.total(EngineMetrics.JOBS_OK)).isEqualTo(5);
     assertThat(world.metrics.points(EngineMetrics.JOBS_OK).get(0).dimensions())
         .containsEntry(EngineMetrics.QUEUE, "work.fifo")
@@ -370,16 +376,70 @@ class LaneProcessorTest {
   }
 
   @Test
-  void theLeaseIsReleasedBeforeTheSuccessesAreDeleted() throws Exception {
+  void aLaneWhoseMessagesAreAllDeletedHandsItsLeaseToTheLanesNextBatchWithoutARelease()
+      throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    String leaseId = LaneLeases.leaseId(world.laneOf(key));
+    Message m1 = world.job(key, "reserve");
+    Message m2 = world.job(key, "reserve");
+
+    world.processor(handlers()).process(List.of(m1, m2));
+    Message next = world.job(key, "reserve");
+
+    assertThat(world.leaseWrites(RELEASE)).isZero();
+    InMemoryLeases other = world.contender(new ManualTicker(0), new ManualClock(EngineFixture.T0));
+    // A redelivery of the batch (its visibility ran out) would find the lease held...
+    assertThat(other.acquire(leaseId, "consumer-b", span(m1, m2))).isInstanceOf(LeaseRefusal.class);
+    // ...but the lane's next message, which SQS delivers only after the delete, is handed it.
+    assertThat(other.acquire(leaseId, "consumer-b", span(next, next))).isInstanceOf(Lease.class);
+  }
+
+  @Test
+  void aLaneThatGivesAMessageBackReleasesItsLeaseBeforeItDeletesTheRest() throws Exception {
     String key = world.keysInDistinctLanes(1).get(0);
     Lane lane = world.laneOf(key);
     AtomicReference<Boolean> heldAtDelete = new AtomicReference<>();
     world.actions.beforeDelete(() -> heldAtDelete.set(world.held(lane)));
 
+    world.processor(handlers()).process(List.of(world.job(key, "reserve"), failing(key, 1)));
+
+    // Else the message given back, which comes back at its own number, would find it held.
+    assertThat(heldAtDelete.get()).isFalse();
+    assertThat(world.leaseWrites(RELEASE)).isEqualTo(1);
+  }
+
+  @Test
+  void aDeleteThatFailsAfterAHandoverReleasesTheLease() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message m = world.job(key, "reserve");
+    world.actions.failDeleteOf(m.messageId());
+
+    world.processor(handlers()).process(List.of(m));
+
+    // The undeleted message comes back at its own number, which no handover passes.
+    assertThat(world.leaseWrites(RELEASE)).isEqualTo(1);
+    assertThat(world.held(world.laneOf(key))).isFalse();
+  }
+
+  @Test
+  void aDeleteThatThrowsAfterAHandoverReleasesTheLease() throws Exception {
+    String key = world.keysInDistinctLanes(1).get(0);
+    world.actions.beforeDelete(
+        () -> {
+          throw new IllegalStateException("scripted: the delete's outcome is unknown");
+        });
+
     world.processor(handlers()).process(List.of(world.job(key, "reserve")));
 
-    // Else the lane's next messages, deliverable once these are deleted, could find it held.
-    assertThat(heldAtDelete.get()).isFalse();
+    // Whether the message was deleted is unknown: if not, it comes back at its own number.
+    assertThat(world.leaseWrites(RELEASE)).isEqualTo(1);
+    assertThat(world.held(world.laneOf(key))).isFalse();
+  }
+
+  private static SequenceSpan span(Message first, Message last) {
+    return new SequenceSpan(
+        first.attributes().get(MessageSystemAttributeName.SEQUENCE_NUMBER),
+        last.attributes().get(MessageSystemAttributeName.SEQUENCE_NUMBER));
   }
 
   @Test

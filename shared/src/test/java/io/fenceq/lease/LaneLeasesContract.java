@@ -250,6 +250,87 @@ abstract class LaneLeasesContract {
         .contains(new FailureRecord("m-1", 1, "boom"));
   }
 
+  private static SequenceSpan span(long first, long last) {
+    return new SequenceSpan(Long.toString(first), Long.toString(last));
+  }
+
+  @Test
+  void aLaneBatchThatStartsAboveTheHoldersIsHandedTheLeaseWithoutARelease() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    Lease held = granted(a.acquire(LANE, "a", span(1, 10)));
+
+    Lease next = granted(b.acquire(LANE, "b", span(11, 15)));
+
+    assertThat(next.fence()).isEqualTo(held.fence() + 1);
+    assertThat(next.owner()).isEqualTo("b");
+    assertThat(a.renew(held)).isInstanceOf(LeaseLoss.class);
+    assertThat(a.release(held)).isInstanceOf(LeaseLoss.class);
+    // The new grant records its own batch: the one after it is handed over above 15, not 10.
+    assertThat(a.acquire(LANE, "a", span(12, 20))).isInstanceOf(LeaseRefusal.class);
+    assertThat(granted(a.acquire(LANE, "a", span(16, 16))).fence()).isEqualTo(next.fence() + 1);
+  }
+
+  @Test
+  void aLaneBatchThatStartsAtOrBelowTheHoldersLastNumberIsRefusedWhileTheLeaseLasts() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    Lease held = granted(a.acquire(LANE, "a", span(5, 10)));
+
+    // Redelivered messages of the holder's batch: it may still be running them.
+    for (SequenceSpan redelivered : List.of(span(10, 12), span(5, 10), span(7, 7))) {
+      AcquireResult result = b.acquire(LANE, "b", redelivered);
+      assertThat(result).as("batch %s", redelivered).isInstanceOf(LeaseRefusal.class);
+      assertThat(((LeaseRefusal) result).holder()).isEqualTo("a");
+    }
+    assertThat(granted(a.renew(held)).fence()).isEqualTo(held.fence());
+  }
+
+  @Test
+  void sequenceNumbersCompareAsNumbersNotAsText() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    granted(a.acquire(LANE, "a", span(9, 9)));
+
+    // As text, "10" sorts before "9".
+    Lease next = granted(b.acquire(LANE, "b", span(10, 10)));
+
+    assertThat(next.owner()).isEqualTo("b");
+    assertThat(
+            a.acquire(LANE, "a", new SequenceSpan("18849496460467696128", "18849496460467696130")))
+        .isInstanceOf(Lease.class);
+  }
+
+  @Test
+  void aGrantThatRecordedNoBatchIsNeverHandedOver() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    granted(a.acquire(LANE, "a", span(1, 10)));
+    // The same owner again, without a batch: the batch recorded before no longer counts.
+    Lease plain = granted(a.acquire(LANE, "a"));
+
+    AcquireResult result = b.acquire(LANE, "b", span(1_000, 1_001));
+
+    assertThat(result).isInstanceOf(LeaseRefusal.class);
+    advance(CONFIG.leaseDuration().plusMillis(1));
+    assertThat(granted(b.acquire(LANE, "b", span(1_000, 1_001))).fence())
+        .isEqualTo(plain.fence() + 1);
+  }
+
+  @Test
+  void aReleasedOrExpiredLaneIsGrantedWhateverTheBatch() {
+    LaneLeases a = contender();
+    LaneLeases b = contender();
+    Lease held = granted(a.acquire(LANE, "a", span(5, 10)));
+    a.release(held);
+
+    Lease redelivery = granted(b.acquire(LANE, "b", span(5, 10)));
+    advance(CONFIG.leaseDuration().plusMillis(1));
+    Lease afterExpiry = granted(a.acquire(LANE, "a", span(5, 6)));
+
+    assertThat(afterExpiry.fence()).isEqualTo(redelivery.fence() + 1);
+  }
+
   @Test
   void aLongFailureReasonIsShortened() {
     LaneLeases a = contender();

@@ -11,6 +11,7 @@ import io.fenceq.lease.LeaseLoss;
 import io.fenceq.lease.LeaseRefusal;
 import io.fenceq.lease.ReleaseResult;
 import io.fenceq.lease.RenewResult;
+import io.fenceq.lease.SequenceSpan;
 import io.fenceq.lease.internal.Durations;
 import io.fenceq.lease.internal.ExpiryRules;
 import io.fenceq.lease.internal.LeaseItem;
@@ -37,11 +38,12 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * mode ({@code LaneLeasesContract} runs the same checks on both): a grant mints the next fence of
  * its id, which never restarts; a held lease is granted only to its owner, or to anyone once its
  * expiry hint is before the contender's clock; a refusal or a loss names the holder, its fence and
- * its expiry; renew and release succeed only for the owner at its fence, and a release keeps the
- * fence; the failure record is written and cleared only by the owner at its fence, and every grant,
- * renewal and release keeps it. Like the SDK, it fails a call made on an interrupted thread without
- * sending it. {@link ExpiryMode#OBSERVED} is refused rather than imitated: test it on {@code
- * LeaseStore}.
+ * its expiry, or, for a lane-batch, to a contender whose batch starts above the one the holder's
+ * grant recorded (a handover); renew and release succeed only for the owner at its fence, and a
+ * release keeps the fence; the failure record is written and cleared only by the owner at its
+ * fence, and every grant, renewal and release keeps it. Like the SDK, it fails a call made on an
+ * interrupted thread without sending it. {@link ExpiryMode#OBSERVED} is refused rather than
+ * imitated: test it on {@code LeaseStore}.
  *
  * <p>Thread-safe: every call is decided under one lock of the shared map.
  */
@@ -61,6 +63,8 @@ public final class InMemoryLeases implements LaneLeases {
   /** What contenders share: the items and what was sent to them. */
   private static final class Table {
     final Map<String, LeaseItem> items = new HashMap<>();
+    // The last sequence key of the lane-batch each current grant was made for, if it recorded one.
+    final Map<String, String> heldThrough = new HashMap<>();
     final Map<Write, Integer> writes = new EnumMap<>(Write.class);
     int failNext;
     boolean failPermanently;
@@ -155,6 +159,11 @@ public final class InMemoryLeases implements LaneLeases {
 
   @Override
   public AcquireResult acquire(String leaseId, String owner) {
+    return acquire(leaseId, owner, null);
+  }
+
+  @Override
+  public AcquireResult acquire(String leaseId, String owner, SequenceSpan batch) {
     requireId(leaseId, "lease id");
     requireId(owner, "owner");
     long sentNanos = ticker.nanos();
@@ -165,9 +174,17 @@ public final class InMemoryLeases implements LaneLeases {
       send(Write.ACQUIRE, "acquire of lease " + leaseId + " by " + owner);
       LeaseItem item = item(leaseId);
       boolean free =
-          !item.held() || item.owner().equals(owner) || item.expiresAtMillis() < nowMillis;
+          !item.held()
+              || item.owner().equals(owner)
+              || item.expiresAtMillis() < nowMillis
+              || (batch != null && batch.startsAfter(table.heldThrough.get(leaseId)));
       if (!free) {
         return refusal(leaseId, item, nowMillis);
+      }
+      if (batch == null) {
+        table.heldThrough.remove(leaseId);
+      } else {
+        table.heldThrough.put(leaseId, batch.lastKey());
       }
       LeaseItem next =
           new LeaseItem(

@@ -62,7 +62,7 @@ public final class CapacityBench {
     report.parameter(
         "lease writes per job",
         Double.isNaN(workload.leaseWritesPerJob())
-            ? "derived: 2 per lane-batch"
+            ? "derived: 1 per lane-batch"
             : Report.format(workload.leaseWritesPerJob()));
     report.parameter("handler ms per job (besides its write)", workload.handlerMs());
     report.parameter(

@@ -75,10 +75,14 @@ public final class CostModel {
     return lanes.batchSize(workload.jobsPerSecond() / workload.lanes(), writesPerJob);
   }
 
-  /** Lease acquires and releases per job: the parameter, or one of each per lane-batch. */
+  /**
+   * Lease writes per job: the parameter, or one grant per lane-batch (a batch whose messages are
+   * all deleted hands the lease to the lane's next batch; only one that gives messages back
+   * releases it).
+   */
   public double leaseWritesPerJob(double writesPerJob) {
     return Double.isNaN(workload.leaseWritesPerJob())
-        ? 2 / laneBatch(writesPerJob)
+        ? 1 / laneBatch(writesPerJob)
         : workload.leaseWritesPerJob();
   }
 
@@ -108,7 +112,9 @@ public final class CostModel {
     lines.add(new Line("SQS FIFO", "ReceiveMessage (one a lane-batch)", 1 / batch, FIFO));
     lines.add(new Line("SQS FIFO", "DeleteMessageBatch (one a lane-batch)", 1 / batch, FIFO));
     lines.add(new Line("SQS FIFO", "ChangeMessageVisibilityBatch (heartbeat)", heartbeats, FIFO));
-    lines.add(new Line("DynamoDB", "lease acquire + release", leaseWritesPerJob(writes), WRITE));
+    lines.add(
+        new Line(
+            "DynamoDB", "lease grant (handed over, no release)", leaseWritesPerJob(writes), WRITE));
     lines.add(new Line("DynamoDB", "lease renew (heartbeat)", heartbeats, WRITE));
     lines.add(
         new Line(

@@ -4,10 +4,11 @@ package io.fenceq.bench.capacity;
  * How fast one lane can go, and when a lane that cannot keep up starves the others.
  *
  * <p>SQS FIFO hands out a message group's next messages only once the ones in flight are deleted,
- * so a lane runs one lane-batch at a time: receive, acquire the lease, run the jobs in order, each
- * with its fenced write, release, delete. Its throughput is the batch over that cycle, whatever the
- * number of consumers. The jobs of a lane-batch are counted one after the other (distinct keys of a
- * batch may run concurrently, so this is the lower bound).
+ * so a lane runs one lane-batch at a time: receive, acquire the lease (handed over from the lane's
+ * previous batch, which does not release it), run the jobs in order, each with its fenced write,
+ * delete. Its throughput is the batch over that cycle, whatever the number of consumers. The jobs
+ * of a lane-batch are counted one after the other (distinct keys of a batch may run concurrently,
+ * so this is the lower bound).
  */
 public final class LaneModel {
   private final Load workload;
@@ -43,9 +44,9 @@ public final class LaneModel {
     return Math.max(1, Math.min(full, batch));
   }
 
-  /** Receive, lease acquire, lease release and delete: paid once per lane-batch. */
+  /** Receive, lease acquire and delete: paid once per lane-batch. */
   private double fixedMs() {
-    return 2 * workload.sqsRoundTripMs() + 2 * workload.dynamoDbRoundTripMs();
+    return 2 * workload.sqsRoundTripMs() + workload.dynamoDbRoundTripMs();
   }
 
   /** The handler and its share of fenced writes: paid per job, one after the other. */

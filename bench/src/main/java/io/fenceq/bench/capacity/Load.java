@@ -12,8 +12,9 @@ package io.fenceq.bench.capacity;
  * @param lanes lanes (message groups) of the queue's ring
  * @param jobsPerKeyBatch jobs of one key applied by one coalesced fenced write, 1 to 10; {@code
  *     NaN} to derive it from the key skew
- * @param leaseWritesPerJob lane lease acquires and releases per job (0.2 measured under a backlog:
- *     one of each per lane-batch of 10); {@code NaN} to derive it from the lane-batch size
+ * @param leaseWritesPerJob lane lease writes per job (0.1 measured under a backlog: one grant per
+ *     lane-batch of 10, handed over without a release); {@code NaN} to derive it from the
+ *     lane-batch size
  * @param handlerMs handler time per job, besides its fenced write
  * @param sqsRoundTripMs one SQS call
  * @param dynamoDbRoundTripMs one DynamoDB call

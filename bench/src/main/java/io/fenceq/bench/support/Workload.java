@@ -90,14 +90,15 @@ public final class Workload {
   /**
    * The fewest lease writes per job a backlog of {@code jobsPerLane} allows: SQS FIFO hands out at
    * most {@value #MAX_LANE_BATCH} messages of a group per receive, and each lane-batch pays one
-   * acquire and one release, so a lane of n jobs needs at least 2 * ceil(n / 10) writes. 0.2 only
-   * when every lane's backlog is a multiple of ten.
+   * grant (a batch whose messages are all deleted hands the lease to the lane's next batch instead
+   * of releasing it), so a lane of n jobs needs at least ceil(n / 10) writes. 0.1 only when every
+   * lane's backlog is a multiple of ten.
    */
   public static double leaseWritesFloor(Map<Lane, Integer> jobsPerLane) {
     long writes = 0;
     long jobs = 0;
     for (int n : jobsPerLane.values()) {
-      writes += 2L * ((n + MAX_LANE_BATCH - 1) / MAX_LANE_BATCH);
+      writes += (n + MAX_LANE_BATCH - 1) / MAX_LANE_BATCH;
       jobs += n;
     }
     return jobs == 0 ? 0 : writes / (double) jobs;

@@ -9,19 +9,19 @@ class LaneModelTest {
   private final LaneModel model = new LaneModel(Load.defaults());
 
   @Test
-  void aFullLaneBatchPaysFourRoundTripsOnceAndTheHandlerAndWriteTenTimes() {
-    // 2 x 8 (receive, delete) + 2 x 5 (acquire, release) + 10 x (2 + 5)
-    assertThat(model.cycleMs(10, 1)).isEqualTo(96);
-    assertThat(model.laneJobsPerSecond(1)).isCloseTo(10_000.0 / 96, within(1e-9));
-    // coalesced into one write per ten jobs: 26 + 10 x 2 + 5
-    assertThat(model.laneJobsPerSecond(0.1)).isCloseTo(10_000.0 / 51, within(1e-9));
+  void aFullLaneBatchPaysThreeRoundTripsOnceAndTheHandlerAndWriteTenTimes() {
+    // 2 x 8 (receive, delete) + 5 (acquire; handed over, no release) + 10 x (2 + 5)
+    assertThat(model.cycleMs(10, 1)).isEqualTo(91);
+    assertThat(model.laneJobsPerSecond(1)).isCloseTo(10_000.0 / 91, within(1e-9));
+    // coalesced into one write per ten jobs: 21 + 10 x 2 + 5
+    assertThat(model.laneJobsPerSecond(0.1)).isCloseTo(10_000.0 / 46, within(1e-9));
   }
 
   @Test
   void aLaneWithoutBacklogRunsTheJobsThatArrivedDuringItsLastBatch() {
     assertThat(model.batchSize(1, 1)).isEqualTo(1);
-    // b = 0.05 * 26 / (1 - 0.05 * 7) = 2
-    assertThat(model.batchSize(50, 1)).isCloseTo(2, within(1e-9));
+    // b = 0.1 * 21 / (1 - 0.1 * 7) = 7
+    assertThat(model.batchSize(100, 1)).isCloseTo(7, within(1e-9));
     assertThat(model.batchSize(200, 1)).isEqualTo(10);
   }
 

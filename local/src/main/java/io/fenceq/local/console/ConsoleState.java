@@ -154,12 +154,20 @@ public final class ConsoleState {
     return json.append("]}").toString();
   }
 
-  /** free, held, or expired (a holder whose expiry hint passed without a release). */
+  /**
+   * free, held, idle (a lane whose holder's expiry hint passed after a grant that the lane's next
+   * batch is handed over from, without a release: its last batch was deleted, or its messages come
+   * back to whoever takes it over) or expired (a holder whose expiry hint passed without a release
+   * or a handover to wait for: a stuck or dead one).
+   */
   static String state(LeaseSnapshot lease, Instant now) {
     if (!lease.held()) {
       return "free";
     }
-    return lease.expiresIn(now).isNegative() ? "expired" : "held";
+    if (!lease.expiresIn(now).isNegative()) {
+      return "held";
+    }
+    return lease.handedOver() ? "idle" : "expired";
   }
 
   private String counts(String url) {

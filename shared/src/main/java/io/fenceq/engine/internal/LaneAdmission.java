@@ -203,7 +203,12 @@ final class LaneAdmission {
   private boolean acquireLease(Lane lane, Span span) {
     AcquireResult acquired;
     try {
-      acquired = parts.leases().acquire(LaneLeases.leaseId(lane), parts.config().owner());
+      String id = LaneLeases.leaseId(lane);
+      String owner = parts.config().owner();
+      acquired =
+          run.span() == null
+              ? parts.leases().acquire(id, owner)
+              : parts.leases().acquire(id, owner, run.span());
     } catch (LeaseException e) {
       span.recordException(e);
       span.setStatus(StatusCode.ERROR, e.getMessage());

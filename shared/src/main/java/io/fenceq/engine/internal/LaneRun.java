@@ -5,6 +5,7 @@ import io.fenceq.engine.Job;
 import io.fenceq.engine.LaneBatch;
 import io.fenceq.engine.MessageOutcome;
 import io.fenceq.engine.OrderScope;
+import io.fenceq.lease.SequenceSpan;
 import io.fenceq.ring.Lane;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * One lane of one received batch: acquires the lane's lease, runs its jobs in order, and settles
@@ -47,6 +49,7 @@ public final class LaneRun {
   private final LaneJobs jobs;
   private final LaneAdmission admission;
   private final KeyWorkers keys;
+  private final SequenceSpan span;
 
   // Guarded by this.
   private Thread runner;
@@ -60,6 +63,12 @@ public final class LaneRun {
     this.batch = batch;
     this.notAfter = notAfter;
     List<Message> messages = batch.messages();
+    this.span =
+        SequenceSpan.of(
+                messages.stream()
+                    .map(m -> m.attributes().get(MessageSystemAttributeName.SEQUENCE_NUMBER))
+                    .toList())
+            .orElse(null);
     this.settlement = new LaneSettlement(this, parts, messages);
     this.liveness = new LaneLiveness(this, parts, messages, settlement);
     this.jobs = new LaneJobs(this, parts, messages, settlement, liveness);
@@ -79,6 +88,14 @@ public final class LaneRun {
   /** The lane, or null when the group id is not a lane id. */
   public Lane lane() {
     return batch.lane();
+  }
+
+  /**
+   * The SQS sequence numbers the lane-batch spans, which its lease grant records so that the lane's
+   * next batch is handed the lease without a release; null if a message carries none.
+   */
+  SequenceSpan span() {
+    return span;
   }
 
   /** The host's own deadline for starting jobs, or null. */

@@ -27,6 +27,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * these are in flight, and the decision to delete was taken while the lease was still valid and the
  * lane not lost.
  *
+ * <p>When every message is deleted and the grant recorded the batch's sequence numbers, there is no
+ * release: SQS delivers the lane's next messages only after the delete, at higher numbers, and
+ * their consumer is handed the lease on that ({@link
+ * io.fenceq.lease.LeaseStore#HANDOVER_CONDITION}). That saves a lease write per lane-batch and a
+ * round trip before the lane's next batch. If the delete fails for a message, the lease is released
+ * after all: that message comes back at its own number, which no handover passes.
+ *
  * <p>Threads: the lane's own records outcomes; whichever of the lane's thread and the shutdown
  * deadline's finishes the lane calls {@link #plan} and {@link #execute}; the heartbeat's asks
  * {@link #finished()}. The ledger is guarded by the run's monitor: recording takes it, {@link
@@ -262,6 +269,7 @@ final class LaneSettlement {
         case LOST -> {}
       }
     }
+    plan.handOver = ours && run.span() != null && plan.deleted.size() == kinds.length;
     return plan;
   }
 
@@ -309,8 +317,10 @@ final class LaneSettlement {
     boolean interrupted = Thread.interrupted();
     Map<String, String> deleteFailures = Map.of();
     Map<String, String> returnFailures = new LinkedHashMap<>();
+    boolean released = false;
     try {
-      if (plan.lease != null) {
+      if (plan.lease != null && !plan.handOver) {
+        released = true;
         release(plan.lease);
       }
       if (!plan.deleted.isEmpty()) {
@@ -321,20 +331,32 @@ final class LaneSettlement {
             .payloads()
             .deleteAfterSuccess(plan.succeeded, deleteFailures.keySet(), parts.queueName());
       }
+      if (plan.handOver && !deleteFailures.isEmpty()) {
+        // The undeleted come back at their own numbers, which no handover passes: free the lease
+        // rather than have them wait it out.
+        released = true;
+        release(plan.lease);
+      }
       for (Map.Entry<Duration, List<Message>> e : plan.returned.entrySet()) {
         returnFailures.putAll(parts.actions().changeVisibility(e.getValue(), e.getKey()));
       }
     } catch (RuntimeException e) {
       log.error("event=lane_settle_failed queue={} lane={}", parts.queueName(), run.groupId(), e);
+      if (plan.handOver && !released) {
+        // Whether the delete happened is unknown; a release costs a write, a wait a lease.
+        released = true;
+        release(plan.lease);
+      }
     } finally {
       List<MessageOutcome> outcomes = outcomes(deleteFailures, returnFailures);
       result.complete(outcomes);
       log.debug(
-          "event=lane_settled queue={} lane={} fence={} outcomes={}",
+          "event=lane_settled queue={} lane={} fence={} outcomes={} lease={}",
           parts.queueName(),
           run.groupId(),
           plan.lease == null ? "-" : plan.lease.fence(),
-          new BatchOutcome(outcomes).counts());
+          new BatchOutcome(outcomes).counts(),
+          plan.lease == null ? "none" : released ? "released" : "handed_over");
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -411,6 +433,9 @@ final class LaneSettlement {
   /** The queue and lease calls that settle a finished lane, decided by {@link #plan}. */
   static final class Plan {
     private final Lease lease;
+    // Every message is deleted under a grant that recorded the batch: the lane's next batch is
+    // handed the lease, so it is not released.
+    private boolean handOver;
     private final List<Message> deleted = new ArrayList<>();
     // The jobs that succeeded, whose offloaded envelopes go once their messages are deleted.
     private final List<Message> succeeded = new ArrayList<>();

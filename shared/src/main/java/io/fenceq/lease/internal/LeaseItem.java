@@ -35,6 +35,12 @@ public record LeaseItem(
   public static final String RENEWALS = "renewals";
   public static final String LEASE_MILLIS = "leaseMillis";
 
+  /**
+   * The zero-padded last SQS sequence number of the lane-batch the current grant was made for;
+   * absent when the grant recorded none. Read only by DynamoDB's handover condition.
+   */
+  public static final String HELD_THROUGH = "heldThrough";
+
   /** The failure record's SQS message id of the job that failed. */
   public static final String FAILED_MESSAGE = "failedMessage";
 
@@ -53,6 +59,7 @@ public record LeaseItem(
           EXPIRES_AT,
           RENEWALS,
           LEASE_MILLIS,
+          HELD_THROUGH,
           FAILED_MESSAGE,
           FAILURES,
           FAILURE_REASON);

@@ -9,6 +9,7 @@ import io.fenceq.consumer.lambda.LambdaConsumer;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.engine.LaneProcessor;
+import io.fenceq.lease.LaneLeases;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
@@ -72,7 +73,10 @@ class LambdaDeadlineTest {
       assertThat(answer.getBatchItemFailures())
           .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
           .containsExactly(stuckId);
-      assertThat(LeaseTable.held(aws.dynamoDb(), stack.leaseTable())).isEmpty();
+      // The stuck job's lane was released; the quick job's, all deleted, waits for its next batch.
+      assertThat(LeaseTable.held(aws.dynamoDb(), stack.leaseTable()))
+          .containsOnlyKeys(LaneLeases.leaseId(ring.laneFor(otherKey)));
+      assertThat(LeaseTable.heldNotHandedOver(aws.dynamoDb(), stack.leaseTable())).isEmpty();
       // The stuck job went back with visibility 0: the next receive has it, and only it.
       List<Message> again = receive(stack, 1);
       assertThat(again).extracting(Message::messageId).containsExactly(stuckId);

@@ -15,6 +15,16 @@ final class LeaseTable {
         .collect(java.util.stream.Collectors.toMap(i -> i.get("id").s(), i -> i.get("owner").s()));
   }
 
+  /**
+   * Lease items that have an owner and no recorded lane-batch, so that nobody is handed them: only
+   * a release or the lease running out frees them.
+   */
+  static Map<String, String> heldNotHandedOver(DynamoDbClient dynamoDb, String table) {
+    return heldItems(dynamoDb, table).stream()
+        .filter(i -> !i.containsKey("heldThrough"))
+        .collect(java.util.stream.Collectors.toMap(i -> i.get("id").s(), i -> i.get("owner").s()));
+  }
+
   private static List<Map<String, AttributeValue>> heldItems(
       DynamoDbClient dynamoDb, String table) {
     return dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().stream()

@@ -13,6 +13,7 @@ import io.fenceq.lease.LeaseRefusal;
 import io.fenceq.lease.LeaseStore;
 import io.fenceq.lease.ReleaseResult;
 import io.fenceq.lease.RenewResult;
+import io.fenceq.lease.SequenceSpan;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
@@ -230,6 +231,38 @@ class LeaseRulesOnDynamoDbTest {
     contenders().advance(Duration.ofSeconds(1));
     assertThat(refused(b.acquire(lease, "b")).retryAfter()).isEqualTo(Duration.ofSeconds(30));
     assertThat(renewed(a.renew(held)).fence()).isEqualTo(1);
+  }
+
+  private static SequenceSpan span(String first, String last) {
+    return new SequenceSpan(first, last);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExpiryMode.class)
+  void aLaneBatchAboveTheHoldersIsHandedTheLeaseAndOneAtOrBelowItIsRefused(ExpiryMode mode) {
+    LeaseStore a = contenders().contender(mode);
+    LeaseStore b = contenders().contender(mode);
+    Lease held = granted(a.acquire(lease, "a", span("9", "18849496460467696128")));
+    assertThat(item().get("heldThrough").s()).isEqualTo("0".repeat(20) + "18849496460467696128");
+
+    refused(b.acquire(lease, "b", span("18849496460467696128", "18849496460467696200")));
+    Lease next =
+        granted(b.acquire(lease, "b", span("18849496460467696129", "18849496460467696129")));
+
+    assertThat(next.fence()).isEqualTo(held.fence() + 1);
+    assertThat(lost(a.renew(held)).heldBy()).isEqualTo("b");
+    assertThat(item().get("owner").s()).isEqualTo("b");
+  }
+
+  @Test
+  void aGrantWithoutABatchRemovesTheRecordedOneAndIsNeverHandedOver() {
+    LeaseStore a = contenders().contender(ExpiryMode.WALL_CLOCK_HINT);
+    LeaseStore b = contenders().contender(ExpiryMode.WALL_CLOCK_HINT);
+    granted(a.acquire(lease, "a", span("1", "10")));
+    granted(a.acquire(lease, "a"));
+
+    assertThat(item()).doesNotContainKey("heldThrough");
+    refused(b.acquire(lease, "b", span("11", "20")));
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param p50Millis median enqueue-to-apply latency
  * @param p99Millis 99th percentile enqueue-to-apply latency
  * @param leaseAcquisitions lane lease grants, from the lease table
- * @param takeovers grants that took a lane from an owner that had not released it
+ * @param takeovers grants that took a lane from an owner that had neither released nor handed it
+ *     over
  * @param fenced writes refused for carrying an old fence
  * @param duplicatesAnswered runs that found their job already applied (a redelivery, no effect)
  * @param faults injected faults by kind
