@@ -3,7 +3,6 @@ package io.fenceq.tests.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.consumer.lambda.LambdaConsumer;
 import io.fenceq.engine.JobContext;
@@ -14,6 +13,7 @@ import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.tests.functions.TestContext;
+import io.fenceq.tests.support.SqsEvents;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
@@ -68,7 +68,7 @@ class LambdaDeadlineTest {
 
     SQSBatchResponse answer;
     try (LambdaConsumer consumer = consumer(stack)) {
-      answer = consumer.process(event(received), new TestContext("consumer", INVOCATION));
+      answer = consumer.process(SqsEvents.of(received), new TestContext("consumer", INVOCATION));
 
       assertThat(answer.getBatchItemFailures())
           .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
@@ -147,36 +147,6 @@ class LambdaDeadlineTest {
     }
     assertThat(all).hasSize(count);
     return all;
-  }
-
-  private static SQSEvent event(List<Message> messages) {
-    List<SQSEvent.SQSMessage> records = new ArrayList<>();
-    for (Message m : messages) {
-      SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
-      r.setMessageId(m.messageId());
-      r.setReceiptHandle(m.receiptHandle());
-      r.setBody(m.body());
-      r.setEventSource("aws:sqs");
-      Map<String, String> attributes = new LinkedHashMap<>();
-      m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
-      r.setAttributes(attributes);
-      Map<String, SQSEvent.MessageAttribute> messageAttributes = new LinkedHashMap<>();
-      m.messageAttributes()
-          .forEach(
-              (k, v) -> {
-                SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-                a.setDataType(v.dataType());
-                a.setStringValue(v.stringValue());
-                a.setStringListValues(List.of());
-                a.setBinaryListValues(List.of());
-                messageAttributes.put(k, a);
-              });
-      r.setMessageAttributes(messageAttributes);
-      records.add(r);
-    }
-    SQSEvent event = new SQSEvent();
-    event.setRecords(records);
-    return event;
   }
 
   private static String idOfKey(List<Message> messages, HashRing ring, String key) {

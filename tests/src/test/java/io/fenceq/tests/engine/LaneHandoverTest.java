@@ -3,7 +3,6 @@ package io.fenceq.tests.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.consumer.lambda.LambdaConsumer;
 import io.fenceq.engine.LaneProcessor;
@@ -12,6 +11,7 @@ import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
 import io.fenceq.tests.functions.TestContext;
+import io.fenceq.tests.support.SqsEvents;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
@@ -59,7 +59,8 @@ class LaneHandoverTest {
     try (LambdaConsumer a = consumer(stack, ran);
         LambdaConsumer b = consumer(stack, ran)) {
       Message first = receiveOne(stack);
-      SQSBatchResponse answerA = a.process(event(first), new TestContext("a", INVOCATION));
+      SQSBatchResponse answerA =
+          a.process(SqsEvents.of(List.of(first)), new TestContext("a", INVOCATION));
       assertThat(answerA.getBatchItemFailures()).isEmpty();
       Map<String, AttributeValue> afterA = leaseItem(stack, leaseId);
       // Deleted (the consumer deletes its successes), not released: a's grant stays, recording its
@@ -67,7 +68,8 @@ class LaneHandoverTest {
       assertThat(afterA).containsKeys("owner", "heldThrough");
 
       Message second = receiveOne(stack);
-      SQSBatchResponse answerB = b.process(event(second), new TestContext("b", INVOCATION));
+      SQSBatchResponse answerB =
+          b.process(SqsEvents.of(List.of(second)), new TestContext("b", INVOCATION));
 
       assertThat(answerB.getBatchItemFailures()).isEmpty();
       assertThat(ran).containsExactly(key + ":0", key + ":1");
@@ -122,31 +124,5 @@ class LaneHandoverTest {
       }
     }
     throw new AssertionError("no message of " + stack.workQueueUrl() + " in 10 receives");
-  }
-
-  private static SQSEvent event(Message m) {
-    SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
-    r.setMessageId(m.messageId());
-    r.setReceiptHandle(m.receiptHandle());
-    r.setBody(m.body());
-    r.setEventSource("aws:sqs");
-    Map<String, String> attributes = new LinkedHashMap<>();
-    m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
-    r.setAttributes(attributes);
-    Map<String, SQSEvent.MessageAttribute> messageAttributes = new LinkedHashMap<>();
-    m.messageAttributes()
-        .forEach(
-            (k, v) -> {
-              SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-              a.setDataType(v.dataType());
-              a.setStringValue(v.stringValue());
-              a.setStringListValues(List.of());
-              a.setBinaryListValues(List.of());
-              messageAttributes.put(k, a);
-            });
-    r.setMessageAttributes(messageAttributes);
-    SQSEvent event = new SQSEvent();
-    event.setRecords(List.of(r));
-    return event;
   }
 }
