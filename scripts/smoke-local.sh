@@ -30,9 +30,12 @@ start_local --workers 2
   # The in-process workers drain the 26 jobs (sku-1 once, sku-2 25 times) and say so.
   await_line "$out/local.log" '^fenceq local: workers=2 done=26 '
   echo "smoke: fenceq local --workers 2 drained the enqueued jobs"
-  # Their lanes' leases were granted and released: listed, none held.
+  # Their lanes' leases were granted and then released or passed on: listed, and every one still
+  # held recorded its lane-batch, so the lane's next batch takes it without waiting.
   "$root/fenceq" leases | tee "$out/leases.log"
-  grep -q '^lane#[0-9]\{4\} ' "$out/leases.log" && grep -q 'leases, 0 held (table ' "$out/leases.log"
+  grep -q '^lane#[0-9]\{4\} ' "$out/leases.log"
+  grep -q "leases, \([0-9]*\) held, \1 of them passing to their lane's next batch (table " "$out/leases.log" \
+    || { echo "smoke: a lease is held that its lane's next batch cannot take" >&2; exit 1; }
   # A worker in another process joins them, then stops on SIGTERM as ECS stops a task.
   FENCEQ_RECEIVE_WAIT_SECONDS=1 "$root/fenceq" worker >"$out/worker.log" 2>&1 &
   worker=$!

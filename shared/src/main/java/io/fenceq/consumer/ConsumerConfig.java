@@ -433,9 +433,9 @@ public final class ConsumerConfig {
   /**
    * Reads an on/off variable such as {@value #RING_EPOCHS}: {@code true} or {@code false}, exactly
    * and in lower case once stripped; {@code false} when unset or blank. It is public so that every
-   * host that reads a {@code FENCEQ_*} flag (the functions read {@value #RING_EPOCHS} for their
-   * producers) applies this one rule: a producer and a consumer given the same environment cannot
-   * disagree on whether a flag is on.
+   * host that reads a {@code FENCEQ_*} flag (the functions and {@code fenceq enqueue} read {@value
+   * #RING_EPOCHS} for their producers, the worker its {@code FENCEQ_STATS}) applies this one rule:
+   * a producer and a consumer given the same environment cannot disagree on whether a flag is on.
    *
    * @param variable the variable's name, for the message
    * @param value the variable's value, or null when it is not set

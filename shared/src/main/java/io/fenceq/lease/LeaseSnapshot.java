@@ -42,6 +42,41 @@ public record LeaseSnapshot(
     this(id, owner, fence, expiresAt, renewals, duration, false);
   }
 
+  /** What a lease item says about its lane or leader, for display. */
+  public enum State {
+    /** Released, or never acquired. */
+    FREE,
+    /** A holder whose expiry hint has not passed. */
+    HELD,
+    /**
+     * A lane whose holder's expiry hint has passed after a grant that recorded its lane-batch: its
+     * last batch was deleted and the lane's next batch is handed the lease, or the holder died and
+     * its messages come back to whoever takes the lane over. Nothing waits on it.
+     */
+    IDLE,
+    /**
+     * A holder whose expiry hint has passed with neither a release nor a recorded batch: a stuck or
+     * dead holder, until a takeover.
+     */
+    EXPIRED;
+
+    /** The state's name in lower case, as displays show it. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** The lease's state at {@code now}, by the holder's expiry hint. */
+  public State state(Instant now) {
+    if (!held()) {
+      return State.FREE;
+    }
+    if (!expiresIn(now).isNegative()) {
+      return State.HELD;
+    }
+    return handedOver ? State.IDLE : State.EXPIRED;
+  }
+
   /** Whether the item had a holder; a holder whose expiry hint has passed still counts. */
   public boolean held() {
     return owner != null;

@@ -154,20 +154,9 @@ public final class ConsoleState {
     return json.append("]}").toString();
   }
 
-  /**
-   * free, held, idle (a lane whose holder's expiry hint passed after a grant that the lane's next
-   * batch is handed over from, without a release: its last batch was deleted, or its messages come
-   * back to whoever takes it over) or expired (a holder whose expiry hint passed without a release
-   * or a handover to wait for: a stuck or dead one).
-   */
+  /** free, held, idle or expired: {@link LeaseSnapshot#state}. */
   static String state(LeaseSnapshot lease, Instant now) {
-    if (!lease.held()) {
-      return "free";
-    }
-    if (!lease.expiresIn(now).isNegative()) {
-      return "held";
-    }
-    return lease.handedOver() ? "idle" : "expired";
+    return lease.state(now).label();
   }
 
   private String counts(String url) {

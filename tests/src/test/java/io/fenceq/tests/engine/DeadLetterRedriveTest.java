@@ -20,6 +20,7 @@ import io.fenceq.reshard.RingEpoch;
 import io.fenceq.ring.HashRing;
 import io.fenceq.ring.Lane;
 import io.fenceq.testing.Eventually;
+import io.fenceq.tests.support.RingKeys;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.net.URI;
@@ -245,12 +246,7 @@ class DeadLetterRedriveTest {
     HashRing ring = HashRing.of(stack.lanes());
     HashRing resharded = ring.withLanes(stack.lanes() + 3);
     // A key the reshard moves, so that routing by the old ring could not pass for the new one.
-    String a =
-        IntStream.range(0, 1_000_000)
-            .mapToObj(i -> "acct-moved-" + i)
-            .filter(k -> !ring.laneFor(k).equals(resharded.laneFor(k)))
-            .findFirst()
-            .orElseThrow();
+    String a = RingKeys.moved(ring, resharded);
     stack.enqueuer(aws.sqs()).enqueueAll(StepJournal.jobs(a, 1, 0)).requireAllAccepted();
     assertThat(deadLetterAll(aws, stack, ring)).isEqualTo(1);
     RingConfigTable table =

@@ -156,8 +156,11 @@ final class EnqueueCommand implements Callable<Integer> {
     boolean counted = leaseTable != null && !leaseTable.isBlank();
     boolean ringEpochs = ringEpochs(ringEpochsOption, environment);
     if (ringEpochs && !counted) {
+      // Name what turned epochs on: the option, or the variable when the option was not given.
+      String by = ringEpochsOption != null ? "--ring-epochs" : ConsumerConfig.RING_EPOCHS + "=true";
       throw new IllegalArgumentException(
-          "--ring-epochs needs the lease table, which holds the ring's epoch: pass --lease-table"
+          by
+              + " needs the lease table, which holds the ring's epoch: pass --lease-table"
               + " or set FENCEQ_LEASE_TABLE");
     }
     try (SqsClient sqs = AwsClients.sqs(AwsClients.Target.fromEnvironment());

@@ -59,11 +59,13 @@ final class LeasesCommand implements Callable<Integer> {
   }
 
   static void print(PrintWriter out, List<LeaseSnapshot> leases, Instant now, String table) {
-    String format = "%-24s %-40s %8s %-24s %10s %9s%n";
-    out.printf(format, "LEASE", "HOLDER", "FENCE", "EXPIRES (hint)", "IN", "RENEWALS");
+    String format = "%-24s %-40s %8s %-24s %10s %9s  %s%n";
+    out.printf(format, "LEASE", "HOLDER", "FENCE", "EXPIRES (hint)", "IN", "RENEWALS", "STATE");
     long held = 0;
+    long passing = 0;
     for (LeaseSnapshot l : leases) {
       held += l.held() ? 1 : 0;
+      passing += l.held() && l.handedOver() ? 1 : 0;
       out.printf(
           format,
           l.id(),
@@ -71,8 +73,13 @@ final class LeasesCommand implements Callable<Integer> {
           l.fence(),
           l.held() ? l.expiresAt().toString() : "-",
           l.held() ? l.expiresIn(now).toSeconds() + "s" : "-",
-          l.renewals());
+          l.renewals(),
+          l.state(now).label());
     }
-    out.printf("%d leases, %d held (table %s)%n", leases.size(), held, table);
+    // A held lease whose grant recorded its lane-batch blocks nobody: the lane's next batch takes
+    // it without waiting, so a drained lane shows as held and passing, never as stuck.
+    out.printf(
+        "%d leases, %d held, %d of them passing to their lane's next batch (table %s)%n",
+        leases.size(), held, passing, table);
   }
 }

@@ -139,7 +139,10 @@ class EnqueueCommandTest {
         cli.execute("enqueue", "--key", "sku-1", "--type", "t", "--queue-url=x", "--lease-table=");
 
     assertThat(code).isEqualTo(FenceqCli.EXIT_USAGE);
-    assertThat(err.toString()).startsWith("fenceq enqueue: error: --ring-epochs needs the lease");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "fenceq enqueue: error: FENCEQ_RING_EPOCHS=true needs the lease table, which holds the"
+                + " ring's epoch: pass --lease-table or set FENCEQ_LEASE_TABLE");
   }
 
   @Test
