@@ -182,6 +182,28 @@ class EpochEngineTest {
   }
 
   @Test
+  void anOldEpochsJobThisConsumerNoLongerHoldsIsLeftAloneRatherThanDeadLettered() throws Exception {
+    // Paused with this lane-batch, the consumer wakes after another ran and deleted the same jobs
+    // and the lane's barrier passed: its copy is of a job whose effect is in place.
+    String moved = movedKey();
+    Lane old = oldRing.laneFor(moved);
+    source.epoch = source.epoch.cleared(old);
+    Message late = job(moved, 0);
+    Message current = job(stayingKey(old), 1);
+    world.actions.failVisibilityOf(late.messageId());
+
+    BatchOutcome batch = processor(OrderScope.KEY).process(List.of(late, current));
+
+    assertThat(outcome(batch, late).status()).isEqualTo(Status.LOST);
+    assertThat(outcome(batch, late).reason())
+        .startsWith("not dead-lettered, as this consumer no longer holds it")
+        .contains("ReceiptHandleIsInvalid");
+    assertThat(outcome(batch, current).status()).isEqualTo(Status.LOST);
+    assertThat(world.actions.calls("deadLetter")).isEmpty();
+    assertThat(world.actions.deleted()).isEmpty();
+  }
+
+  @Test
   void aBarrierBehindJobsOfItsLaneGoesBackWithEverythingAfterItAndPassesNextTime()
       throws Exception {
     String moved = movedKey();

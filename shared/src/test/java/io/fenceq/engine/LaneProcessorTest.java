@@ -141,12 +141,39 @@ class LaneProcessorTest {
         .contains("failed on delivery 5 of 5")
         .contains("scripted failure of " + poison.messageId());
     assertThat(outcome(batch, behind).status()).isEqualTo(Status.DONE);
+    // The dead letter is sent once SQS confirms that this delivery is still this consumer's.
     assertThat(world.actions.calls())
         .extracting(Call::action)
-        .containsExactly("deadLetter", "delete");
+        .containsExactly("visibility", "deadLetter", "delete");
     assertThat(world.actions.deleted()).containsExactlyElementsOf(ids(poison, behind));
     assertThat(batch.redeliveredMessageIds()).isEmpty();
     assertThat(world.metrics.total(EngineMetrics.JOBS_DEAD_LETTERED)).isEqualTo(1);
+  }
+
+  @Test
+  void aJobThisConsumerNoLongerHoldsIsLeftAloneRatherThanDeadLettered() throws Exception {
+    // A consumer paused with a lane-batch can wake after another consumer received, ran and
+    // deleted the same jobs: SQS refuses this delivery's receipt handle, and the lane is lost.
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message poison = failing(key, 5);
+    Message behind = world.job(key, "reserve", 5);
+    world.actions.failVisibilityOf(poison.messageId());
+    LaneProcessor processor =
+        world.processor(
+            handlers(), world.config().maxReceiveCount(5).build(), EngineFixture.SAME_THREAD);
+
+    BatchOutcome batch = processor.process(List.of(poison, behind));
+
+    assertThat(ran).containsExactlyElementsOf(ids(poison));
+    MessageOutcome left = outcome(batch, poison);
+    assertThat(left.status()).isEqualTo(Status.LOST);
+    assertThat(left.reason())
+        .startsWith("not dead-lettered, as this consumer no longer holds it: SQS refused")
+        .contains("ReceiptHandleIsInvalid");
+    assertThat(outcome(batch, behind).status()).isEqualTo(Status.LOST);
+    assertThat(world.actions.calls("deadLetter")).isEmpty();
+    assertThat(world.actions.deleted()).isEmpty();
+    assertThat(world.metrics.total(EngineMetrics.JOBS_DEAD_LETTERED)).isZero();
   }
 
   @Test
@@ -249,7 +276,13 @@ class LaneProcessorTest {
     for (Message m : List.of(malformed, unknownType, otherRing, wrongLane, foreign)) {
       assertThat(outcome(batch, m).status()).isEqualTo(Status.DEAD_LETTERED);
     }
-    List<Call> calls = world.actions.calls();
+    // Each dead letter is sent once SQS confirmed that this delivery is still this consumer's.
+    assertThat(world.actions.calls("visibility"))
+        .extracting(Call::messageIds)
+        .containsExactly(
+            ids(malformed), ids(unknownType), ids(otherRing), ids(wrongLane), ids(foreign));
+    List<Call> calls =
+        world.actions.calls().stream().filter(c -> !c.action().equals("visibility")).toList();
     assertThat(calls)
         .extracting(Call::action)
         .containsExactly(

@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * Runs the lane's jobs and decides what each one comes to. A job is read from its envelope and
  * checked: a message that can never succeed (malformed, placed by another ring or in the wrong
- * lane, or of a type with no handler) goes to the dead-letter queue at once and the lane goes on.
+ * lane, or of a type with no handler) goes to the dead-letter queue at once and the lane goes on,
+ * once the engine has made sure the delivery is still this consumer's ({@link #leftAsStale}).
  * Otherwise its handler is called with its context, and then: a success is recorded for deletion
  * (and clears the lane's failure record, if it has one); a failure is counted in the lane's failure
  * record on its lease item and stops its {@link KeySequence} (its key's jobs, or under {@link
@@ -843,12 +844,16 @@ final class LaneJobs {
    * {@code reason}, so that its lane goes on in this batch rather than waiting for the redrive
    * policy, which would take the jobs received behind it too.
    *
-   * @return whether it was dead-lettered; if not, the caller returns it as any failure
+   * @return whether it was settled: dead-lettered, or left alone as a copy another consumer has
+   *     received since ({@link #leftAsStale}); if not, the caller returns it as any failure
    */
   private boolean deadLetterFailed(LaneEntry entry, String reason, Throwable error) {
     int i = entry.index();
     Job job = entry.job();
     try {
+      if (leftAsStale(i, job.key(), reason)) {
+        return true;
+      }
       parts.actions().deadLetter(messages.get(i), reason);
     } catch (RuntimeException e) {
       log.warn(
@@ -939,6 +944,53 @@ final class LaneJobs {
   }
 
   /**
+   * Whether message {@code i}, about to be dead-lettered, turned out to be a copy this consumer no
+   * longer holds, and was left alone: the lane lost (or its lease run out locally), or SQS refusing
+   * the receipt handle of this delivery. A consumer paused between receiving a lane-batch and
+   * deciding it (a long GC pause, SIGSTOP) can wake after another consumer received, ran and
+   * deleted the same jobs; a dead-letter decision that depends on time, such as an old epoch's job
+   * after its lane's barrier, would otherwise put a job whose effect is in place into the
+   * dead-letter queue. Asking SQS to hide the message for a lease with this delivery's receipt
+   * handle answers whether it is still this consumer's: the embedded queue refuses the handle of a
+   * message deleted or received again since; where SQS accepts such a handle the copy is
+   * dead-lettered as before, and its redrive answers {@code DUPLICATE}.
+   *
+   * @throws RuntimeException if SQS could not be asked; the caller handles it as a failed send
+   */
+  private boolean leftAsStale(int i, String key, String reason) {
+    Message m = messages.get(i);
+    String why = liveness.lostReason();
+    if (why == null && liveness.lease() != null && !parts.leases().isValid(liveness.lease())) {
+      liveness.lose("the lease ran out locally before it was renewed (was this process paused?)");
+      why = liveness.lostReason();
+    }
+    if (why == null) {
+      String refused =
+          parts
+              .actions()
+              .changeVisibility(List.of(m), parts.leases().config().leaseDuration())
+              .get(m.messageId());
+      if (refused == null) {
+        return false;
+      }
+      why = "SQS refused this delivery's receipt handle (" + refused + ")";
+      if (liveness.lease() != null) {
+        liveness.lose("message " + m.messageId() + " is no longer this consumer's: " + why);
+      }
+    }
+    log.warn(
+        "event=dead_letter_skipped queue={} lane={} key={} messageId={} reason=\"{}\" why=\"{}\"",
+        parts.queueName(),
+        run.groupId(),
+        key,
+        m.messageId(),
+        reason,
+        why);
+    settlement.lost(i, "not dead-lettered, as this consumer no longer holds it: " + why);
+    return true;
+  }
+
+  /**
    * Sends message {@code i} to the dead-letter queue with {@code reason}; without one, or if the
    * send fails, fails it normally so that the redrive policy takes it there.
    *
@@ -951,6 +1003,9 @@ final class LaneJobs {
       failure = "no dead-letter queue is configured; it reaches one through the redrive policy";
     } else {
       try {
+        if (leftAsStale(i, key, reason)) {
+          return;
+        }
         parts.actions().deadLetter(m, reason);
         settlement.deadLettered(i, reason);
         parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(type));

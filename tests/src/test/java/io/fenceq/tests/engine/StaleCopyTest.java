@@ -1,0 +1,107 @@
+package io.fenceq.tests.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.lambda.LambdaConsumer;
+import io.fenceq.engine.LaneProcessor;
+import io.fenceq.queue.Enqueuer;
+import io.fenceq.queue.JobRequest;
+import io.fenceq.ring.HashRing;
+import io.fenceq.tests.functions.TestContext;
+import io.fenceq.tests.support.SqsEvents;
+import io.fenceq.tests.support.TestAws;
+import io.fenceq.tests.support.TestStack;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * A consumer that wakes with a copy of a job another consumer has since received and deleted (a
+ * long GC pause, SIGSTOP) does not dead-letter it, on the embedded SQS: the queue refuses the
+ * receipt handle of that earlier delivery, so the consumer leaves the copy alone instead of putting
+ * a job that was taken care of into the dead-letter queue.
+ */
+class StaleCopyTest {
+  private static final Duration INVOCATION = Duration.ofMinutes(5);
+
+  private final TestAws aws = TestAws.get();
+
+  @Test
+  void aCopyReceivedAgainAndDeletedSinceIsLeftAloneNotDeadLettered() throws Exception {
+    TestStack stack = aws.newStack("stalecopy");
+    HashRing ring = HashRing.of(stack.lanes());
+    Enqueuer.builder()
+        .sqs(aws.sqs())
+        .queueUrl(stack.workQueueUrl())
+        .ring(ring)
+        .build()
+        .enqueue(JobRequest.ofJson("sku-stale", "renamed", "{}").withJobId("stale-1"));
+    // This consumer's delivery; then the job is delivered again and deleted, as another consumer
+    // that ran it would (here the test does both).
+    Message stale = receiveOne(stack);
+    aws.sqs()
+        .changeMessageVisibility(
+            r ->
+                r.queueUrl(stack.workQueueUrl())
+                    .receiptHandle(stale.receiptHandle())
+                    .visibilityTimeout(0));
+    Message again = receiveOne(stack);
+    assertThat(again.messageId()).isEqualTo(stale.messageId());
+    aws.sqs()
+        .deleteMessage(r -> r.queueUrl(stack.workQueueUrl()).receiptHandle(again.receiptHandle()));
+
+    // This consumer knows no handler for the job's type, so it would dead-letter the job.
+    try (LambdaConsumer consumer = consumer(stack)) {
+      SQSBatchResponse answer =
+          consumer.process(SqsEvents.of(List.of(stale)), new TestContext("a", INVOCATION));
+
+      assertThat(answer.getBatchItemFailures())
+          .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+          .containsExactly(stale.messageId());
+    }
+    List<Message> dead =
+        aws.sqs()
+            .receiveMessage(r -> r.queueUrl(stack.dlqUrl()).maxNumberOfMessages(10))
+            .messages();
+    assertThat(dead).as("dead letters of a job another consumer deleted").isEmpty();
+  }
+
+  private LambdaConsumer consumer(TestStack stack) {
+    Map<String, String> environment = new LinkedHashMap<>(aws.awsEnvironment());
+    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
+    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
+    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
+    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    return LambdaConsumer.builder()
+        .environment(environment)
+        .sqs(aws.sqs())
+        .dynamoDb(aws.dynamoDb())
+        .handler("step", (job, context) -> {})
+        .build();
+  }
+
+  private Message receiveOne(TestStack stack) {
+    for (int i = 0; i < 10; i++) {
+      List<Message> got =
+          aws.sqs()
+              .receiveMessage(
+                  r ->
+                      r.queueUrl(stack.workQueueUrl())
+                          .maxNumberOfMessages(1)
+                          .waitTimeSeconds(1)
+                          .visibilityTimeout((int) INVOCATION.toSeconds())
+                          .messageSystemAttributeNames(LaneProcessor.RECEIVE_SYSTEM_ATTRIBUTES)
+                          .messageAttributeNames(LaneProcessor.RECEIVE_MESSAGE_ATTRIBUTES))
+              .messages();
+      if (!got.isEmpty()) {
+        return got.get(0);
+      }
+    }
+    throw new AssertionError("no message of " + stack.workQueueUrl() + " in 10 receives");
+  }
+}
