@@ -14,7 +14,6 @@ import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -76,11 +75,7 @@ class LambdaConsumerEndToEndTest {
   }
 
   private SqsEventSource start(TestStack stack, String handlerFactory, int concurrency) {
-    Map<String, String> environment = new LinkedHashMap<>(aws.awsEnvironment());
-    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
-    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
-    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
-    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    Map<String, String> environment = aws.consumerEnvironment(stack);
     environment.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
     environment.put(ConsumerConfig.HANDLER, handlerFactory);
     return SqsEventSource.builder()

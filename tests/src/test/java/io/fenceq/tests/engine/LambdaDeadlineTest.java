@@ -3,11 +3,9 @@ package io.fenceq.tests.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.consumer.lambda.LambdaConsumer;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.LaneLostException;
-import io.fenceq.engine.LaneProcessor;
 import io.fenceq.lease.LaneLeases;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
@@ -17,10 +15,7 @@ import io.fenceq.tests.support.SqsEvents;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -93,15 +88,7 @@ class LambdaDeadlineTest {
   }
 
   private LambdaConsumer consumer(TestStack stack) {
-    Map<String, String> environment = new LinkedHashMap<>(aws.awsEnvironment());
-    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
-    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
-    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
-    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
-    return LambdaConsumer.builder()
-        .environment(environment)
-        .sqs(aws.sqs())
-        .dynamoDb(aws.dynamoDb())
+    return aws.lambdaConsumer(stack)
         .handler("quick", (job, context) -> {})
         .handler("stuck", this::stuck)
         .build();
@@ -131,22 +118,7 @@ class LambdaDeadlineTest {
   }
 
   private List<Message> receive(TestStack stack, int count) {
-    List<Message> all = new ArrayList<>();
-    for (int i = 0; i < 10 && all.size() < count; i++) {
-      all.addAll(
-          aws.sqs()
-              .receiveMessage(
-                  r ->
-                      r.queueUrl(stack.workQueueUrl())
-                          .maxNumberOfMessages(10)
-                          .waitTimeSeconds(1)
-                          .visibilityTimeout(30)
-                          .messageSystemAttributeNames(LaneProcessor.RECEIVE_SYSTEM_ATTRIBUTES)
-                          .messageAttributeNames(LaneProcessor.RECEIVE_MESSAGE_ATTRIBUTES))
-              .messages());
-    }
-    assertThat(all).hasSize(count);
-    return all;
+    return SqsEvents.receive(aws.sqs(), stack.workQueueUrl(), count, Duration.ofSeconds(30));
   }
 
   private static String idOfKey(List<Message> messages, HashRing ring, String key) {

@@ -3,9 +3,7 @@ package io.fenceq.tests.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.consumer.lambda.LambdaConsumer;
-import io.fenceq.engine.LaneProcessor;
 import io.fenceq.lease.LaneLeases;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
@@ -16,7 +14,6 @@ import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,15 +80,7 @@ class LaneHandoverTest {
   }
 
   private LambdaConsumer consumer(TestStack stack, List<String> ran) {
-    Map<String, String> environment = new LinkedHashMap<>(aws.awsEnvironment());
-    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
-    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
-    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
-    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
-    return LambdaConsumer.builder()
-        .environment(environment)
-        .sqs(aws.sqs())
-        .dynamoDb(aws.dynamoDb())
+    return aws.lambdaConsumer(stack)
         .handler("step", (job, context) -> ran.add(job.jobId()))
         .build();
   }
@@ -107,22 +96,6 @@ class LaneHandoverTest {
   }
 
   private Message receiveOne(TestStack stack) {
-    for (int i = 0; i < 10; i++) {
-      List<Message> got =
-          aws.sqs()
-              .receiveMessage(
-                  r ->
-                      r.queueUrl(stack.workQueueUrl())
-                          .maxNumberOfMessages(1)
-                          .waitTimeSeconds(1)
-                          .visibilityTimeout((int) INVOCATION.toSeconds())
-                          .messageSystemAttributeNames(LaneProcessor.RECEIVE_SYSTEM_ATTRIBUTES)
-                          .messageAttributeNames(LaneProcessor.RECEIVE_MESSAGE_ATTRIBUTES))
-              .messages();
-      if (!got.isEmpty()) {
-        return got.get(0);
-      }
-    }
-    throw new AssertionError("no message of " + stack.workQueueUrl() + " in 10 receives");
+    return SqsEvents.receive(aws.sqs(), stack.workQueueUrl(), 1, INVOCATION).getFirst();
   }
 }

@@ -18,7 +18,6 @@ import io.fenceq.testing.Eventually;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,11 +75,7 @@ class LargePayloadsEndToEndTest {
     assertThat(objects(stack)).isEqualTo(1);
 
     List<String> seen = new CopyOnWriteArrayList<>();
-    Map<String, String> environment = new LinkedHashMap<>(aws.awsEnvironment());
-    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
-    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
-    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
-    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    Map<String, String> environment = aws.consumerEnvironment(stack);
     environment.put(ConsumerConfig.PAYLOAD_BUCKET, stack.payloadBucket());
     try (LambdaConsumer consumer =
             LambdaConsumer.builder()

@@ -3,9 +3,7 @@ package io.fenceq.tests.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import io.fenceq.consumer.ConsumerConfig;
 import io.fenceq.consumer.lambda.LambdaConsumer;
-import io.fenceq.engine.LaneProcessor;
 import io.fenceq.queue.Enqueuer;
 import io.fenceq.queue.JobRequest;
 import io.fenceq.ring.HashRing;
@@ -14,9 +12,7 @@ import io.fenceq.tests.support.SqsEvents;
 import io.fenceq.tests.support.TestAws;
 import io.fenceq.tests.support.TestStack;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -72,36 +68,10 @@ class StaleCopyTest {
   }
 
   private LambdaConsumer consumer(TestStack stack) {
-    Map<String, String> environment = new LinkedHashMap<>(aws.awsEnvironment());
-    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
-    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
-    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
-    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
-    return LambdaConsumer.builder()
-        .environment(environment)
-        .sqs(aws.sqs())
-        .dynamoDb(aws.dynamoDb())
-        .handler("step", (job, context) -> {})
-        .build();
+    return aws.lambdaConsumer(stack).handler("step", (job, context) -> {}).build();
   }
 
   private Message receiveOne(TestStack stack) {
-    for (int i = 0; i < 10; i++) {
-      List<Message> got =
-          aws.sqs()
-              .receiveMessage(
-                  r ->
-                      r.queueUrl(stack.workQueueUrl())
-                          .maxNumberOfMessages(1)
-                          .waitTimeSeconds(1)
-                          .visibilityTimeout((int) INVOCATION.toSeconds())
-                          .messageSystemAttributeNames(LaneProcessor.RECEIVE_SYSTEM_ATTRIBUTES)
-                          .messageAttributeNames(LaneProcessor.RECEIVE_MESSAGE_ATTRIBUTES))
-              .messages();
-      if (!got.isEmpty()) {
-        return got.get(0);
-      }
-    }
-    throw new AssertionError("no message of " + stack.workQueueUrl() + " in 10 receives");
+    return SqsEvents.receive(aws.sqs(), stack.workQueueUrl(), 1, INVOCATION).getFirst();
   }
 }

@@ -13,7 +13,6 @@ import io.fenceq.tests.support.TestStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -135,11 +134,7 @@ class WorkerProcessTest {
    * (so it finds {@link StepJournal.Factory}).
    */
   private WorkerJvm start(TestStack stack, String name) {
-    Map<String, String> env = new LinkedHashMap<>(aws.awsEnvironment());
-    env.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
-    env.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
-    env.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
-    env.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    Map<String, String> env = aws.consumerEnvironment(stack);
     env.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
     env.put(ConsumerConfig.HANDLER, StepJournal.Factory.class.getName());
     env.put(ConsumerConfig.CONCURRENCY, "2");

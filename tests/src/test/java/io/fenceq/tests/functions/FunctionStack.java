@@ -36,11 +36,7 @@ final class FunctionStack {
 
   /** The environment of a function on this stack: AWS endpoints and every FENCEQ_* variable. */
   Map<String, String> environment() {
-    Map<String, String> env = new HashMap<>(aws.awsEnvironment());
-    env.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
-    env.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
-    env.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
-    env.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    Map<String, String> env = aws.consumerEnvironment(stack);
     env.put(InventoryHandlers.INVENTORY_TABLE, stack.inventoryTable());
     env.put(ConsumerConfig.HANDLER, ConsumerConfig.EXAMPLE_HANDLER);
     env.put(ConsumerConfig.METRICS, "none");

@@ -1,9 +1,13 @@
 package io.fenceq.tests.support;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.fenceq.engine.LaneProcessor;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The SQS event Lambda's event source mapping would hand a function for received messages. */
@@ -15,6 +19,41 @@ public final class SqsEvents {
     SQSEvent event = new SQSEvent();
     event.setRecords(messages.stream().map(SqsEvents::record).toList());
     return event;
+  }
+
+  /**
+   * Receives {@code count} messages of {@code queueUrl} hidden for {@code visibility}, with the
+   * attributes the engine reads, as an event source mapping would; up to ten receives of a second.
+   *
+   * @throws AssertionError if fewer arrived
+   */
+  public static List<Message> receive(
+      SqsClient sqs, String queueUrl, int count, Duration visibility) {
+    List<Message> all = new ArrayList<>();
+    for (int i = 0; i < 10 && all.size() < count; i++) {
+      int max = Math.min(10, count - all.size());
+      all.addAll(
+          sqs.receiveMessage(
+                  r ->
+                      r.queueUrl(queueUrl)
+                          .maxNumberOfMessages(max)
+                          .waitTimeSeconds(1)
+                          .visibilityTimeout((int) visibility.toSeconds())
+                          .messageSystemAttributeNames(LaneProcessor.RECEIVE_SYSTEM_ATTRIBUTES)
+                          .messageAttributeNames(LaneProcessor.RECEIVE_MESSAGE_ATTRIBUTES))
+              .messages());
+    }
+    if (all.size() < count) {
+      throw new AssertionError(
+          "received "
+              + all.size()
+              + " of "
+              + count
+              + " messages of "
+              + queueUrl
+              + " in 10 receives");
+    }
+    return all;
   }
 
   private static SQSEvent.SQSMessage record(Message m) {

@@ -1,6 +1,8 @@
 package io.fenceq.tests.support;
 
 import io.fenceq.aws.AwsClients;
+import io.fenceq.consumer.ConsumerConfig;
+import io.fenceq.consumer.lambda.LambdaConsumer;
 import io.fenceq.local.LocalAws;
 import io.fenceq.local.template.CloudFormationTemplate;
 import io.fenceq.local.template.ProvisionedStack;
@@ -134,6 +136,30 @@ public final class TestAws {
           }
         });
     return environment;
+  }
+
+  /**
+   * What a consumer of {@code stack} reads from its environment: {@link #awsEnvironment()} and the
+   * stack's queue, dead-letter queue, lease table and lane count; a map the caller may add to.
+   */
+  public Map<String, String> consumerEnvironment(TestStack stack) {
+    Map<String, String> environment = awsEnvironment();
+    environment.put(ConsumerConfig.QUEUE_URL, stack.workQueueUrl());
+    environment.put(ConsumerConfig.DLQ_URL, stack.dlqUrl());
+    environment.put(ConsumerConfig.LEASE_TABLE, stack.leaseTable());
+    environment.put(ConsumerConfig.LANES, Integer.toString(stack.lanes()));
+    return environment;
+  }
+
+  /**
+   * A Lambda consumer of {@code stack} on this target's clients, configured by {@link
+   * #consumerEnvironment}; the caller adds its handlers.
+   */
+  public LambdaConsumer.Builder lambdaConsumer(TestStack stack) {
+    return LambdaConsumer.builder()
+        .environment(consumerEnvironment(stack))
+        .sqs(sqs())
+        .dynamoDb(dynamoDb());
   }
 
   /** Provisions template.yaml anew under a stack name unique to this run and purpose. */
