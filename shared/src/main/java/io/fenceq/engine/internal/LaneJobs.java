@@ -1,6 +1,5 @@
 package io.fenceq.engine.internal;
 
-import io.fenceq.engine.DeadLetterException;
 import io.fenceq.engine.EngineConfig;
 import io.fenceq.engine.EngineMetrics;
 import io.fenceq.engine.Job;
@@ -38,7 +37,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Runs the lane's jobs and decides what each one comes to. A job is read from its envelope and
  * checked: a message that can never succeed (malformed, placed by another ring or in the wrong
  * lane, or of a type with no handler) goes to the dead-letter queue at once and the lane goes on,
- * once the engine has made sure the delivery is still this consumer's ({@link #leftAsStale}).
+ * once the engine has made sure the delivery is still this consumer's ({@link LaneDeadLetters}).
  * Otherwise its handler is called with its context, and then: a success is recorded for deletion
  * (and clears the lane's failure record, if it has one); a failure is counted in the lane's failure
  * record on its lease item and stops its {@link KeySequence} (its key's jobs, or under {@link
@@ -70,6 +69,7 @@ final class LaneJobs {
   private final LaneLiveness liveness;
 
   private final LaneAttempts attempts;
+  private final LaneDeadLetters deadLetters;
 
   /** When each held job started waiting for its barrier, by the ticker; 0: not held yet. */
   private final long[] heldSince;
@@ -89,6 +89,7 @@ final class LaneJobs {
     this.settlement = settlement;
     this.liveness = liveness;
     this.attempts = new LaneAttempts(run, parts, liveness, messages);
+    this.deadLetters = new LaneDeadLetters(run, parts, messages, settlement, liveness);
     this.heldSince = new long[messages.size()];
     this.released = new boolean[messages.size()];
   }
@@ -104,7 +105,7 @@ final class LaneJobs {
             + "\" is not a lane id (lane-NNNN): the message was not enqueued through a fenceq"
             + " ring";
     for (int i = 0; i < messages.size(); i++) {
-      deadLetterOrFail(i, null, UNKNOWN_TYPE, reason);
+      deadLetters.sendOrFail(i, null, UNKNOWN_TYPE, reason);
     }
   }
 
@@ -405,7 +406,7 @@ final class LaneJobs {
       return pos;
     }
     if (d instanceof EpochRule.Refuse r) {
-      deadLetterOrFail(i, entry.key(), entry.type(), r.reason());
+      deadLetters.sendOrFail(i, entry.key(), entry.type(), r.reason());
       return pos + 1;
     }
     Duration limit = guard.holdLimit();
@@ -509,12 +510,12 @@ final class LaneJobs {
   int runFrom(KeySequence seq, int pos) {
     LaneEntry entry = seq.get(pos);
     if (entry.job() == null) {
-      deadLetterOrFail(entry.index(), entry.key(), entry.type(), entry.problem());
+      deadLetters.sendOrFail(entry.index(), entry.key(), entry.type(), entry.problem());
       return pos + 1;
     }
     Job job = entry.job();
     String spent = attempts.exhaustedBefore(job);
-    if (spent != null && deadLetterFailed(entry, spent, null)) {
+    if (spent != null && deadLetters.sendFailed(entry, loggedFence(entry), spent, null)) {
       attempts.clearFailure(job);
       return pos + 1;
     }
@@ -772,7 +773,8 @@ final class LaneJobs {
         return stopLost(seq, pos, job, "its handler failed and the lane was lost: " + lost);
       }
       String reason = attempts.exhausted(job, e);
-      if (reason != null && deadLetterFailed(seq.get(pos), reason, e)) {
+      if (reason != null
+          && deadLetters.sendFailed(seq.get(pos), loggedFence(seq.get(pos)), reason, e)) {
         attempts.clearFailure(job);
         return true;
       }
@@ -839,54 +841,6 @@ final class LaneJobs {
     return true;
   }
 
-  /**
-   * Sends job {@code i}, whose handler failed for the last time, to the dead-letter queue with
-   * {@code reason}, so that its lane goes on in this batch rather than waiting for the redrive
-   * policy, which would take the jobs received behind it too.
-   *
-   * @return whether it was settled: dead-lettered, or left alone as a copy another consumer has
-   *     received since ({@link #leftAsStale}); if not, the caller returns it as any failure
-   */
-  private boolean deadLetterFailed(LaneEntry entry, String reason, Throwable error) {
-    int i = entry.index();
-    Job job = entry.job();
-    try {
-      if (leftAsStale(i, job.key(), reason)) {
-        return true;
-      }
-      parts.actions().deadLetter(messages.get(i), reason);
-    } catch (RuntimeException e) {
-      log.warn(
-          "event=job_dead_letter_failed queue={} lane={} key={} fence={} laneFence={} seq={} messageId={}"
-              + " reason=\"{}\" error=\"{}\"",
-          parts.queueName(),
-          run.groupId(),
-          job.key(),
-          loggedFence(entry),
-          liveness.lease().fence(),
-          job.seq(),
-          job.messageId(),
-          reason,
-          e instanceof DeadLetterException ? e.getMessage() : e.toString());
-      return false;
-    }
-    settlement.deadLettered(i, reason);
-    parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(job.type()));
-    log.warn(
-        "event=job_dead_lettered queue={} lane={} key={} fence={} laneFence={} seq={} messageId={}"
-            + " reason=\"{}\"",
-        parts.queueName(),
-        run.groupId(),
-        job.key(),
-        loggedFence(entry),
-        liveness.lease().fence(),
-        job.seq(),
-        job.messageId(),
-        reason,
-        error);
-    return true;
-  }
-
   private boolean stopLost(KeySequence seq, int pos, Job job, String reason) {
     int i = seq.get(pos).index();
     parts.metrics().count(EngineMetrics.JOBS_FENCED, 1, parts.jobDimensions(job.type()));
@@ -941,98 +895,5 @@ final class LaneJobs {
       }
     }
     return null;
-  }
-
-  /**
-   * Whether message {@code i}, about to be dead-lettered, turned out to be a copy this consumer no
-   * longer holds, and was left alone: the lane lost (or its lease run out locally), or SQS refusing
-   * the receipt handle of this delivery. A consumer paused between receiving a lane-batch and
-   * deciding it (a long GC pause, SIGSTOP) can wake after another consumer received, ran and
-   * deleted the same jobs; a dead-letter decision that depends on time, such as an old epoch's job
-   * after its lane's barrier, would otherwise put a job whose effect is in place into the
-   * dead-letter queue. Asking SQS to hide the message for a lease with this delivery's receipt
-   * handle answers whether it is still this consumer's: the embedded queue refuses the handle of a
-   * message deleted or received again since; where SQS accepts such a handle the copy is
-   * dead-lettered as before, and its redrive answers {@code DUPLICATE}.
-   *
-   * @throws RuntimeException if SQS could not be asked; the caller handles it as a failed send
-   */
-  private boolean leftAsStale(int i, String key, String reason) {
-    Message m = messages.get(i);
-    String why = liveness.lostReason();
-    if (why == null && liveness.lease() != null && !parts.leases().isValid(liveness.lease())) {
-      liveness.lose("the lease ran out locally before it was renewed (was this process paused?)");
-      why = liveness.lostReason();
-    }
-    if (why == null) {
-      String refused =
-          parts
-              .actions()
-              .changeVisibility(List.of(m), parts.leases().config().leaseDuration())
-              .get(m.messageId());
-      if (refused == null) {
-        return false;
-      }
-      why = "SQS refused this delivery's receipt handle (" + refused + ")";
-      if (liveness.lease() != null) {
-        liveness.lose("message " + m.messageId() + " is no longer this consumer's: " + why);
-      }
-    }
-    log.warn(
-        "event=dead_letter_skipped queue={} lane={} key={} messageId={} reason=\"{}\" why=\"{}\"",
-        parts.queueName(),
-        run.groupId(),
-        key,
-        m.messageId(),
-        reason,
-        why);
-    settlement.lost(i, "not dead-lettered, as this consumer no longer holds it: " + why);
-    return true;
-  }
-
-  /**
-   * Sends message {@code i} to the dead-letter queue with {@code reason}; without one, or if the
-   * send fails, fails it normally so that the redrive policy takes it there.
-   *
-   * @param key the job's key for the logs, or null if its envelope could not be read
-   */
-  private void deadLetterOrFail(int i, String key, String type, String reason) {
-    Message m = messages.get(i);
-    String failure;
-    if (parts.config().deadLetterQueueUrl().isEmpty()) {
-      failure = "no dead-letter queue is configured; it reaches one through the redrive policy";
-    } else {
-      try {
-        if (leftAsStale(i, key, reason)) {
-          return;
-        }
-        parts.actions().deadLetter(m, reason);
-        settlement.deadLettered(i, reason);
-        parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(type));
-        log.warn(
-            "event=job_dead_lettered queue={} lane={} key={} messageId={} reason=\"{}\"",
-            parts.queueName(),
-            run.groupId(),
-            key,
-            m.messageId(),
-            reason);
-        return;
-      } catch (RuntimeException e) {
-        failure = e instanceof DeadLetterException ? e.getMessage() : e.toString();
-      }
-    }
-    Duration visibility = run.backoff(i);
-    parts.metrics().count(EngineMetrics.JOBS_FAILED, 1, parts.jobDimensions(type));
-    log.warn(
-        "event=job_permanent_error queue={} lane={} key={} messageId={} retryIn={}"
-            + " reason=\"{}\" deadLetter=\"{}\"",
-        parts.queueName(),
-        run.groupId(),
-        key,
-        m.messageId(),
-        Durations.format(visibility),
-        reason,
-        failure);
-    settlement.returned(i, visibility, reason + " (not dead-lettered: " + failure + ")");
   }
 }

@@ -6,6 +6,7 @@
  * monitor its threads agree under, with one class per role: {@link
  * io.fenceq.engine.internal.LaneAdmission} (a lane slot, the lease, whether each job may start),
  * {@link io.fenceq.engine.internal.LaneJobs} (running the jobs and deciding their outcomes), {@link
+ * io.fenceq.engine.internal.LaneDeadLetters} (the dead letters, of deliveries still held), {@link
  * io.fenceq.engine.internal.LaneLiveness} (the held lease, the heartbeat, losing the lane) and
  * {@link io.fenceq.engine.internal.LaneSettlement} (the outcomes, and the release, deletes and
  * returns that settle them).
