@@ -177,6 +177,32 @@ class LaneProcessorTest {
   }
 
   @Test
+  void aJobWhoseLeaseRanOutWhileItsHandlerRanIsLeftAloneRatherThanDeadLettered() throws Exception {
+    // The process was paused inside the handler for longer than the lease: whoever took the lane
+    // over may have run the job since, so its last failure here is not this consumer's to report.
+    String key = world.keysInDistinctLanes(1).get(0);
+    Message poison = failing(key, 5);
+    JobHandler pausedThenFailing =
+        (job, context) -> {
+          world.ticker.advance(world.leaseConfig.leaseDuration().plusSeconds(1));
+          throw new IllegalStateException("scripted failure after a pause");
+        };
+    LaneProcessor processor =
+        world.processor(
+            JobHandlers.builder().on("reserve", pausedThenFailing).build(),
+            world.config().maxReceiveCount(5).build(),
+            EngineFixture.SAME_THREAD);
+
+    BatchOutcome batch = processor.process(List.of(poison));
+
+    MessageOutcome left = outcome(batch, poison);
+    assertThat(left.status()).isEqualTo(Status.LOST);
+    assertThat(left.reason()).contains("the lease ran out locally");
+    assertThat(world.actions.calls("deadLetter")).isEmpty();
+    assertThat(world.actions.deleted()).isEmpty();
+  }
+
+  @Test
   void beforeItsLastDeliveryOrWithoutTheCountAFailedJobGoesBackAsBefore() throws Exception {
     String key = world.keysInDistinctLanes(1).get(0);
     Message early = failing(key, 4);
