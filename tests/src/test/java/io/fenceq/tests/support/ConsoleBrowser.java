@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -57,7 +58,11 @@ public final class ConsoleBrowser implements AutoCloseable {
 
   /** A wait that gives up after {@code limit}. */
   public WebDriverWait waitUpTo(Duration limit) {
-    return new WebDriverWait(driver, limit);
+    WebDriverWait wait = new WebDriverWait(driver, limit);
+    // The console redraws its panels on every poll, so an element found a moment ago may be
+    // replaced before it is read: look again rather than fail.
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   /** Saves the page to docs/console.png if {@value #SCREENSHOT_PROPERTY} is set. */
