@@ -115,8 +115,7 @@ final class LaneAdmission {
       settlement.returnedAll(rest, Duration.ZERO, "the host's deadline passed before it started");
       return false;
     }
-    if (!parts.leases().isValid(liveness.lease())) {
-      liveness.lose("the lease ran out locally before it was renewed (was this process paused?)");
+    if (liveness.lostReasonNow() != null) {
       settlement.lostAll(rest, "the lane was lost: " + liveness.lostReason());
       return false;
     }

@@ -4,7 +4,6 @@ import io.fenceq.engine.Job;
 import io.fenceq.engine.JobContext;
 import io.fenceq.engine.LaneLostException;
 import io.fenceq.fence.FenceToken;
-import io.fenceq.lease.Lease;
 import io.fenceq.ring.Lane;
 import java.time.Instant;
 
@@ -67,14 +66,7 @@ final class LaneContext implements JobContext {
 
   @Override
   public void checkFence() {
-    String lost = liveness.lostReason();
-    if (lost == null) {
-      Lease current = liveness.lease();
-      if (!run.parts().leases().isValid(current)) {
-        liveness.lose("the lease ran out locally before it was renewed (was this process paused?)");
-        lost = liveness.lostReason();
-      }
-    }
+    String lost = liveness.lostReasonNow();
     if (lost != null) {
       throw new LaneLostException(
           "lane "

@@ -51,13 +51,10 @@ final class LaneDeadLetters {
    *     received since ({@link #leftAsStale}); if not, the caller returns it as any failure
    */
   boolean sendFailed(LaneEntry entry, long fence, String reason, Throwable error) {
-    int i = entry.index();
     Job job = entry.job();
+    boolean sent;
     try {
-      if (!parts.config().deadLetterQueueUrl().isEmpty() && leftAsStale(i, job.key(), reason)) {
-        return true;
-      }
-      parts.actions().deadLetter(messages.get(i), reason);
+      sent = sendUnlessStale(entry.index(), job.key(), job.type(), reason);
     } catch (RuntimeException e) {
       log.warn(
           "event=job_dead_letter_failed queue={} lane={} key={} fence={} laneFence={} seq={} messageId={}"
@@ -73,20 +70,38 @@ final class LaneDeadLetters {
           e instanceof DeadLetterException ? e.getMessage() : e.toString());
       return false;
     }
+    if (sent) {
+      log.warn(
+          "event=job_dead_lettered queue={} lane={} key={} fence={} laneFence={} seq={} messageId={}"
+              + " reason=\"{}\"",
+          parts.queueName(),
+          run.groupId(),
+          job.key(),
+          fence,
+          liveness.lease().fence(),
+          job.seq(),
+          job.messageId(),
+          reason,
+          error);
+    }
+    return true;
+  }
+
+  /**
+   * Sends message {@code i}'s copy to the dead-letter queue and settles it as dead-lettered, unless
+   * this consumer no longer holds it ({@link #leftAsStale}).
+   *
+   * @return whether it was sent; false if it was left alone
+   * @throws RuntimeException if the send failed ({@link DeadLetterException} with no dead-letter
+   *     queue configured); nothing is settled then
+   */
+  private boolean sendUnlessStale(int i, String key, String type, String reason) {
+    if (!parts.config().deadLetterQueueUrl().isEmpty() && leftAsStale(i, key, reason)) {
+      return false;
+    }
+    parts.actions().deadLetter(messages.get(i), reason);
     settlement.deadLettered(i, reason);
-    parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(job.type()));
-    log.warn(
-        "event=job_dead_lettered queue={} lane={} key={} fence={} laneFence={} seq={} messageId={}"
-            + " reason=\"{}\"",
-        parts.queueName(),
-        run.groupId(),
-        job.key(),
-        fence,
-        liveness.lease().fence(),
-        job.seq(),
-        job.messageId(),
-        reason,
-        error);
+    parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(type));
     return true;
   }
 
@@ -106,11 +121,7 @@ final class LaneDeadLetters {
    */
   private boolean leftAsStale(int i, String key, String reason) {
     Message m = messages.get(i);
-    String why = liveness.lostReason();
-    if (why == null && liveness.lease() != null && !parts.leases().isValid(liveness.lease())) {
-      liveness.lose("the lease ran out locally before it was renewed (was this process paused?)");
-      why = liveness.lostReason();
-    }
+    String why = liveness.lostReasonNow();
     if (why == null) {
       String refused =
           parts
@@ -150,19 +161,15 @@ final class LaneDeadLetters {
       failure = "no dead-letter queue is configured; it reaches one through the redrive policy";
     } else {
       try {
-        if (leftAsStale(i, key, reason)) {
-          return;
+        if (sendUnlessStale(i, key, type, reason)) {
+          log.warn(
+              "event=job_dead_lettered queue={} lane={} key={} messageId={} reason=\"{}\"",
+              parts.queueName(),
+              run.groupId(),
+              key,
+              m.messageId(),
+              reason);
         }
-        parts.actions().deadLetter(m, reason);
-        settlement.deadLettered(i, reason);
-        parts.metrics().count(EngineMetrics.JOBS_DEAD_LETTERED, 1, parts.jobDimensions(type));
-        log.warn(
-            "event=job_dead_lettered queue={} lane={} key={} messageId={} reason=\"{}\"",
-            parts.queueName(),
-            run.groupId(),
-            key,
-            m.messageId(),
-            reason);
         return;
       } catch (RuntimeException e) {
         failure = e instanceof DeadLetterException ? e.getMessage() : e.toString();

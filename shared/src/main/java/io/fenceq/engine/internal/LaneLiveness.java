@@ -78,6 +78,19 @@ final class LaneLiveness {
     return lostReason;
   }
 
+  /**
+   * Why the lane is lost, or null while it is not, having first marked it lost if its lease ran out
+   * locally, on the engine's ticker: a process paused past its lease (a long GC pause, SIGSTOP)
+   * finds out here, before its heartbeat's next renew does. Null before the lease is granted.
+   */
+  String lostReasonNow() {
+    Lease current = lease;
+    if (lostReason == null && current != null && !parts.leases().isValid(current)) {
+      lose("the lease ran out locally before it was renewed (was this process paused?)");
+    }
+    return lostReason;
+  }
+
   /** Takes {@code granted} in; the caller holds the run's monitor and found the lane unfinished. */
   void take(Lease granted) {
     assert Thread.holdsLock(run);
