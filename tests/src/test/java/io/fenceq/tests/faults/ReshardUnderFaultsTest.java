@@ -56,9 +56,9 @@ class ReshardUnderFaultsTest {
     assertThat(check.applied()).as("every job applied").isEqualTo(check.jobs());
     // A job is dead-lettered only when a pause explains it: a worker frozen with a lane-batch
     // received before the barrier, whose jobs another worker has since applied, wakes after the
-    // barrier passed. It checks that the copy is still its own before a dead letter
-    // (StaleCopyTest),
-    // so only a pause between that check and the send dead-letters a job whose effect is in place.
+    // barrier passed. It checks that the copy is still its own before a dead letter (see
+    // StaleCopyTest), so only a pause between that check and the send dead-letters a job whose
+    // effect is in place.
     assertThat(check.dlq())
         .as("dead-lettered jobs that had not taken effect before")
         .isEqualTo(check.appliedThenDeadLettered());
